@@ -1,0 +1,23 @@
+#include "analysis/runtime_setup.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <thread>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace us::analysis {
+
+void configureRuntime() {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    at::set_num_threads(static_cast<int>(cores));
+}
+
+}  // namespace us::analysis

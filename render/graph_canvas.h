@@ -1,0 +1,62 @@
+#pragma once
+// The attribution-graph canvas, drawn with Dear ImGui into the current OpenGL context.
+// It draws state it is given (a network's layers today; nodes and links later) and keeps only
+// view state of its own: pan and zoom. Input comes from whichever window hosts it.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/layer_info.h"
+
+struct ImGuiContext;
+
+namespace us::render {
+
+struct CanvasInput {
+    float mouseX = -1.f, mouseY = -1.f;  // logical pixels; negative when outside
+    bool leftDown = false;
+    bool rightDown = false;
+    bool middleDown = false;
+    float wheel = 0.f;  // notches since the last frame, positive away from the user
+};
+
+class GraphCanvas {
+public:
+    GraphCanvas();
+    ~GraphCanvas();
+    GraphCanvas(const GraphCanvas&) = delete;
+    GraphCanvas& operator=(const GraphCanvas&) = delete;
+
+    // GL lifetime: call with the hosting context current.
+    void initializeGl();
+    void releaseGl();
+
+    void setNetwork(std::string title, std::vector<us::analysis::LayerInfo> layers);
+    const std::vector<us::analysis::LayerInfo>& layers() const { return layers_; }
+
+    // Draws one frame into the bound framebuffer; sizes in logical pixels.
+    void render(float width, float height, float devicePixelRatio, const CanvasInput& input,
+                float deltaSeconds);
+
+    // Name of the layer under the mouse in the last frame, empty when none.
+    const std::string& hoveredLayer() const { return hovered_; }
+    // pan x, pan y, zoom: saved in the session.
+    std::vector<double> viewState() const;
+    void setViewState(const std::vector<double>& state);
+    void resetView();
+
+private:
+    void drawNetwork(float width, float height);
+    void drawEmptyState(float width, float height);
+    void handlePanZoom(float width, float height);
+
+    ImGuiContext* context_ = nullptr;
+    bool glReady_ = false;
+    std::string title_;
+    std::vector<us::analysis::LayerInfo> layers_;
+    std::string hovered_;
+    float panX_ = 40.f, panY_ = 0.f, zoom_ = 1.f;
+};
+
+}  // namespace us::render
