@@ -159,8 +159,13 @@ Session sessionFrom(const json& manifest) {
 fs::path temporaryPathBeside(const fs::path& path) {
     static std::atomic<unsigned> counter{0};
     const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    return path.parent_path() / ("." + path.filename().string() + ".tmp-" +
-                                 std::to_string(stamp) + "-" + std::to_string(counter++));
+    std::string name = ".";
+    name += path.filename().string();
+    name += ".tmp-";
+    name += std::to_string(stamp);
+    name += '-';
+    name += std::to_string(counter++);
+    return path.parent_path() / name;
 }
 
 void writeSessionFile(const fs::path& target, const Session& session, const SaveStageHook& hook) {
@@ -215,7 +220,10 @@ Session loadSession(const fs::path& path) {
     if (H5Fis_hdf5(name.c_str()) <= 0)
         fail(path, "not a Unitscope session (not an HDF5 file, or truncated before its header)");
 
-    H5Handle file(H5Fopen(name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    // Strong close: a corrupt file whose objects fail to close must not stay open inside HDF5.
+    H5Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG);
+    H5Handle file(H5Fopen(name.c_str(), H5F_ACC_RDONLY, access.get()), H5Fclose);
     if (!file.valid()) fail(path, "cannot open: the file is truncated or corrupt");
 
     if (readStringAttribute(file.get(), "format") != kSessionFormatName)

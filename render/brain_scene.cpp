@@ -119,6 +119,7 @@ void BrainScene::applyPreset(CameraPreset preset) {
     camera->SetViewUp(up);
     camera->SetViewAngle(30.0);
     renderer_->ResetCamera(bounds);
+    camera->Dolly(1.45);  // ResetCamera fits the bounding sphere, leaving wide margins
     renderer_->ResetCameraClippingRange();
 }
 

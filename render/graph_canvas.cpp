@@ -12,6 +12,8 @@ namespace {
 
 constexpr float kNodeWidth = 150.f;
 constexpr float kNodeGap = 48.f;
+constexpr float kRowGap = 56.f;
+constexpr float kMaxNodeHeight = 150.f;
 constexpr float kMinZoom = 0.1f, kMaxZoom = 8.f;
 constexpr const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
@@ -35,7 +37,7 @@ std::string shapeText(const std::vector<std::int64_t>& shape) {
 // Taller boxes for wider layers, so the network's shape reads at a glance.
 float nodeHeight(const us::analysis::LayerInfo& layer) {
     const double units = layer.outputShape.empty() ? 1.0 : double(layer.outputShape.front());
-    return 64.f + 14.f * static_cast<float>(std::log2(1.0 + units));
+    return std::min(kMaxNodeHeight, 64.f + 7.f * static_cast<float>(std::log2(1.0 + units)));
 }
 
 }  // namespace
@@ -83,15 +85,32 @@ std::vector<double> GraphCanvas::viewState() const { return {panX_, panY_, zoom_
 
 void GraphCanvas::setViewState(const std::vector<double>& state) {
     if (state.size() != 3 || !std::isfinite(state[2])) return;
+    fitPending_ = false;
     panX_ = static_cast<float>(state[0]);
     panY_ = static_cast<float>(state[1]);
     zoom_ = std::clamp(static_cast<float>(state[2]), kMinZoom, kMaxZoom);
 }
 
-void GraphCanvas::resetView() {
-    panX_ = 40.f;
-    panY_ = 0.f;
-    zoom_ = 1.f;
+void GraphCanvas::resetView() { fitPending_ = true; }
+
+void GraphCanvas::fitToView(float width, float height) {
+    fitPending_ = false;
+    const float margin = 24.f, titleSpace = 60.f;
+    const float usableWidth = std::max(1.f, width - 2 * margin);
+    const float usableHeight = std::max(1.f, height - 2 * margin - titleSpace);
+    const float colPitch = kNodeWidth + kNodeGap, rowPitch = kMaxNodeHeight + kRowGap;
+    // Rows of nodes whose overall shape matches the panel's, so that text stays readable.
+    const auto n = static_cast<float>(layers_.size());
+    columns_ = static_cast<int>(std::clamp(
+        std::round(std::sqrt(n * (usableWidth / usableHeight) * (rowPitch / colPitch))), 1.f, n));
+    const int rows = (static_cast<int>(layers_.size()) + columns_ - 1) / columns_;
+    const float contentWidth = columns_ * colPitch - kNodeGap;
+    const float contentHeight = rows * rowPitch - kRowGap;
+    zoom_ = std::clamp(std::min(usableWidth / contentWidth, usableHeight / contentHeight),
+                       kMinZoom, 1.5f);
+    panX_ = (width - contentWidth * zoom_) / 2;
+    // Row 0 is centred on y = 0; the canvas origin is the panel's vertical middle.
+    panY_ = titleSpace / 2 + (-contentHeight / 2 + kMaxNodeHeight / 2) * zoom_;
 }
 
 void GraphCanvas::render(float width, float height, float devicePixelRatio,
@@ -121,6 +140,7 @@ void GraphCanvas::render(float width, float height, float devicePixelRatio,
     if (layers_.empty())
         drawEmptyState(width, height);
     else {
+        if (fitPending_) fitToView(width, height);
         handlePanZoom(width, height);
         drawNetwork(width, height);
     }
@@ -167,6 +187,9 @@ void GraphCanvas::drawNetwork(float width, float height) {
     auto toScreen = [&](float x, float y) {
         return ImVec2(panX_ + x * zoom_, originY + panY_ + y * zoom_);
     };
+    const auto columns = static_cast<size_t>(std::max(columns_, 1));
+    auto nodeX = [&](size_t i) { return float(i % columns) * (kNodeWidth + kNodeGap); };
+    auto nodeY = [&](size_t i) { return float(i / columns) * (kMaxNodeHeight + kRowGap); };
 
     // Light grid so that panning and zooming are visible even between nodes.
     const float grid = 40.f * zoom_;
@@ -184,13 +207,15 @@ void GraphCanvas::drawNetwork(float width, float height) {
     for (size_t i = 0; i < layers_.size(); ++i) {
         const auto& layer = layers_[i];
         const float h = nodeHeight(layer);
-        const float x = float(i) * (kNodeWidth + kNodeGap);
-        const ImVec2 a = toScreen(x, -h / 2), b = toScreen(x + kNodeWidth, h / 2);
+        const float x = nodeX(i), y = nodeY(i);
+        const ImVec2 a = toScreen(x, y - h / 2), b = toScreen(x + kNodeWidth, y + h / 2);
         if (i + 1 < layers_.size()) {
-            const ImVec2 from = toScreen(x + kNodeWidth, 0), to = toScreen(x + kNodeWidth + kNodeGap, 0);
+            const ImVec2 from = toScreen(x + kNodeWidth, y), to = toScreen(nodeX(i + 1), nodeY(i + 1));
             const ImU32 linkColour = IM_COL32(200, 200, 210, 200);
-            draw->AddBezierCubic(from, ImVec2((from.x + to.x) / 2, from.y),
-                                 ImVec2((from.x + to.x) / 2, to.y), to, linkColour, 2.f * zoom_);
+            // Within a row the curve is flat; wrapping to the next row it swings back left.
+            const float bend = std::max(std::fabs(to.x - from.x) / 2, kNodeGap * zoom_);
+            draw->AddBezierCubic(from, ImVec2(from.x + bend, from.y), ImVec2(to.x - bend, to.y),
+                                 to, linkColour, 2.f * zoom_);
             const float arrow = 7.f * zoom_;
             draw->AddTriangleFilled(to, ImVec2(to.x - arrow, to.y - arrow * 0.6f),
                                     ImVec2(to.x - arrow, to.y + arrow * 0.6f), linkColour);

@@ -50,6 +50,7 @@ private:
     void drawNetwork(float width, float height);
     void drawEmptyState(float width, float height);
     void handlePanZoom(float width, float height);
+    void fitToView(float width, float height);
 
     ImGuiContext* context_ = nullptr;
     bool glReady_ = false;
@@ -57,6 +58,8 @@ private:
     std::vector<us::analysis::LayerInfo> layers_;
     std::string hovered_;
     float panX_ = 40.f, panY_ = 0.f, zoom_ = 1.f;
+    bool fitPending_ = true;
+    int columns_ = 1;  // the layers flow left to right in rows of this many nodes  // fit the whole network at the next frame, once the size is known
 };
 
 }  // namespace us::render

@@ -1,0 +1,391 @@
+#include "app/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <vtkVersion.h>
+
+#include "analysis/demo_data.h"
+#include "analysis/demo_model.h"
+#include "analysis/session_file.h"
+#include "analysis/versions.h"
+#include "render/brain_model.h"
+#include "widgets/brain_view.h"
+#include "widgets/empty_state_panel.h"
+#include "widgets/graph_view.h"
+#include "widgets/jobs_panel.h"
+
+namespace us::app {
+namespace {
+
+constexpr int kMaxRecent = 8;
+constexpr const char* kBrainCamera = "brain.camera";
+constexpr const char* kGraphView = "graph.view";
+
+std::filesystem::path cacheDirectory() {
+    return std::filesystem::path(
+        QStandardPaths::writableLocation(QStandardPaths::CacheLocation).toStdString());
+}
+
+}  // namespace
+
+const QStringList& MainWindow::panelNames() {
+    static const QStringList names{"brain", "graph", "treemap", "inspector", "jobs"};
+    return names;
+}
+
+MainWindow::MainWindow(JobRunner& jobs, QWidget* parent) : QMainWindow(parent), jobs_(jobs) {
+    setWindowTitle(tr("Unitscope"));
+    setDockNestingEnabled(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks |
+                   QMainWindow::AllowTabbedDocks);
+    readout_ = new QLabel(this);
+    statusBar()->addWidget(readout_, 1);
+    buildPanels();
+    buildMenus();
+    resize(1280, 800);
+    defaultState_ = saveState();
+
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray());
+
+    connect(qApp, &QApplication::focusChanged, this, [this](QWidget*, QWidget* now) {
+        for (QWidget* w = now; w; w = w->parentWidget())
+            if (auto* dock = qobject_cast<QDockWidget*>(w)) {
+                lastFocusedPanel_ = dock->objectName();
+                return;
+            }
+    });
+    updateEmptyStates();
+    statusBar()->showMessage(tr("File > Open demo (Ctrl+D) shows the built-in demo."), 8000);
+}
+
+QDockWidget* MainWindow::addPanel(const QString& name, const QString& title, QWidget* widget,
+                                  Qt::DockWidgetArea area) {
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(name);  // saveState/restoreState key
+    dock->setWidget(widget);
+    dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                      QDockWidget::DockWidgetFloatable);
+    addDockWidget(area, dock);
+    docks_.insert(name, dock);
+    return dock;
+}
+
+void MainWindow::buildPanels() {
+    brainView_ = new widgets::BrainView(this);
+    graphView_ = new widgets::GraphView(this);
+    const QString openHint = tr("Open a model and stimuli, or File > Open demo.");
+    treemapPanel_ = new widgets::EmptyStatePanel(tr("No clusters yet"), openHint, this);
+    inspectorPanel_ = new widgets::EmptyStatePanel(tr("No unit selected"), openHint, this);
+    jobsPanel_ = new widgets::JobsPanel(this);
+    for (auto* panel : {treemapPanel_, inspectorPanel_}) {
+        panel->setFocusPolicy(Qt::ClickFocus);
+        connect(panel, &widgets::EmptyStatePanel::openDemoRequested, this, &MainWindow::openDemo);
+    }
+
+    auto* brain = addPanel("brain", tr("Brain"), brainView_, Qt::LeftDockWidgetArea);
+    auto* graph = addPanel("graph", tr("Attribution graph"), graphView_, Qt::RightDockWidgetArea);
+    auto* treemap = addPanel("treemap", tr("Treemap"), treemapPanel_, Qt::RightDockWidgetArea);
+    auto* inspector =
+        addPanel("inspector", tr("Neuron inspector"), inspectorPanel_, Qt::LeftDockWidgetArea);
+    auto* jobsDock = addPanel("jobs", tr("Jobs"), jobsPanel_, Qt::BottomDockWidgetArea);
+    splitDockWidget(brain, inspector, Qt::Vertical);
+    tabifyDockWidget(graph, treemap);
+    graph->raise();
+    resizeDocks({brain, graph}, {680, 600}, Qt::Horizontal);
+    resizeDocks({brain, inspector, jobsDock}, {520, 160, 140}, Qt::Vertical);
+
+    connect(&jobs_, &JobRunner::jobQueued, jobsPanel_, &widgets::JobsPanel::jobQueued);
+    connect(&jobs_, &JobRunner::jobStarted, jobsPanel_, &widgets::JobsPanel::jobStarted);
+    connect(&jobs_, &JobRunner::jobProgress, jobsPanel_, &widgets::JobsPanel::jobProgress);
+    connect(&jobs_, &JobRunner::jobSucceeded, jobsPanel_, &widgets::JobsPanel::jobSucceeded);
+    connect(&jobs_, &JobRunner::jobFailed, jobsPanel_, &widgets::JobsPanel::jobFailed);
+    connect(&jobs_, &JobRunner::jobCancelled, jobsPanel_, &widgets::JobsPanel::jobCancelled);
+    connect(jobsPanel_, &widgets::JobsPanel::cancelRequested, &jobs_, &JobRunner::cancel);
+
+    connect(brainView_, &widgets::BrainView::hoverChanged, readout_, &QLabel::setText);
+    connect(brainView_, &widgets::BrainView::regionClicked, this,
+            [this](const QString& text) { statusBar()->showMessage(text); });
+    connect(brainView_, &widgets::BrainView::surfacePainted, this,
+            &MainWindow::brainSurfacePainted);
+    connect(graphView_, &widgets::GraphView::hoverChanged, this, [this](const QString& layer) {
+        readout_->setText(layer.isEmpty() ? QString() : tr("Layer %1").arg(layer));
+    });
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Open &demo"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
+                    &MainWindow::openDemo);
+    file->addAction(tr("&Open session..."), QKeySequence::Open, this,
+                    &MainWindow::openSessionDialog);
+    recentMenu_ = file->addMenu(tr("&Recent sessions"));
+    rebuildRecentMenu();
+    file->addSeparator();
+    file->addAction(tr("&Save session"), QKeySequence::Save, this, &MainWindow::saveSession);
+    file->addAction(tr("Save session &as..."), QKeySequence::SaveAs, this,
+                    &MainWindow::saveSessionAs);
+    file->addSeparator();
+    file->addAction(tr("&Export screenshot of current panel..."),
+                    QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportScreenshot);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (const QString& name : panelNames()) {
+        QAction* toggle = docks_[name]->toggleViewAction();
+        view->addAction(toggle);
+    }
+    view->addSeparator();
+    view->addAction(tr("&Reset layout"), this, &MainWindow::resetLayout);
+    QMenu* camera = view->addMenu(tr("Brain &camera"));
+    using render::CameraPreset;
+    const std::pair<QString, CameraPreset> presets[] = {
+        {tr("Left lateral\t1"), CameraPreset::LateralLeft},
+        {tr("Right lateral\t2"), CameraPreset::LateralRight},
+        {tr("Dorsal\t3"), CameraPreset::Dorsal},
+        {tr("Ventral\t4"), CameraPreset::Ventral},
+        {tr("Anterior\t5"), CameraPreset::Anterior},
+        {tr("Posterior\t6"), CameraPreset::Posterior}};
+    for (const auto& [label, preset] : presets)
+        camera->addAction(label, this, [this, p = preset] { brainView_->applyPreset(p); });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Unitscope"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::resetLayout() {
+    for (auto* dock : docks_) {
+        dock->setFloating(false);
+        dock->show();
+    }
+    restoreState(defaultState_);
+}
+
+QWidget* MainWindow::panel(const QString& name) const {
+    if (name == "window") return const_cast<MainWindow*>(this);
+    const auto it = docks_.find(name);
+    return it == docks_.end() ? nullptr : (*it)->widget();
+}
+
+QImage MainWindow::grabPanel(const QString& name) {
+    if (name == "brain") return brainView_->grabFramebuffer();
+    if (name == "graph") return graphView_->grabFramebuffer();
+    QWidget* widget = panel(name);
+    return widget ? widget->grab().toImage() : QImage();
+}
+
+QString MainWindow::statusReadout() const { return readout_->text(); }
+
+QString MainWindow::currentPanelName() const { return lastFocusedPanel_; }
+
+void MainWindow::updateEmptyStates() {
+    if (!demoOpen_) return;
+    treemapPanel_->setExplanation(
+        tr("The demo's brain and network are open, but clusters are not computed yet: "
+           "clustering of stimuli and units is not implemented in this version."));
+    inspectorPanel_->setExplanation(
+        tr("The demo network's structure is shown in the Attribution graph panel. Browsing "
+           "units needs extracted activations, which this version cannot compute yet."));
+    treemapPanel_->setActionVisible(false);
+    inspectorPanel_->setActionVisible(false);
+}
+
+void MainWindow::openDemo() {
+    if (demoOpen_) return;
+    demoOpen_ = true;
+    statusBar()->clearMessage();
+    updateEmptyStates();
+    const auto files = analysis::demoBrainFiles();
+    sources_ = {{"brain-anatomy", files.anatomy.string()},
+                {"atlas", files.atlas.string()},
+                {"atlas-names", files.atlasNames.string()},
+                {"model", "builtin:demo-cnn-fashion-mnist"}};
+    brainView_->setMessage(tr("Loading the Colin27 brain surface..."));
+    const render::BrainFiles brainFiles{files.anatomy, files.atlas, files.atlasNames};
+    jobs_.submitTyped<render::BrainModel>(
+        tr("Load Colin27 brain surface"),
+        [brainFiles, cache = cacheDirectory()](const analysis::JobContext& context) {
+            return render::loadBrainModel(brainFiles, cache, context);
+        },
+        [this](render::BrainModel model) {
+            brainView_->setModel(std::move(model),
+                                 tr("Colin27 (MNI space), AAL atlas regions"));
+            if (auto it = pendingViewStates_.find(kBrainCamera); it != pendingViewStates_.end())
+                brainView_->scene().setCameraState(it->second);
+            brainReady_ = true;
+        },
+        [this](const QString& error) {
+            brainView_->setMessage(tr("Could not load the brain:\n%1").arg(error));
+            Q_EMIT demoLoadFailed(error);
+        });
+    jobs_.submitTyped<std::vector<analysis::LayerInfo>>(
+        tr("Describe demo network"), &analysis::describeDemoModel,
+        [this](std::vector<analysis::LayerInfo> layers) {
+            graphView_->setNetwork(
+                tr("Demo CNN for Fashion-MNIST: layers and output shapes (untrained)"),
+                std::move(layers));
+            if (auto it = pendingViewStates_.find(kGraphView); it != pendingViewStates_.end())
+                graphView_->canvas().setViewState(it->second);
+            networkReady_ = true;
+            Q_EMIT networkShown();
+        },
+        [this](const QString& error) { Q_EMIT demoLoadFailed(error); });
+}
+
+analysis::Session MainWindow::captureSession() const {
+    analysis::Session session;
+    session.demo = demoOpen_;
+    session.sources = sources_;
+    session.selectedUnit = selectedUnit_;
+    const QByteArray geometry = saveGeometry(), state = saveState();
+    session.windowGeometry.assign(geometry.begin(), geometry.end());
+    session.windowState.assign(state.begin(), state.end());
+    for (const QString& name : panelNames())
+        if (docks_[name]->isVisible()) session.openPanels.push_back(name.toStdString());
+    session.currentPanel = lastFocusedPanel_.toStdString();
+    session.viewStates = pendingViewStates_;
+    if (brainView_->scene().hasModel())
+        session.viewStates[kBrainCamera] = brainView_->scene().cameraState();
+    if (!graphView_->canvas().layers().empty())
+        session.viewStates[kGraphView] = graphView_->canvas().viewState();
+    return session;
+}
+
+bool MainWindow::saveSessionTo(const QString& path, bool interactive) {
+    try {
+        analysis::saveSession(path.toStdString(), captureSession());
+    } catch (const std::exception& error) {
+        if (interactive) QMessageBox::critical(this, tr("Save session"), error.what());
+        return false;
+    }
+    setSessionPath(path);
+    rememberRecent(path);
+    statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
+    return true;
+}
+
+bool MainWindow::openSession(const QString& path, bool interactive) {
+    analysis::Session session;
+    try {
+        session = analysis::loadSession(path.toStdString());
+    } catch (const std::exception& error) {
+        // Nothing has been touched yet: the current session stays as it was.
+        if (interactive) QMessageBox::critical(this, tr("Open session"), error.what());
+        return false;
+    }
+    const QByteArray geometry(reinterpret_cast<const char*>(session.windowGeometry.data()),
+                              static_cast<qsizetype>(session.windowGeometry.size()));
+    const QByteArray state(reinterpret_cast<const char*>(session.windowState.data()),
+                           static_cast<qsizetype>(session.windowState.size()));
+    if (!geometry.isEmpty()) restoreGeometry(geometry);
+    if (!state.isEmpty()) restoreState(state);
+    for (const QString& name : panelNames())
+        docks_[name]->setVisible(std::find(session.openPanels.begin(), session.openPanels.end(),
+                                           name.toStdString()) != session.openPanels.end());
+    lastFocusedPanel_ = QString::fromStdString(session.currentPanel);
+    if (!panelNames().contains(lastFocusedPanel_)) lastFocusedPanel_ = "brain";
+    if (auto* dock = docks_.value(lastFocusedPanel_)) dock->raise();
+    selectedUnit_ = session.selectedUnit;
+    pendingViewStates_ = session.viewStates;
+    if (session.demo) {
+        if (demoOpen_) {
+            if (auto it = pendingViewStates_.find(kBrainCamera); it != pendingViewStates_.end())
+                brainView_->scene().setCameraState(it->second), brainView_->update();
+            if (auto it = pendingViewStates_.find(kGraphView); it != pendingViewStates_.end())
+                graphView_->canvas().setViewState(it->second), graphView_->update();
+        } else {
+            openDemo();
+        }
+    }
+    sources_ = session.sources;
+    setSessionPath(path);
+    rememberRecent(path);
+    return true;
+}
+
+void MainWindow::setSessionPath(const QString& path) {
+    sessionPath_ = path;
+    setWindowTitle(path.isEmpty() ? tr("Unitscope")
+                                  : tr("%1 - Unitscope").arg(QFileInfo(path).fileName()));
+}
+
+void MainWindow::saveSession() {
+    if (sessionPath_.isEmpty())
+        saveSessionAs();
+    else
+        saveSessionTo(sessionPath_);
+}
+
+void MainWindow::saveSessionAs() {
+    QString path = QFileDialog::getSaveFileName(this, tr("Save session"), sessionPath_,
+                                                tr("Unitscope sessions (*.unitscope)"));
+    if (path.isEmpty()) return;
+    if (!path.endsWith(".unitscope")) path += ".unitscope";
+    saveSessionTo(path);
+}
+
+void MainWindow::openSessionDialog() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), QString(),
+                                                      tr("Unitscope sessions (*.unitscope)"));
+    if (!path.isEmpty()) openSession(path);
+}
+
+void MainWindow::rememberRecent(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value("recentSessions").toStringList();
+    recent.removeAll(QFileInfo(path).absoluteFilePath());
+    recent.prepend(QFileInfo(path).absoluteFilePath());
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    settings.setValue("recentSessions", recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value("recentSessions").toStringList();
+    for (const QString& path : recent)
+        recentMenu_->addAction(path, this, [this, path] { openSession(path); });
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::exportScreenshot() {
+    const QString name = currentPanelName();
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export screenshot of %1").arg(docks_[name]->windowTitle()),
+        QString("unitscope-%1.png").arg(name), tr("PNG images (*.png)"));
+    if (path.isEmpty()) return;
+    if (!grabPanel(name).save(path, "PNG"))
+        QMessageBox::critical(this, tr("Export screenshot"), tr("Could not write %1").arg(path));
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(
+        this, tr("About Unitscope"),
+        tr("<h3>Unitscope %1</h3><p>Explore the units of neural networks and brains.</p>"
+           "<p>Qt %2<br>VTK %3<br>LibTorch %4<br>HDF5 %5</p>")
+            .arg(QString::fromStdString(analysis::unitscopeVersion()), qVersion(),
+                 vtkVersion::GetVTKVersion(), QString::fromStdString(analysis::torchVersion()),
+                 QString::fromStdString(analysis::hdf5Version())));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    jobs_.cancelAll();
+    event->accept();
+}
+
+}  // namespace us::app

@@ -1,0 +1,99 @@
+#pragma once
+// The Unitscope main window: dockable panels, menus, the session document, and the glue
+// that sends work to the JobRunner and puts results into the panels.
+
+#include <QMainWindow>
+#include <QMap>
+#include <QPointer>
+
+#include <optional>
+
+#include "analysis/session.h"
+#include "app/job_runner.h"
+
+class QDockWidget;
+class QLabel;
+class QMenu;
+
+namespace us::widgets {
+class BrainView;
+class GraphView;
+class EmptyStatePanel;
+class JobsPanel;
+}  // namespace us::widgets
+
+namespace us::app {
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // Panel names used by --screenshot --panel, the session file and QSettings.
+    static const QStringList& panelNames();
+
+    explicit MainWindow(JobRunner& jobs, QWidget* parent = nullptr);
+
+    void openDemo();
+    // Returns false (after telling the user) when the file cannot be opened; the current
+    // session is then left exactly as it was.
+    bool openSession(const QString& path, bool interactive = true);
+    bool saveSessionTo(const QString& path, bool interactive = true);
+    us::analysis::Session captureSession() const;
+
+    QWidget* panel(const QString& name) const;
+    // Renders one panel (or "window") to an image, as it is on screen now.
+    QImage grabPanel(const QString& name);
+    us::widgets::BrainView* brainView() const { return brainView_; }
+    us::widgets::GraphView* graphView() const { return graphView_; }
+    us::widgets::JobsPanel* jobsPanel() const { return jobsPanel_; }
+    QString statusReadout() const;
+    bool brainReady() const { return brainReady_; }
+    bool networkReady() const { return networkReady_; }
+
+Q_SIGNALS:
+    void brainSurfacePainted();
+    void networkShown();
+    void demoLoadFailed(const QString& error);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildPanels();
+    void buildMenus();
+    QDockWidget* addPanel(const QString& name, const QString& title, QWidget* widget,
+                          Qt::DockWidgetArea area);
+    void resetLayout();
+    void saveSession();
+    void saveSessionAs();
+    void openSessionDialog();
+    void exportScreenshot();
+    void showAbout();
+    void rememberRecent(const QString& path);
+    void rebuildRecentMenu();
+    void setSessionPath(const QString& path);
+    void updateEmptyStates();
+    QString currentPanelName() const;
+
+    JobRunner& jobs_;
+    us::widgets::BrainView* brainView_ = nullptr;
+    us::widgets::GraphView* graphView_ = nullptr;
+    us::widgets::EmptyStatePanel* treemapPanel_ = nullptr;
+    us::widgets::EmptyStatePanel* inspectorPanel_ = nullptr;
+    us::widgets::JobsPanel* jobsPanel_ = nullptr;
+    QMap<QString, QDockWidget*> docks_;
+    QByteArray defaultState_;
+    QLabel* readout_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QString sessionPath_;
+    QString lastFocusedPanel_ = "brain";
+
+    bool demoOpen_ = false;
+    bool brainReady_ = false;
+    bool networkReady_ = false;
+    std::vector<us::analysis::DataSource> sources_;
+    std::optional<us::analysis::UnitRef> selectedUnit_;
+    // View states from an opened session, applied when the views' content arrives.
+    std::map<std::string, std::vector<double>> pendingViewStates_;
+};
+
+}  // namespace us::app
