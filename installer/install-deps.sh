@@ -4,7 +4,10 @@
 # Idempotent: a second run only runs dpkg -s and costs a second or two.
 set -euo pipefail
 
+# xvfb is here, not only in the test group: demo.sh renders screenshots on a virtual display
+# when there is no real one.
 build_pkgs=(
+  xvfb xauth
   build-essential cmake pkg-config ccache
   qt6-base-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
   libvtk9-dev libimgui-dev libstb-dev libtorch-dev
@@ -12,9 +15,9 @@ build_pkgs=(
   libopenblas0-pthread
   mricron-data dataset-fashion-mnist
 )
-# Test-only: a virtual X server and the independent reference implementations.
+# Test-only: test frameworks and the independent reference implementations.
 test_pkgs=(
-  xvfb xauth libgtest-dev libbenchmark-dev
+  libgtest-dev libbenchmark-dev
   python3-torch python3-torchvision python3-nibabel python3-scipy python3-sklearn python3-h5py python3-numpy
 )
 # Software OpenGL for Xvfb and a font for VTK / Qt text.
