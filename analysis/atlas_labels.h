@@ -9,7 +9,7 @@
 namespace us::analysis {
 
 class AtlasLabels {
-public:
+  public:
     AtlasLabels() = default;
     // Throws std::runtime_error when the file cannot be read or holds no valid line.
     static AtlasLabels readMricronText(const std::filesystem::path& path);
@@ -20,7 +20,7 @@ public:
     std::size_t size() const { return names_.size(); }
     const std::map<int, std::string>& all() const { return names_; }
 
-private:
+  private:
     std::map<int, std::string> names_;
 };
 

@@ -50,7 +50,8 @@ std::vector<LayerInfo> describeDemoModel(const JobContext& context) {
         info.name = children[i].key();
         info.type = typeName(children[i].value()->name());
         info.outputShape.assign(x.sizes().begin() + 1, x.sizes().end());
-        for (const auto& p : children[i].value()->parameters()) info.parameterCount += p.numel();
+        for (const auto& p : children[i].value()->parameters())
+            info.parameterCount += p.numel();
         layers.push_back(std::move(info));
         ++i;
         context.report(double(i) / double(children.size()), layers.back().name);

@@ -9,7 +9,7 @@
 namespace us::analysis {
 
 class H5Handle {
-public:
+  public:
     using Closer = herr_t (*)(hid_t);
     H5Handle() = default;
     H5Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
@@ -37,13 +37,13 @@ public:
     }
     void reset() { close(); }
 
-private:
+  private:
     hid_t id_ = H5I_INVALID_HID;
     Closer closer_ = nullptr;
 };
 
 class H5ErrorSilencer {
-public:
+  public:
     H5ErrorSilencer() {
         H5Eget_auto2(H5E_DEFAULT, &oldFunc_, &oldData_);
         H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -52,7 +52,7 @@ public:
     H5ErrorSilencer(const H5ErrorSilencer&) = delete;
     H5ErrorSilencer& operator=(const H5ErrorSilencer&) = delete;
 
-private:
+  private:
     H5E_auto2_t oldFunc_ = nullptr;
     void* oldData_ = nullptr;
 };

@@ -12,18 +12,18 @@ namespace us::analysis {
 
 // Thrown by JobContext::checkCancelled(); job runners treat it as "cancelled", not "failed".
 class JobCancelled : public std::runtime_error {
-public:
+  public:
     JobCancelled() : std::runtime_error("cancelled") {}
 };
 
 // Shared flag: the GUI thread sets it, the worker polls it. Copies share the same flag.
 class CancelToken {
-public:
+  public:
     CancelToken() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
     void cancel() const { flag_->store(true, std::memory_order_relaxed); }
     bool isCancelled() const { return flag_->load(std::memory_order_relaxed); }
 
-private:
+  private:
     std::shared_ptr<std::atomic<bool>> flag_;
 };
 
@@ -31,7 +31,7 @@ private:
 using ProgressCallback = std::function<void(double fraction, const std::string& message)>;
 
 class JobContext {
-public:
+  public:
     JobContext() = default;
     JobContext(ProgressCallback progress, CancelToken cancel)
         : progress_(std::move(progress)), cancel_(std::move(cancel)) {}
@@ -45,7 +45,7 @@ public:
         if (cancel_.isCancelled()) throw JobCancelled();
     }
 
-private:
+  private:
     ProgressCallback progress_;
     CancelToken cancel_;
 };

@@ -19,7 +19,8 @@ NiftiGeometry readNiftiGeometry(const std::filesystem::path& path) {
     geometry.voxelSize = {image->dx, image->dy, image->dz};
     const auto& m = image->sform_code > 0 ? image->sto_xyz : image->qto_xyz;
     for (int r = 0; r < 4; ++r)
-        for (int c = 0; c < 4; ++c) geometry.voxelToWorld(r, c) = m.m[r][c];
+        for (int c = 0; c < 4; ++c)
+            geometry.voxelToWorld(r, c) = m.m[r][c];
     return geometry;
 }
 

@@ -42,8 +42,8 @@ void writeStringAttribute(hid_t object, const char* name, const std::string& val
 
 void writeIntAttribute(hid_t object, const char* name, int value) {
     H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-    H5Handle attr(
-        H5Acreate2(object, name, H5T_STD_I32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    H5Handle attr(H5Acreate2(object, name, H5T_STD_I32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                  H5Aclose);
     if (!attr.valid() || H5Awrite(attr.get(), H5T_NATIVE_INT, &value) < 0)
         throw SessionError(std::string("cannot write attribute ") + name);
 }
@@ -58,9 +58,9 @@ void writeBytes(hid_t file, const char* path, const void* data, size_t size) {
         H5Pset_chunk(props.get(), 1, chunk);
         H5Pset_fletcher32(props.get());
     }
-    H5Handle dataset(H5Dcreate2(file, path, H5T_STD_U8LE, space.get(), H5P_DEFAULT, props.get(),
-                                H5P_DEFAULT),
-                     H5Dclose);
+    H5Handle dataset(
+        H5Dcreate2(file, path, H5T_STD_U8LE, space.get(), H5P_DEFAULT, props.get(), H5P_DEFAULT),
+        H5Dclose);
     if (!dataset.valid()) throw SessionError(std::string("cannot create dataset ") + path);
     if (size > 0 &&
         H5Dwrite(dataset.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
@@ -115,8 +115,8 @@ std::vector<std::uint8_t> readBytes(hid_t file, const char* path, const fs::path
     H5Sget_simple_extent_dims(space.get(), &size, nullptr);
     if (size > kMaxBlobBytes) fail(sessionPath, std::string(path) + " is implausibly large");
     std::vector<std::uint8_t> bytes(size);
-    if (size > 0 && H5Dread(dataset.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                            bytes.data()) < 0)
+    if (size > 0 &&
+        H5Dread(dataset.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()) < 0)
         fail(sessionPath, std::string("cannot read ") + path + " (truncated or corrupt file)");
     return bytes;
 }
@@ -126,7 +126,8 @@ json manifestFrom(const Session& session) {
     for (const auto& source : session.sources)
         sources.push_back({{"kind", source.kind}, {"path", source.path}});
     json views = json::object();
-    for (const auto& [name, values] : session.viewStates) views[name] = values;
+    for (const auto& [name, values] : session.viewStates)
+        views[name] = values;
     json manifest = {{"demo", session.demo},
                      {"sources", sources},
                      {"open_panels", session.openPanels},
@@ -237,7 +238,8 @@ Session loadSession(const fs::path& path) {
                        std::to_string(kSessionFormatMajor) + ".x. Update Unitscope to open it.");
     if (*major < 1) fail(path, "unknown session format version " + std::to_string(*major));
 
-    if (!linkExists(file.get(), kManifestPath)) fail(path, "the manifest is missing (corrupt file)");
+    if (!linkExists(file.get(), kManifestPath))
+        fail(path, "the manifest is missing (corrupt file)");
     const auto manifestBytes = readBytes(file.get(), kManifestPath, path);
     Session session;
     try {

@@ -16,7 +16,7 @@ inline constexpr int kSessionFormatMinor = 0;
 
 // Every failure to read or write a session, with a message fit for a dialog.
 class SessionError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

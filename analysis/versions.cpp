@@ -5,9 +5,13 @@
 
 namespace us::analysis {
 
-std::string unitscopeVersion() { return UNITSCOPE_VERSION; }
+std::string unitscopeVersion() {
+    return UNITSCOPE_VERSION;
+}
 
-std::string torchVersion() { return TORCH_VERSION; }
+std::string torchVersion() {
+    return TORCH_VERSION;
+}
 
 std::string hdf5Version() {
     unsigned major = 0, minor = 0, release = 0;

@@ -46,14 +46,14 @@ int sessionInfo(const std::vector<std::string>& args) {
     try {
         const auto session = us::analysis::loadSession(args[0]);
         nlohmann::json sources = nlohmann::json::array();
-        for (const auto& s : session.sources) sources.push_back({{"kind", s.kind}, {"path", s.path}});
-        nlohmann::json report = {
-            {"format", us::analysis::kSessionFormatName},
-            {"demo", session.demo},
-            {"open_panels", session.openPanels},
-            {"current_panel", session.currentPanel},
-            {"sources", sources},
-            {"selected_unit", nullptr}};
+        for (const auto& s : session.sources)
+            sources.push_back({{"kind", s.kind}, {"path", s.path}});
+        nlohmann::json report = {{"format", us::analysis::kSessionFormatName},
+                                 {"demo", session.demo},
+                                 {"open_panels", session.openPanels},
+                                 {"current_panel", session.currentPanel},
+                                 {"sources", sources},
+                                 {"selected_unit", nullptr}};
         if (session.selectedUnit)
             report["selected_unit"] = {{"layer", session.selectedUnit->layer},
                                        {"index", session.selectedUnit->index}};

@@ -35,13 +35,15 @@ int main(int argc, char** argv) {
         "With --screenshot, renders one panel to a PNG file and exits.");
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("session", "A .unitscope session file to open.", "[FILE.unitscope]");
+    parser.addPositionalArgument("session", "A .unitscope session file to open.",
+                                 "[FILE.unitscope]");
     const QCommandLineOption demo("demo", "Open the built-in demo.");
     const QCommandLineOption screenshot("screenshot", "Render a panel to PATH (PNG) and exit.",
                                         "PATH");
     const QCommandLineOption panelOption(
-        "panel", "Panel for --screenshot: " + us::app::MainWindow::panelNames().join(", ") +
-                     " or window (default).",
+        "panel",
+        "Panel for --screenshot: " + us::app::MainWindow::panelNames().join(", ") +
+            " or window (default).",
         "NAME", "window");
     const QCommandLineOption timing(
         "timing", "With --screenshot: print the time from start-up to the first brain frame.");
@@ -92,9 +94,11 @@ int main(int argc, char** argv) {
                      });
     QObject::connect(&window, &us::app::MainWindow::brainSurfacePainted, &app, [&] {
         if (parser.isSet(timing))
-            std::fprintf(stderr, "timing: first brain frame painted %lld ms after start-up (%zu triangles)\n",
-                         static_cast<long long>(sinceStart.elapsed()),
-                         window.brainView()->scene().triangleCount());
+            std::fprintf(
+                stderr,
+                "timing: first brain frame painted %lld ms after start-up (%zu triangles)\n",
+                static_cast<long long>(sinceStart.elapsed()),
+                window.brainView()->scene().triangleCount());
     });
     // Grab once every job has finished, after one more event-loop turn so that the panels
     // have painted their new content.

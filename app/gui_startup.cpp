@@ -27,7 +27,8 @@ void prepareGuiProcess() {
 void identifyApplication() {
     QCoreApplication::setOrganizationName("Unitscope");
     QCoreApplication::setApplicationName("unitscope");
-    QCoreApplication::setApplicationVersion(QString::fromStdString(us::analysis::unitscopeVersion()));
+    QCoreApplication::setApplicationVersion(
+        QString::fromStdString(us::analysis::unitscopeVersion()));
 }
 
 }  // namespace us::app

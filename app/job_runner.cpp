@@ -45,17 +45,19 @@ void JobRunner::cancel(JobId id) {
 }
 
 void JobRunner::cancelAll() {
-    for (auto& [id, job] : active_) job.token.cancel();
+    for (auto& [id, job] : active_)
+        job.token.cancel();
 }
 
 // Runs on the worker thread. Everything it tells the GUI goes through queued calls on `this`.
 void JobRunner::runOnWorker(JobId id, const Work& work, const us::analysis::CancelToken& token) {
     if (token.isCancelled()) {
-        QMetaObject::invokeMethod(this, [this, id] { finish(id, Outcome::Cancelled, {}, {}); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id] { finish(id, Outcome::Cancelled, {}, {}); }, Qt::QueuedConnection);
         return;
     }
-    QMetaObject::invokeMethod(this, [this, id] { Q_EMIT jobStarted(id); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, id] { Q_EMIT jobStarted(id); }, Qt::QueuedConnection);
 
     auto lastSent = std::chrono::steady_clock::time_point{};
     std::string lastMessage;
@@ -120,9 +122,7 @@ void JobRunner::finish(JobId id, Outcome outcome, std::any result, const QString
             if (job.onFailure) job.onFailure(error);
             Q_EMIT jobFailed(id, error);
             break;
-        case Outcome::Cancelled:
-            Q_EMIT jobCancelled(id);
-            break;
+        case Outcome::Cancelled: Q_EMIT jobCancelled(id); break;
     }
 }
 

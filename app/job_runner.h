@@ -18,7 +18,7 @@ using JobId = quint64;
 
 class JobRunner : public QObject {
     Q_OBJECT
-public:
+  public:
     using Work = std::function<std::any(const us::analysis::JobContext&)>;
     using OnSuccess = std::function<void(std::any result)>;
     using OnFailure = std::function<void(const QString& error)>;
@@ -37,7 +37,10 @@ public:
     JobId submitTyped(const QString& name, std::function<T(const us::analysis::JobContext&)> work,
                       std::function<void(T)> onSuccess, OnFailure onFailure = {}) {
         return submit(
-            name, [work = std::move(work)](const us::analysis::JobContext& c) { return std::any(work(c)); },
+            name,
+            [work = std::move(work)](const us::analysis::JobContext& c) {
+                return std::any(work(c));
+            },
             [onSuccess = std::move(onSuccess)](std::any result) {
                 if (onSuccess) onSuccess(std::any_cast<T>(std::move(result)));
             },
@@ -49,7 +52,7 @@ public:
     // Jobs queued or running.
     int activeCount() const { return static_cast<int>(active_.size()); }
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void jobQueued(quint64 id, const QString& name);
     void jobStarted(quint64 id);
     void jobProgress(quint64 id, double fraction, const QString& message);
@@ -57,7 +60,7 @@ Q_SIGNALS:
     void jobFailed(quint64 id, const QString& error);
     void jobCancelled(quint64 id);
 
-private:
+  private:
     struct ActiveJob {
         us::analysis::CancelToken token;
         OnSuccess onSuccess;

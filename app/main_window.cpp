@@ -1,5 +1,6 @@
 #include "app/main_window.h"
 
+#include <vtkVersion.h>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -12,7 +13,6 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
-#include <vtkVersion.h>
 
 #include "analysis/demo_data.h"
 #include "analysis/demo_model.h"
@@ -186,9 +186,13 @@ QImage MainWindow::grabPanel(const QString& name) {
     return widget ? widget->grab().toImage() : QImage();
 }
 
-QString MainWindow::statusReadout() const { return readout_->text(); }
+QString MainWindow::statusReadout() const {
+    return readout_->text();
+}
 
-QString MainWindow::currentPanelName() const { return lastFocusedPanel_; }
+QString MainWindow::currentPanelName() const {
+    return lastFocusedPanel_;
+}
 
 void MainWindow::updateEmptyStates() {
     if (!demoOpen_) return;
@@ -220,8 +224,7 @@ void MainWindow::openDemo() {
             return render::loadBrainModel(brainFiles, cache, context);
         },
         [this](render::BrainModel model) {
-            brainView_->setModel(std::move(model),
-                                 tr("Colin27 (MNI space), AAL atlas regions"));
+            brainView_->setModel(std::move(model), tr("Colin27 (MNI space), AAL atlas regions"));
             if (auto it = pendingViewStates_.find(kBrainCamera); it != pendingViewStates_.end())
                 brainView_->scene().setCameraState(it->second);
             brainReady_ = true;
@@ -347,7 +350,8 @@ void MainWindow::rememberRecent(const QString& path) {
     QStringList recent = settings.value("recentSessions").toStringList();
     recent.removeAll(QFileInfo(path).absoluteFilePath());
     recent.prepend(QFileInfo(path).absoluteFilePath());
-    while (recent.size() > kMaxRecent) recent.removeLast();
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
     settings.setValue("recentSessions", recent);
     rebuildRecentMenu();
 }

@@ -26,7 +26,7 @@ namespace us::app {
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
-public:
+  public:
     // Panel names used by --screenshot --panel, the session file and QSettings.
     static const QStringList& panelNames();
 
@@ -49,15 +49,15 @@ public:
     bool brainReady() const { return brainReady_; }
     bool networkReady() const { return networkReady_; }
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void brainSurfacePainted();
     void networkShown();
     void demoLoadFailed(const QString& error);
 
-protected:
+  protected:
     void closeEvent(QCloseEvent* event) override;
 
-private:
+  private:
     void buildPanels();
     void buildMenus();
     QDockWidget* addPanel(const QString& name, const QString& title, QWidget* widget,

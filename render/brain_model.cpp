@@ -12,7 +12,8 @@ BrainModel loadBrainModel(const BrainFiles& files, const std::filesystem::path& 
     const auto geometry = us::analysis::readNiftiGeometry(files.anatomy);
     // vtkNIFTIImageReader places voxel (i,j,k) at (i*dx, j*dy, k*dz) and ignores the affine.
     Eigen::Matrix4d meshToVoxel = Eigen::Matrix4d::Identity();
-    for (int axis = 0; axis < 3; ++axis) meshToVoxel(axis, axis) = 1.0 / geometry.voxelSize[axis];
+    for (int axis = 0; axis < 3; ++axis)
+        meshToVoxel(axis, axis) = 1.0 / geometry.voxelSize[axis];
     model.meshToWorld = geometry.voxelToWorld * meshToVoxel;
     model.mesh = loadOrExtractBrainSurface({files.anatomy, files.atlas}, cacheDir, context);
     return model;

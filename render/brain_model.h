@@ -1,9 +1,9 @@
 #pragma once
 // A labelled brain surface ready for display: the mesh, its region names and its world frame.
 
-#include <Eigen/Core>
 #include <vtkPolyData.h>
 #include <vtkSmartPointer.h>
+#include <Eigen/Core>
 
 #include <filesystem>
 

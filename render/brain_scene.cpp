@@ -61,9 +61,13 @@ BrainScene::BrainScene() {
     renderer_->AddViewProp(message_);
 }
 
-void BrainScene::setCaption(const std::string& text) { caption_->SetInput(text.c_str()); }
+void BrainScene::setCaption(const std::string& text) {
+    caption_->SetInput(text.c_str());
+}
 
-void BrainScene::setMessage(const std::string& text) { message_->SetInput(text.c_str()); }
+void BrainScene::setMessage(const std::string& text) {
+    message_->SetInput(text.c_str());
+}
 
 void BrainScene::setModel(BrainModel model) {
     model_ = std::move(model);
@@ -108,7 +112,9 @@ void BrainScene::applyPreset(CameraPreset preset) {
         case CameraPreset::LateralLeft: direction[0] = -1; break;
         case CameraPreset::LateralRight: direction[0] = 1; break;
         case CameraPreset::Dorsal: direction[0] = 0, direction[2] = 1, up[2] = 0, up[1] = 1; break;
-        case CameraPreset::Ventral: direction[0] = 0, direction[2] = -1, up[2] = 0, up[1] = 1; break;
+        case CameraPreset::Ventral:
+            direction[0] = 0, direction[2] = -1, up[2] = 0, up[1] = 1;
+            break;
         case CameraPreset::Anterior: direction[0] = 0, direction[1] = 1; break;
         case CameraPreset::Posterior: direction[0] = 0, direction[1] = -1; break;
     }

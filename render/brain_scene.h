@@ -21,14 +21,14 @@ namespace us::render {
 enum class CameraPreset { LateralLeft, LateralRight, Dorsal, Ventral, Anterior, Posterior };
 
 struct BrainPick {
-    int label = 0;                     // 0: no atlas region here
-    std::string region;                // empty when label is 0
-    std::array<double, 3> worldMm{};   // through the anatomy's affine
+    int label = 0;                    // 0: no atlas region here
+    std::string region;               // empty when label is 0
+    std::array<double, 3> worldMm{};  // through the anatomy's affine
     long long vertex = -1;
 };
 
 class BrainScene {
-public:
+  public:
     BrainScene();
 
     vtkRenderer* renderer() const { return renderer_; }
@@ -48,7 +48,7 @@ public:
     // Display coordinates in pixels, origin bottom-left (VTK's convention).
     std::optional<BrainPick> pick(double x, double y);
 
-private:
+  private:
     BrainModel model_;
     vtkNew<vtkRenderer> renderer_;
     vtkNew<vtkActor> actor_;

@@ -31,7 +31,7 @@ constexpr double kInwardSampleMm = 3.0;
 
 // Maps one filter's progress into [begin, end] of the job, and aborts it on cancel.
 class StageObserver {
-public:
+  public:
     StageObserver(vtkAlgorithm* algorithm, const us::analysis::JobContext& context, double begin,
                   double end, std::string stage)
         : context_(context), begin_(begin), end_(end), stage_(std::move(stage)) {
@@ -40,7 +40,7 @@ public:
         algorithm->AddObserver(vtkCommand::ProgressEvent, callback_);
     }
 
-private:
+  private:
     static void onProgress(vtkObject* caller, unsigned long, void* clientData, void* callData) {
         auto* self = static_cast<StageObserver*>(clientData);
         const double fraction = *static_cast<double*>(callData);
@@ -56,7 +56,8 @@ private:
 
 vtkSmartPointer<vtkImageData> readNifti(const fs::path& path) {
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) throw std::runtime_error("file not found: " + path.string());
+    if (!fs::is_regular_file(path, ec))
+        throw std::runtime_error("file not found: " + path.string());
     vtkNew<vtkNIFTIImageReader> reader;
     if (!reader->CanReadFile(path.string().c_str()))
         throw std::runtime_error("not a NIfTI file: " + path.string());
@@ -90,7 +91,8 @@ std::vector<int> sampleLabels(vtkPolyData* surface, vtkImageData* atlas, double 
     vtkDataArray* values = probe->GetOutput()->GetPointData()->GetScalars();
     std::vector<int> labels(n, 0);
     if (!values) return labels;
-    for (vtkIdType i = 0; i < n; ++i) labels[i] = static_cast<int>(values->GetTuple1(i));
+    for (vtkIdType i = 0; i < n; ++i)
+        labels[i] = static_cast<int>(values->GetTuple1(i));
     return labels;
 }
 

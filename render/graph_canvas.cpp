@@ -59,7 +59,9 @@ GraphCanvas::GraphCanvas() {
     ImGui::SetCurrentContext(previous);
 }
 
-GraphCanvas::~GraphCanvas() { ImGui::DestroyContext(context_); }
+GraphCanvas::~GraphCanvas() {
+    ImGui::DestroyContext(context_);
+}
 
 void GraphCanvas::initializeGl() {
     if (glReady_) return;
@@ -81,7 +83,9 @@ void GraphCanvas::setNetwork(std::string title, std::vector<us::analysis::LayerI
     resetView();
 }
 
-std::vector<double> GraphCanvas::viewState() const { return {panX_, panY_, zoom_}; }
+std::vector<double> GraphCanvas::viewState() const {
+    return {panX_, panY_, zoom_};
+}
 
 void GraphCanvas::setViewState(const std::vector<double>& state) {
     if (state.size() != 3 || !std::isfinite(state[2])) return;
@@ -91,7 +95,9 @@ void GraphCanvas::setViewState(const std::vector<double>& state) {
     zoom_ = std::clamp(static_cast<float>(state[2]), kMinZoom, kMaxZoom);
 }
 
-void GraphCanvas::resetView() { fitPending_ = true; }
+void GraphCanvas::resetView() {
+    fitPending_ = true;
+}
 
 void GraphCanvas::fitToView(float width, float height) {
     fitPending_ = false;
@@ -106,8 +112,8 @@ void GraphCanvas::fitToView(float width, float height) {
     const int rows = (static_cast<int>(layers_.size()) + columns_ - 1) / columns_;
     const float contentWidth = columns_ * colPitch - kNodeGap;
     const float contentHeight = rows * rowPitch - kRowGap;
-    zoom_ = std::clamp(std::min(usableWidth / contentWidth, usableHeight / contentHeight),
-                       kMinZoom, 1.5f);
+    zoom_ = std::clamp(std::min(usableWidth / contentWidth, usableHeight / contentHeight), kMinZoom,
+                       1.5f);
     panX_ = (width - contentWidth * zoom_) / 2;
     // Row 0 is centred on y = 0; the canvas origin is the panel's vertical middle.
     panY_ = titleSpace / 2 + (-contentHeight / 2 + kMaxNodeHeight / 2) * zoom_;
@@ -121,8 +127,8 @@ void GraphCanvas::render(float width, float height, float devicePixelRatio,
     io.DisplaySize = ImVec2(width, height);
     io.DisplayFramebufferScale = ImVec2(devicePixelRatio, devicePixelRatio);
     io.DeltaTime = std::max(deltaSeconds, 1e-4f);
-    io.MousePos = input.mouseX >= 0 ? ImVec2(input.mouseX, input.mouseY)
-                                    : ImVec2(-FLT_MAX, -FLT_MAX);
+    io.MousePos =
+        input.mouseX >= 0 ? ImVec2(input.mouseX, input.mouseY) : ImVec2(-FLT_MAX, -FLT_MAX);
     io.MouseDown[0] = input.leftDown;
     io.MouseDown[1] = input.rightDown;
     io.MouseDown[2] = input.middleDown;
@@ -210,12 +216,13 @@ void GraphCanvas::drawNetwork(float width, float height) {
         const float x = nodeX(i), y = nodeY(i);
         const ImVec2 a = toScreen(x, y - h / 2), b = toScreen(x + kNodeWidth, y + h / 2);
         if (i + 1 < layers_.size()) {
-            const ImVec2 from = toScreen(x + kNodeWidth, y), to = toScreen(nodeX(i + 1), nodeY(i + 1));
+            const ImVec2 from = toScreen(x + kNodeWidth, y),
+                         to = toScreen(nodeX(i + 1), nodeY(i + 1));
             const ImU32 linkColour = IM_COL32(200, 200, 210, 200);
             // Within a row the curve is flat; wrapping to the next row it swings back left.
             const float bend = std::max(std::fabs(to.x - from.x) / 2, kNodeGap * zoom_);
-            draw->AddBezierCubic(from, ImVec2(from.x + bend, from.y), ImVec2(to.x - bend, to.y),
-                                 to, linkColour, 2.f * zoom_);
+            draw->AddBezierCubic(from, ImVec2(from.x + bend, from.y), ImVec2(to.x - bend, to.y), to,
+                                 linkColour, 2.f * zoom_);
             const float arrow = 7.f * zoom_;
             draw->AddTriangleFilled(to, ImVec2(to.x - arrow, to.y - arrow * 0.6f),
                                     ImVec2(to.x - arrow, to.y + arrow * 0.6f), linkColour);
@@ -246,7 +253,8 @@ void GraphCanvas::drawNetwork(float width, float height) {
 
     draw->AddText(ImVec2(12, 10), IM_COL32(230, 230, 230, 255), title_.c_str());
     draw->AddText(ImVec2(12, 10 + ImGui::GetTextLineHeightWithSpacing()),
-                  IM_COL32(140, 140, 150, 255), "drag to pan, wheel to zoom, double-click to reset");
+                  IM_COL32(140, 140, 150, 255),
+                  "drag to pan, wheel to zoom, double-click to reset");
     if (hoveredLayer) {
         hovered_ = hoveredLayer->name;
         ImGui::BeginTooltip();
@@ -255,8 +263,7 @@ void GraphCanvas::drawNetwork(float width, float height) {
         ImGui::Text("parameters: %lld", static_cast<long long>(hoveredLayer->parameterCount));
         ImGui::EndTooltip();
     }
-    if (ImGui::IsWindowHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left))
-        resetView();
+    if (ImGui::IsWindowHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) resetView();
 }
 
 }  // namespace us::render

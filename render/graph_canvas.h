@@ -22,7 +22,7 @@ struct CanvasInput {
 };
 
 class GraphCanvas {
-public:
+  public:
     GraphCanvas();
     ~GraphCanvas();
     GraphCanvas(const GraphCanvas&) = delete;
@@ -46,7 +46,7 @@ public:
     void setViewState(const std::vector<double>& state);
     void resetView();
 
-private:
+  private:
     void drawNetwork(float width, float height);
     void drawEmptyState(float width, float height);
     void handlePanZoom(float width, float height);
@@ -59,7 +59,8 @@ private:
     std::string hovered_;
     float panX_ = 40.f, panY_ = 0.f, zoom_ = 1.f;
     bool fitPending_ = true;
-    int columns_ = 1;  // the layers flow left to right in rows of this many nodes  // fit the whole network at the next frame, once the size is known
+    int columns_ = 1;  // the layers flow left to right in rows of this many nodes  // fit the whole
+                       // network at the next frame, once the size is known
 };
 
 }  // namespace us::render

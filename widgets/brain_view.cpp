@@ -9,9 +9,11 @@ using us::render::CameraPreset;
 
 BrainView::BrainView(QWidget* parent) : VtkGlWidget(parent) {
     renderWindow()->AddRenderer(scene_.renderer());
-    scene_.setMessage("No brain loaded.\nFile > Open demo shows the Colin27 brain with the AAL atlas.");
-    setToolTip(tr("Drag to rotate, right-drag or wheel to zoom, middle-drag to pan.\n"
-                  "Keys: 1 left, 2 right, 3 top, 4 bottom, 5 front, 6 back, R reset."));
+    scene_.setMessage(
+        "No brain loaded.\nFile > Open demo shows the Colin27 brain with the AAL atlas.");
+    setToolTip(
+        tr("Drag to rotate, right-drag or wheel to zoom, middle-drag to pan.\n"
+           "Keys: 1 left, 2 right, 3 top, 4 bottom, 5 front, 6 back, R reset."));
 }
 
 void BrainView::setModel(us::render::BrainModel model, const QString& caption) {
@@ -38,10 +40,10 @@ std::optional<us::render::BrainPick> BrainView::pickAt(const QPointF& widgetPos)
 }
 
 QString BrainView::describe(const us::render::BrainPick& pick) {
-    const QString region = pick.label == 0 ? tr("no atlas region")
-                                           : QString("%1 (label %2)")
-                                                 .arg(QString::fromStdString(pick.region))
-                                                 .arg(pick.label);
+    const QString region =
+        pick.label == 0
+            ? tr("no atlas region")
+            : QString("%1 (label %2)").arg(QString::fromStdString(pick.region)).arg(pick.label);
     return QString("%1   x %2, y %3, z %4 mm")
         .arg(region)
         .arg(pick.worldMm[0], 0, 'f', 1)

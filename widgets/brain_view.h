@@ -12,7 +12,7 @@ namespace us::widgets {
 
 class BrainView : public VtkGlWidget {
     Q_OBJECT
-public:
+  public:
     explicit BrainView(QWidget* parent = nullptr);
 
     us::render::BrainScene& scene() { return scene_; }
@@ -23,21 +23,21 @@ public:
     std::optional<us::render::BrainPick> pickAt(const QPointF& widgetPos);
     static QString describe(const us::render::BrainPick& pick);
 
-Q_SIGNALS:
+  Q_SIGNALS:
     // Region and coordinates under the cursor; empty when the cursor is off the surface.
     void hoverChanged(const QString& readout);
     void regionClicked(const QString& readout);
     // The first frame that shows a loaded surface has been painted.
     void surfacePainted();
 
-protected:
+  protected:
     void paintGL() override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
 
-private:
+  private:
     us::render::BrainScene scene_;
     bool surfaceFramePending_ = false;
     QPointF pressPos_;

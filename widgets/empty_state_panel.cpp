@@ -30,10 +30,16 @@ EmptyStatePanel::EmptyStatePanel(const QString& title, const QString& explanatio
     setAutoFillBackground(true);
 }
 
-void EmptyStatePanel::setExplanation(const QString& text) { explanation_->setText(text); }
+void EmptyStatePanel::setExplanation(const QString& text) {
+    explanation_->setText(text);
+}
 
-QString EmptyStatePanel::explanation() const { return explanation_->text(); }
+QString EmptyStatePanel::explanation() const {
+    return explanation_->text();
+}
 
-void EmptyStatePanel::setActionVisible(bool visible) { action_->setVisible(visible); }
+void EmptyStatePanel::setActionVisible(bool visible) {
+    action_->setVisible(visible);
+}
 
 }  // namespace us::widgets

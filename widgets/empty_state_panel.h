@@ -10,17 +10,17 @@ namespace us::widgets {
 
 class EmptyStatePanel : public QWidget {
     Q_OBJECT
-public:
+  public:
     EmptyStatePanel(const QString& title, const QString& explanation, QWidget* parent = nullptr);
     void setExplanation(const QString& text);
     QString explanation() const;
     // Hides the action button once it cannot help any more (e.g. the demo is already open).
     void setActionVisible(bool visible);
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void openDemoRequested();
 
-private:
+  private:
     QLabel* explanation_;
     QPushButton* action_;
 };

@@ -19,7 +19,9 @@ GraphView::~GraphView() {
     doneCurrent();
 }
 
-void GraphView::releaseGraphics() { canvas_.releaseGl(); }
+void GraphView::releaseGraphics() {
+    canvas_.releaseGl();
+}
 
 void GraphView::setNetwork(const QString& title, std::vector<us::analysis::LayerInfo> layers) {
     canvas_.setNetwork(title.toStdString(), std::move(layers));
@@ -61,9 +63,15 @@ void GraphView::updateButtons(QMouseEvent* event) {
     update();
 }
 
-void GraphView::mousePressEvent(QMouseEvent* event) { updateButtons(event); }
-void GraphView::mouseReleaseEvent(QMouseEvent* event) { updateButtons(event); }
-void GraphView::mouseMoveEvent(QMouseEvent* event) { updateButtons(event); }
+void GraphView::mousePressEvent(QMouseEvent* event) {
+    updateButtons(event);
+}
+void GraphView::mouseReleaseEvent(QMouseEvent* event) {
+    updateButtons(event);
+}
+void GraphView::mouseMoveEvent(QMouseEvent* event) {
+    updateButtons(event);
+}
 
 void GraphView::wheelEvent(QWheelEvent* event) {
     input_.mouseX = static_cast<float>(event->position().x());

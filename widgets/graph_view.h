@@ -10,17 +10,17 @@ namespace us::widgets {
 
 class GraphView : public QOpenGLWidget {
     Q_OBJECT
-public:
+  public:
     explicit GraphView(QWidget* parent = nullptr);
     ~GraphView() override;
 
     us::render::GraphCanvas& canvas() { return canvas_; }
     void setNetwork(const QString& title, std::vector<us::analysis::LayerInfo> layers);
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void hoverChanged(const QString& layerName);
 
-protected:
+  protected:
     void initializeGL() override;
     void paintGL() override;
     void mousePressEvent(QMouseEvent* event) override;
@@ -29,7 +29,7 @@ protected:
     void wheelEvent(QWheelEvent* event) override;
     void leaveEvent(QEvent* event) override;
 
-private:
+  private:
     void updateButtons(QMouseEvent* event);
     void releaseGraphics();
 

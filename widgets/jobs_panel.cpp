@@ -26,7 +26,8 @@ JobsPanel::JobsPanel(QWidget* parent) : QWidget(parent) {
     layout->setContentsMargins(2, 2, 2, 2);
     tree_ = new QTreeWidget(this);
     tree_->setColumnCount(kColumnCount);
-    tree_->setHeaderLabels({tr("Job"), tr("State"), tr("Progress"), tr("Elapsed"), tr("Message"), QString()});
+    tree_->setHeaderLabels(
+        {tr("Job"), tr("State"), tr("Progress"), tr("Elapsed"), tr("Message"), QString()});
     tree_->setRootIsDecorated(false);
     tree_->setUniformRowHeights(true);
     tree_->header()->setStretchLastSection(false);
@@ -54,7 +55,9 @@ JobsPanel::JobsPanel(QWidget* parent) : QWidget(parent) {
     connect(elapsedTimer_, &QTimer::timeout, this, &JobsPanel::refreshElapsed);
 }
 
-int JobsPanel::rowCount() const { return tree_->topLevelItemCount(); }
+int JobsPanel::rowCount() const {
+    return tree_->topLevelItemCount();
+}
 
 QString JobsPanel::stateOf(quint64 id) const {
     const auto it = rows_.find(id);
@@ -114,7 +117,9 @@ void JobsPanel::finish(quint64 id, const QString& state, const QString& message)
     if (state == tr("done")) it->progress->setValue(1000);
 }
 
-void JobsPanel::jobSucceeded(quint64 id) { finish(id, tr("done"), QString()); }
+void JobsPanel::jobSucceeded(quint64 id) {
+    finish(id, tr("done"), QString());
+}
 
 void JobsPanel::jobFailed(quint64 id, const QString& error) {
     finish(id, tr("failed"), error);
@@ -122,7 +127,9 @@ void JobsPanel::jobFailed(quint64 id, const QString& error) {
         it->item->setForeground(kState, QBrush(QColor(220, 70, 60)));
 }
 
-void JobsPanel::jobCancelled(quint64 id) { finish(id, tr("cancelled"), tr("cancelled by the user")); }
+void JobsPanel::jobCancelled(quint64 id) {
+    finish(id, tr("cancelled"), tr("cancelled by the user"));
+}
 
 void JobsPanel::clearFinished() {
     for (auto it = rows_.begin(); it != rows_.end();) {

@@ -18,14 +18,14 @@ namespace us::widgets {
 
 class JobsPanel : public QWidget {
     Q_OBJECT
-public:
+  public:
     explicit JobsPanel(QWidget* parent = nullptr);
     int rowCount() const;
     // For tests and status read-outs: "queued", "running", "done", "failed", "cancelled".
     QString stateOf(quint64 id) const;
     QString messageOf(quint64 id) const;
 
-public Q_SLOTS:
+  public Q_SLOTS:
     void jobQueued(quint64 id, const QString& name);
     void jobStarted(quint64 id);
     void jobProgress(quint64 id, double fraction, const QString& message);
@@ -34,10 +34,10 @@ public Q_SLOTS:
     void jobCancelled(quint64 id);
     void clearFinished();
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void cancelRequested(quint64 id);
 
-private:
+  private:
     struct Row {
         QTreeWidgetItem* item = nullptr;
         QProgressBar* progress = nullptr;

@@ -1,14 +1,14 @@
 #include "widgets/vtk_gl_widget.h"
 
-#include <QElapsedTimer>
-#include <QMouseEvent>
-#include <QOpenGLContext>
 #include <qopengl.h>  // GL enums; VTK's GLEW header clashes with Qt's GL headers
-#include <QWheelEvent>
 #include <vtkCallbackCommand.h>
 #include <vtkCommand.h>
 #include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkOpenGLState.h>
+#include <QElapsedTimer>
+#include <QMouseEvent>
+#include <QOpenGLContext>
+#include <QWheelEvent>
 
 namespace us::widgets {
 

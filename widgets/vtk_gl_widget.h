@@ -3,10 +3,10 @@
 // VTK draws into its own framebuffer; paintGL blits it into the widget's. Mouse and wheel
 // events go to a VTK interactor, so any VTK interactor style works inside Qt 6.
 
-#include <QOpenGLWidget>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
 #include <vtkNew.h>
+#include <QOpenGLWidget>
 
 class QMouseEvent;
 class QWheelEvent;
@@ -15,7 +15,7 @@ namespace us::widgets {
 
 class VtkGlWidget : public QOpenGLWidget {
     Q_OBJECT
-public:
+  public:
     explicit VtkGlWidget(QWidget* parent = nullptr);
     ~VtkGlWidget() override;
 
@@ -24,11 +24,11 @@ public:
     // Widget pixel (origin top-left, logical) -> VTK display pixel (origin bottom-left, device).
     QPointF toDisplay(const QPointF& widgetPos) const;
 
-Q_SIGNALS:
+  Q_SIGNALS:
     // Time spent in paintGL (VTK render + blit), and whether VTK had anything to draw.
     void frameRendered(double milliseconds);
 
-protected:
+  protected:
     void initializeGL() override;
     void resizeGL(int width, int height) override;
     void paintGL() override;
@@ -37,7 +37,7 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
 
-private:
+  private:
     void forwardMouse(QMouseEvent* event, unsigned long vtkEvent);
     void releaseGraphics();
 

@@ -14,7 +14,7 @@ using namespace us::analysis;
 namespace {
 
 class SessionFileTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         dir_ = fs::temp_directory_path() /
                ("unitscope-session-test-" + std::to_string(std::random_device{}()));
@@ -29,7 +29,8 @@ protected:
                      {"atlas", "/tmp/ünïcode path/aal.nii.gz"}};
         s.selectedUnit = UnitRef{"layer4.1.conv2", 37};
         s.windowGeometry = {1, 2, 3, 0, 255};
-        for (int i = 0; i < 3000; ++i) s.windowState.push_back(static_cast<std::uint8_t>(i * 7));
+        for (int i = 0; i < 3000; ++i)
+            s.windowState.push_back(static_cast<std::uint8_t>(i * 7));
         s.openPanels = {"brain", "graph", "jobs"};
         s.currentPanel = "graph";
         s.viewStates["brain.camera"] = {1.5, -2.25, 3e10, 0, 0, 0, 0, 0, 1, 30};
@@ -116,8 +117,8 @@ TEST_F(SessionFileTest, TruncatedFilesGiveErrorsNotCrashes) {
     const std::string bytes = readAll(path);
     for (int tenth = 0; tenth < 10; ++tenth) {
         const auto cut = dir_ / ("cut" + std::to_string(tenth) + ".unitscope");
-        std::ofstream(cut, std::ios::binary).write(bytes.data(),
-                                                   static_cast<std::streamsize>(bytes.size() * tenth / 10));
+        std::ofstream(cut, std::ios::binary)
+            .write(bytes.data(), static_cast<std::streamsize>(bytes.size() * tenth / 10));
         EXPECT_THROW(loadSession(cut), SessionError) << "truncated at " << tenth * 10 << "%";
     }
 }
@@ -130,9 +131,11 @@ TEST_F(SessionFileTest, CorruptedBytesGiveErrorsOrTheOriginal) {
     std::mt19937 rng(7);
     for (int trial = 0; trial < 40; ++trial) {
         std::string damaged = bytes;
-        for (int k = 0; k < 8; ++k) damaged[rng() % damaged.size()] ^= static_cast<char>(1 + rng() % 255);
+        for (int k = 0; k < 8; ++k)
+            damaged[rng() % damaged.size()] ^= static_cast<char>(1 + rng() % 255);
         const auto p = dir_ / "damaged.unitscope";
-        std::ofstream(p, std::ios::binary).write(damaged.data(), static_cast<std::streamsize>(damaged.size()));
+        std::ofstream(p, std::ios::binary)
+            .write(damaged.data(), static_cast<std::streamsize>(damaged.size()));
         try {
             // Flips in unused space may leave a readable file; it must then read back exactly.
             EXPECT_EQ(loadSession(p), original) << "trial " << trial;

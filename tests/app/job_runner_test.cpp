@@ -24,8 +24,9 @@ std::any busyFor(const JobContext& context, std::chrono::milliseconds duration) 
     while (std::chrono::steady_clock::now() - start < duration) {
         context.checkCancelled();
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        const double done = std::chrono::duration<double>(std::chrono::steady_clock::now() - start) /
-                            std::chrono::duration<double>(duration);
+        const double done =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start) /
+            std::chrono::duration<double>(duration);
         context.report(std::min(done, 1.0), "working");
     }
     return std::any(1);
@@ -35,7 +36,7 @@ std::any busyFor(const JobContext& context, std::chrono::milliseconds duration) 
 
 class JobRunnerTest : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+  private Q_SLOTS:
     void resultArrivesAsValueOnGuiThread() {
         JobRunner runner;
         int value = 0;
@@ -74,7 +75,8 @@ private Q_SLOTS:
         });
         QTRY_VERIFY_WITH_TIMEOUT(order.contains("succeeded"), 10000);
         QVERIFY(fractions.size() >= 3);
-        for (int i = 1; i < fractions.size(); ++i) QVERIFY(fractions[i] >= fractions[i - 1]);
+        for (int i = 1; i < fractions.size(); ++i)
+            QVERIFY(fractions[i] >= fractions[i - 1]);
         QCOMPARE(fractions.last(), 1.0);
         QCOMPARE(order.first(), QString("started"));
         QCOMPARE(order.last(), QString("succeeded"));
@@ -102,8 +104,9 @@ private Q_SLOTS:
     void queuedJobCancelledBeforeItStartsNeverRuns() {
         JobRunner runner;
         QSignalSpy cancelled(&runner, &JobRunner::jobCancelled);
-        const auto first = runner.submit(
-            "first", [](const JobContext& c) { return busyFor(c, std::chrono::milliseconds(300)); });
+        const auto first = runner.submit("first", [](const JobContext& c) {
+            return busyFor(c, std::chrono::milliseconds(300));
+        });
         bool ran = false;
         const auto second = runner.submit("second", [&ran](const JobContext&) {
             ran = true;
@@ -122,8 +125,9 @@ private Q_SLOTS:
         QSignalSpy failed(&runner, &JobRunner::jobFailed);
         QString reported;
         runner.submit(
-            "throws", [](const JobContext&) -> std::any { throw std::runtime_error("boom: bad input"); },
-            {}, [&](const QString& e) { reported = e; });
+            "throws",
+            [](const JobContext&) -> std::any { throw std::runtime_error("boom: bad input"); }, {},
+            [&](const QString& e) { reported = e; });
         QTRY_COMPARE(failed.size(), 1);
         QCOMPARE(failed.first().at(1).toString(), QString("boom: bad input"));
         QCOMPARE(reported, QString("boom: bad input"));

@@ -1,12 +1,12 @@
 // The main window under Xvfb: real frames from the brain and graph views, asserted on pixels.
 
+#include <vtkCamera.h>
 #include <QApplication>
 #include <QDockWidget>
 #include <QSet>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-#include <vtkCamera.h>
 
 #include <cmath>
 
@@ -33,7 +33,8 @@ bool isBackground(QRgb p) {
 double foregroundFraction(const QImage& image) {
     qint64 count = 0;
     for (int y = 0; y < image.height(); ++y)
-        for (int x = 0; x < image.width(); ++x) count += !isBackground(image.pixel(x, y));
+        for (int x = 0; x < image.width(); ++x)
+            count += !isBackground(image.pixel(x, y));
     return double(count) / (double(image.width()) * image.height());
 }
 
@@ -49,14 +50,16 @@ int populatedHueBins(const QImage& image) {
             ++bins[c.hsvHue() / 10];
         }
     int populated = 0;
-    for (int n : bins) populated += n > saturated / 200;
+    for (int n : bins)
+        populated += n > saturated / 200;
     return populated;
 }
 
 double changedFraction(const QImage& a, const QImage& b) {
     qint64 changed = 0;
     for (int y = 0; y < a.height(); ++y)
-        for (int x = 0; x < a.width(); ++x) changed += a.pixel(x, y) != b.pixel(x, y);
+        for (int x = 0; x < a.width(); ++x)
+            changed += a.pixel(x, y) != b.pixel(x, y);
     return double(changed) / (double(a.width()) * a.height());
 }
 
@@ -64,7 +67,7 @@ double changedFraction(const QImage& a, const QImage& b) {
 
 class MainWindowTest : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+  private Q_SLOTS:
     void initTestCase() {
         window_ = std::make_unique<MainWindow>(jobs_);
         window_->resize(1280, 800);
@@ -129,7 +132,8 @@ private Q_SLOTS:
         window_->findChild<QDockWidget*>("graph")->raise();
         QTRY_VERIFY(graph->isVisible());
         QCOMPARE(graph->canvas().layers().size(), size_t(13));
-        QCOMPARE(graph->canvas().layers().at(1).outputShape, (std::vector<std::int64_t>{32, 28, 28}));
+        QCOMPARE(graph->canvas().layers().at(1).outputShape,
+                 (std::vector<std::int64_t>{32, 28, 28}));
         const QImage frame = graph->grabFramebuffer();
         frame.save(QDir::temp().filePath("unitscope-test-graph.png"));
         int convBlue = 0;
@@ -190,7 +194,8 @@ private Q_SLOTS:
         QCOMPARE(restored.demo, true);
         const auto& a = saved.viewStates.at("brain.camera");
         const auto& b = restored.viewStates.at("brain.camera");
-        for (size_t i = 0; i < a.size(); ++i) QVERIFY(std::abs(a[i] - b[i]) < 1e-6);
+        for (size_t i = 0; i < a.size(); ++i)
+            QVERIFY(std::abs(a[i] - b[i]) < 1e-6);
         window_->findChild<QDockWidget*>("treemap")->show();
     }
 
@@ -208,7 +213,7 @@ private Q_SLOTS:
 
     void cleanupTestCase() { window_.reset(); }
 
-private:
+  private:
     JobRunner jobs_;
     std::unique_ptr<MainWindow> window_;
 };
