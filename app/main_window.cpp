@@ -180,6 +180,12 @@ QWidget* MainWindow::panel(const QString& name) const {
 }
 
 QImage MainWindow::grabPanel(const QString& name) {
+    // A closed or tabbed-away panel has no size: bring it to the front and lay it out first.
+    if (QDockWidget* dock = docks_.value(name)) {
+        dock->show();
+        dock->raise();
+        QCoreApplication::processEvents();
+    }
     if (name == "brain") return brainView_->grabFramebuffer();
     if (name == "graph") return graphView_->grabFramebuffer();
     QWidget* widget = panel(name);
