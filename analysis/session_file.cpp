@@ -121,7 +121,9 @@ std::vector<std::uint8_t> readBytes(hid_t file, const char* path, const fs::path
     return bytes;
 }
 
-json manifestFrom(const Session& session) {
+}  // namespace
+
+json sessionManifest(const Session& session) {
     json sources = json::array();
     for (const auto& source : session.sources)
         sources.push_back({{"kind", source.kind}, {"path", source.path}});
@@ -139,6 +141,8 @@ json manifestFrom(const Session& session) {
                                      {"index", session.selectedUnit->index}};
     return manifest;
 }
+
+namespace {
 
 Session sessionFrom(const json& manifest) {
     Session session;
@@ -178,7 +182,7 @@ void writeSessionFile(const fs::path& target, const Session& session, const Save
     writeStringAttribute(file.get(), "format", kSessionFormatName);
     writeIntAttribute(file.get(), "version_major", kSessionFormatMajor);
     writeIntAttribute(file.get(), "version_minor", kSessionFormatMinor);
-    const std::string manifest = manifestFrom(session).dump();
+    const std::string manifest = sessionManifest(session).dump();
     writeBytes(file.get(), kManifestPath, manifest.data(), manifest.size());
     {
         H5Handle ui(H5Gcreate2(file.get(), kUiGroup, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),

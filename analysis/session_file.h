@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "analysis/session.h"
 
 namespace us::analysis {
@@ -28,6 +30,10 @@ using SaveStageHook = std::function<void(SaveStage)>;
 // On any failure the temporary file is removed and an existing `path` is left untouched.
 void saveSession(const std::filesystem::path& path, const Session& session,
                  const SaveStageHook& hook = {});
+
+// The session's small structured state (everything but the layout blobs) as stored in the
+// file's /manifest; also what `unitscope-cli session-info` prints.
+nlohmann::json sessionManifest(const Session& session);
 
 // Throws SessionError for missing, truncated, corrupt or newer-major files.
 Session loadSession(const std::filesystem::path& path);

@@ -45,18 +45,8 @@ int sessionInfo(const std::vector<std::string>& args) {
     if (args.size() != 1) return error("session-info takes exactly one FILE.unitscope");
     try {
         const auto session = us::analysis::loadSession(args[0]);
-        nlohmann::json sources = nlohmann::json::array();
-        for (const auto& s : session.sources)
-            sources.push_back({{"kind", s.kind}, {"path", s.path}});
-        nlohmann::json report = {{"format", us::analysis::kSessionFormatName},
-                                 {"demo", session.demo},
-                                 {"open_panels", session.openPanels},
-                                 {"current_panel", session.currentPanel},
-                                 {"sources", sources},
-                                 {"selected_unit", nullptr}};
-        if (session.selectedUnit)
-            report["selected_unit"] = {{"layer", session.selectedUnit->layer},
-                                       {"index", session.selectedUnit->index}};
+        nlohmann::json report = us::analysis::sessionManifest(session);
+        report["format"] = us::analysis::kSessionFormatName;
         std::cout << report.dump(2) << "\n";
         return 0;
     } catch (const std::exception& e) {
