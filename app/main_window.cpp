@@ -310,10 +310,14 @@ bool MainWindow::openSession(const QString& path, bool interactive) {
     pendingViewStates_ = session.viewStates;
     if (session.demo) {
         if (demoOpen_) {
-            if (auto it = pendingViewStates_.find(kBrainCamera); it != pendingViewStates_.end())
-                brainView_->scene().setCameraState(it->second), brainView_->update();
-            if (auto it = pendingViewStates_.find(kGraphView); it != pendingViewStates_.end())
-                graphView_->canvas().setViewState(it->second), graphView_->update();
+            if (auto it = pendingViewStates_.find(kBrainCamera); it != pendingViewStates_.end()) {
+                brainView_->scene().setCameraState(it->second);
+                brainView_->update();
+            }
+            if (auto it = pendingViewStates_.find(kGraphView); it != pendingViewStates_.end()) {
+                graphView_->canvas().setViewState(it->second);
+                graphView_->update();
+            }
         } else {
             openDemo();
         }
