@@ -78,7 +78,6 @@ void JobRunner::runOnWorker(JobId id, const Work& work, const us::analysis::Canc
     QString error;
     try {
         result = work(context);
-        if (token.isCancelled()) outcome = Outcome::Cancelled;  // finished, but nobody wants it
     } catch (const us::analysis::JobCancelled&) {
         outcome = Outcome::Cancelled;
     } catch (const c10::Error& e) {
@@ -105,7 +104,7 @@ void JobRunner::finish(JobId id, Outcome outcome, std::any result, const QString
     if (it == active_.end()) return;
     ActiveJob job = std::move(it->second);
     active_.erase(it);
-    // A cancel that arrived after the worker finished still wins: the user asked for no result.
+    // A cancel that arrived while or after the work ran still wins: the user asked for no result.
     if (outcome == Outcome::Succeeded && job.token.isCancelled()) outcome = Outcome::Cancelled;
     switch (outcome) {
         case Outcome::Succeeded:

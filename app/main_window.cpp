@@ -231,8 +231,7 @@ void MainWindow::openDemo() {
         },
         [this](render::BrainModel model) {
             brainView_->setModel(std::move(model), tr("Colin27 (MNI space), AAL atlas regions"));
-            if (auto it = pendingViewStates_.find(kBrainCamera); it != pendingViewStates_.end())
-                brainView_->scene().setCameraState(it->second);
+            applyPendingBrainCamera();
             brainReady_ = true;
         },
         [this](const QString& error) {
@@ -245,12 +244,26 @@ void MainWindow::openDemo() {
             graphView_->setNetwork(
                 tr("Demo CNN for Fashion-MNIST: layers and output shapes (untrained)"),
                 std::move(layers));
-            if (auto it = pendingViewStates_.find(kGraphView); it != pendingViewStates_.end())
-                graphView_->canvas().setViewState(it->second);
+            applyPendingGraphView();
             networkReady_ = true;
             Q_EMIT networkShown();
         },
         [this](const QString& error) { Q_EMIT demoLoadFailed(error); });
+}
+
+// View states from an opened session, applied once the view has content to show.
+void MainWindow::applyPendingBrainCamera() {
+    if (auto it = pendingViewStates_.find(kBrainCamera); it != pendingViewStates_.end()) {
+        brainView_->scene().setCameraState(it->second);
+        brainView_->update();
+    }
+}
+
+void MainWindow::applyPendingGraphView() {
+    if (auto it = pendingViewStates_.find(kGraphView); it != pendingViewStates_.end()) {
+        graphView_->canvas().setViewState(it->second);
+        graphView_->update();
+    }
 }
 
 analysis::Session MainWindow::captureSession() const {
@@ -310,14 +323,8 @@ bool MainWindow::openSession(const QString& path, bool interactive) {
     pendingViewStates_ = session.viewStates;
     if (session.demo) {
         if (demoOpen_) {
-            if (auto it = pendingViewStates_.find(kBrainCamera); it != pendingViewStates_.end()) {
-                brainView_->scene().setCameraState(it->second);
-                brainView_->update();
-            }
-            if (auto it = pendingViewStates_.find(kGraphView); it != pendingViewStates_.end()) {
-                graphView_->canvas().setViewState(it->second);
-                graphView_->update();
-            }
+            applyPendingBrainCamera();
+            applyPendingGraphView();
         } else {
             openDemo();
         }

@@ -72,6 +72,8 @@ class MainWindow : public QMainWindow {
     void rebuildRecentMenu();
     void setSessionPath(const QString& path);
     void updateEmptyStates();
+    void applyPendingBrainCamera();
+    void applyPendingGraphView();
     QString currentPanelName() const;
 
     JobRunner& jobs_;

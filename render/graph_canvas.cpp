@@ -147,7 +147,7 @@ void GraphCanvas::render(float width, float height, float devicePixelRatio,
         drawEmptyState(width, height);
     else {
         if (fitPending_) fitToView(width, height);
-        handlePanZoom(width, height);
+        handlePanZoom(height);
         drawNetwork(width, height);
     }
     ImGui::End();
@@ -155,7 +155,7 @@ void GraphCanvas::render(float width, float height, float devicePixelRatio,
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
-void GraphCanvas::handlePanZoom(float width, float height) {
+void GraphCanvas::handlePanZoom(float height) {
     ImGuiIO& io = ImGui::GetIO();
     if (!ImGui::IsWindowHovered()) return;
     if (ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.f) ||
@@ -172,7 +172,6 @@ void GraphCanvas::handlePanZoom(float width, float height) {
         panX_ = io.MousePos.x - worldX * zoom_;
         panY_ = io.MousePos.y - originY - worldY * zoom_;
     }
-    (void)width;
 }
 
 void GraphCanvas::drawEmptyState(float width, float height) {

@@ -49,7 +49,7 @@ class GraphCanvas {
   private:
     void drawNetwork(float width, float height);
     void drawEmptyState(float width, float height);
-    void handlePanZoom(float width, float height);
+    void handlePanZoom(float height);
     void fitToView(float width, float height);
 
     ImGuiContext* context_ = nullptr;
