@@ -11,4 +11,9 @@ DemoBrainFiles demoBrainFiles() {
     return {dir / "ch2bet.nii.gz", dir / "aal.nii.gz", dir / "aal.nii.txt"};
 }
 
+std::filesystem::path fashionMnistDir() {
+    const char* overrideDir = std::getenv("UNITSCOPE_FASHION_MNIST_DIR");
+    return overrideDir && *overrideDir ? overrideDir : "/usr/share/datasets/fashion-mnist";
+}
+
 }  // namespace us::analysis

@@ -1,5 +1,5 @@
 #pragma once
-// Where the built-in demo's files live (Debian's mricron-data package).
+// Where the built-in demo's files live (Debian's mricron-data and dataset-fashion-mnist).
 
 #include <filesystem>
 
@@ -13,5 +13,8 @@ struct DemoBrainFiles {
 
 // Honours $UNITSCOPE_MRICRON_DIR, else /usr/share/mricron/templates.
 DemoBrainFiles demoBrainFiles();
+
+// Debian's dataset-fashion-mnist folder ($UNITSCOPE_FASHION_MNIST_DIR overrides).
+std::filesystem::path fashionMnistDir();
 
 }  // namespace us::analysis

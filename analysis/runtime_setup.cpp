@@ -17,7 +17,9 @@ void configureRuntime() {
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    at::set_num_threads(static_cast<int>(cores));
+    setComputeThreads(static_cast<int>(cores));
 }
+
+void setComputeThreads(int threads) { at::set_num_threads(std::max(1, threads)); }
 
 }  // namespace us::analysis

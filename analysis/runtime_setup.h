@@ -6,4 +6,7 @@ namespace us::analysis {
 // every free (2x faster inference, faster Mesa frames) and give LibTorch all cores.
 void configureRuntime();
 
+// Intra-op threads for model runs (the CLI's --threads).
+void setComputeThreads(int threads);
+
 }  // namespace us::analysis

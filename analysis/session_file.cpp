@@ -3,13 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <string_view>
 #include <system_error>
 
-#include "analysis/file_sync.h"
+#include "analysis/atomic_file.h"
+#include "analysis/hdf5_attributes.h"
 #include "analysis/hdf5_handle.h"
 
 namespace us::analysis {
@@ -29,25 +28,6 @@ constexpr hsize_t kMaxBlobBytes = 64u << 20;
     throw SessionError("Session '" + path.string() + "': " + std::string(what));
 }
 
-void writeStringAttribute(hid_t object, const char* name, const std::string& value) {
-    H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(type.get(), std::max<size_t>(value.size(), 1));
-    H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
-    H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-    H5Handle attr(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                  H5Aclose);
-    if (!attr.valid() || H5Awrite(attr.get(), type.get(), value.c_str()) < 0)
-        throw SessionError(std::string("cannot write attribute ") + name);
-}
-
-void writeIntAttribute(hid_t object, const char* name, int value) {
-    H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-    H5Handle attr(H5Acreate2(object, name, H5T_STD_I32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                  H5Aclose);
-    if (!attr.valid() || H5Awrite(attr.get(), H5T_NATIVE_INT, &value) < 0)
-        throw SessionError(std::string("cannot write attribute ") + name);
-}
-
 // Byte arrays are chunked so that the Fletcher-32 checksum filter can catch corrupted bytes.
 void writeBytes(hid_t file, const char* path, const void* data, size_t size) {
     const hsize_t dims[1] = {size};
@@ -65,33 +45,6 @@ void writeBytes(hid_t file, const char* path, const void* data, size_t size) {
     if (size > 0 &&
         H5Dwrite(dataset.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
         throw SessionError(std::string("cannot write dataset ") + path);
-}
-
-std::string readStringAttribute(hid_t object, const char* name) {
-    if (H5Aexists(object, name) <= 0) return {};
-    H5Handle attr(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
-    H5Handle type(H5Aget_type(attr.get()), H5Tclose);
-    if (!type.valid() || H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()))
-        return {};
-    const size_t size = H5Tget_size(type.get());
-    if (size == 0 || size > 4096) return {};
-    std::string value(size, '\0');
-    H5Handle memType(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(memType.get(), size);
-    H5Tset_strpad(memType.get(), H5T_STR_NULLPAD);
-    if (H5Aread(attr.get(), memType.get(), value.data()) < 0) return {};
-    value.resize(value.find('\0') == std::string::npos ? size : value.find('\0'));
-    return value;
-}
-
-std::optional<int> readIntAttribute(hid_t object, const char* name) {
-    if (H5Aexists(object, name) <= 0) return std::nullopt;
-    H5Handle attr(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
-    H5Handle space(H5Aget_space(attr.get()), H5Sclose);
-    if (!space.valid() || H5Sget_simple_extent_npoints(space.get()) != 1) return std::nullopt;
-    int value = 0;
-    if (H5Aread(attr.get(), H5T_NATIVE_INT, &value) < 0) return std::nullopt;
-    return value;
 }
 
 bool linkExists(hid_t file, const char* path) {
@@ -161,18 +114,6 @@ Session sessionFrom(const json& manifest) {
     return session;
 }
 
-fs::path temporaryPathBeside(const fs::path& path) {
-    static std::atomic<unsigned> counter{0};
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    std::string name = ".";
-    name += path.filename().string();
-    name += ".tmp-";
-    name += std::to_string(stamp);
-    name += '-';
-    name += std::to_string(counter++);
-    return path.parent_path() / name;
-}
-
 void writeSessionFile(const fs::path& target, const Session& session, const SaveStageHook& hook) {
     H5Handle file(H5Fcreate(target.string().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
                   H5Fclose);
@@ -196,21 +137,18 @@ void writeSessionFile(const fs::path& target, const Session& session, const Save
 
     if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0 || !file.close())
         throw SessionError("cannot flush '" + target.string() + "'");
-    if (!syncFileToDisk(target)) throw SessionError("cannot sync '" + target.string() + "'");
 }
 
 }  // namespace
 
 void saveSession(const fs::path& path, const Session& session, const SaveStageHook& hook) {
     H5ErrorSilencer silence;
-    const fs::path temp = temporaryPathBeside(path);
     try {
-        writeSessionFile(temp, session, hook);
+        AtomicFile output(path);
+        writeSessionFile(output.tempPath(), session, hook);
         if (hook) hook(SaveStage::BeforeRename);
-        fs::rename(temp, path);
+        output.commit();
     } catch (const std::exception& error) {
-        std::error_code ignored;
-        fs::remove(temp, ignored);
         throw SessionError("Could not save session '" + path.string() + "': " + error.what() +
                            ". The previous file, if any, is unchanged.");
     }

@@ -1,15 +1,14 @@
 // unitscope-cli: Unitscope without a GUI, for batch jobs, scripts and tests.
-// Links analysis/ and render/ only: no Qt.
+// Links analysis/ (and render/ for figures) only: no Qt.
 
-#include <nlohmann/json.hpp>
-
-#include <cstdio>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
-#include "analysis/session_file.h"
+#include "analysis/runtime_setup.h"
 #include "analysis/versions.h"
+#include "app/cli/cli_commands.h"
 
 namespace {
 
@@ -21,38 +20,12 @@ constexpr const char* kUsage =
     "\n"
     "subcommands:\n"
     "  session-info FILE.unitscope   print a session's format version and contents as JSON\n"
+    "  layers MODEL.pt               list a TorchScript model's modules and output shapes\n"
+    "  extract --model M --stimuli S --layers a,b --out acts.h5\n"
+    "                                write pooled activations to an HDF5 activation store\n"
+    "  demo-model --out DIR          train (or reuse) the demo CNN on Fashion-MNIST\n"
     "\n"
     "Run 'unitscope-cli SUBCOMMAND --help' for a subcommand's options.\n";
-
-int error(const std::string& message, int code = 2) {
-    std::cerr << "unitscope-cli: " << message << "\n";
-    return code;
-}
-
-bool wantsHelp(const std::vector<std::string>& args) {
-    for (const auto& a : args)
-        if (a == "--help" || a == "-h") return true;
-    return false;
-}
-
-int sessionInfo(const std::vector<std::string>& args) {
-    if (wantsHelp(args)) {
-        std::cout << "usage: unitscope-cli session-info FILE.unitscope\n\n"
-                     "Prints the session's format, the panels it opens, its data sources and\n"
-                     "its selected unit as JSON.\n";
-        return 0;
-    }
-    if (args.size() != 1) return error("session-info takes exactly one FILE.unitscope");
-    try {
-        const auto session = us::analysis::loadSession(args[0]);
-        nlohmann::json report = us::analysis::sessionManifest(session);
-        report["format"] = us::analysis::kSessionFormatName;
-        std::cout << report.dump(2) << "\n";
-        return 0;
-    } catch (const std::exception& e) {
-        return error(e.what(), 1);
-    }
-}
 
 }  // namespace
 
@@ -74,6 +47,14 @@ int main(int argc, char** argv) {
                   << ")\n";
         return 0;
     }
-    if (command == "session-info") return sessionInfo(args);
-    return error("unknown subcommand '" + command + "' (see unitscope-cli --help)");
+    const std::map<std::string, int (*)(const std::vector<std::string>&)> commands{
+        {"session-info", us::cli::sessionInfo},
+        {"layers", us::cli::layers},
+        {"extract", us::cli::extract},
+        {"demo-model", us::cli::demoModel}};
+    const auto found = commands.find(command);
+    if (found == commands.end())
+        return us::cli::fail("unknown subcommand '" + command + "' (see unitscope-cli --help)", 2);
+    us::analysis::configureRuntime();
+    return found->second(args);
 }

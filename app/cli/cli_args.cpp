@@ -1,0 +1,81 @@
+#include "app/cli/cli_args.h"
+
+#include <sstream>
+
+namespace us::cli {
+
+CliArgs::CliArgs(const std::vector<std::string>& args, const std::set<std::string>& valueOptions,
+                 const std::set<std::string>& flags) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (!arg.starts_with("--")) {
+            positionals_.push_back(arg);
+            continue;
+        }
+        std::string name = arg.substr(2);
+        std::optional<std::string> inlineValue;
+        if (const auto eq = name.find('='); eq != std::string::npos) {
+            inlineValue = name.substr(eq + 1);
+            name.resize(eq);
+        }
+        if (flags.contains(name) && !inlineValue) {
+            flags_.insert(name);
+        } else if (valueOptions.contains(name)) {
+            if (inlineValue) {
+                values_[name] = *inlineValue;
+            } else if (i + 1 < args.size()) {
+                values_[name] = args[++i];
+            } else {
+                throw UsageError("option --" + name + " needs a value");
+            }
+        } else {
+            throw UsageError("unknown option --" + name);
+        }
+    }
+}
+
+std::optional<std::string> CliArgs::value(const std::string& name) const {
+    const auto found = values_.find(name);
+    if (found == values_.end()) return std::nullopt;
+    return found->second;
+}
+
+std::string CliArgs::required(const std::string& name) const {
+    const auto found = value(name);
+    if (!found || found->empty()) throw UsageError("missing --" + name);
+    return *found;
+}
+
+long long CliArgs::integer(const std::string& name, long long fallback, long long min,
+                           long long max) const {
+    const auto text = value(name);
+    if (!text) return fallback;
+    std::size_t used = 0;
+    long long number = 0;
+    try {
+        number = std::stoll(*text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != text->size() || number < min || number > max)
+        throw UsageError("--" + name + " must be an integer from " + std::to_string(min) +
+                         " to " + std::to_string(max) + ", got '" + *text + "'");
+    return number;
+}
+
+bool wantsHelp(const std::vector<std::string>& args) {
+    for (const auto& a : args)
+        if (a == "--help" || a == "-h") return true;
+    return false;
+}
+
+std::vector<std::string> splitList(const std::string& text, char separator) {
+    std::vector<std::string> parts;
+    std::stringstream stream(text);
+    std::string part;
+    while (std::getline(stream, part, separator))
+        if (!part.empty()) parts.push_back(part);
+    return parts;
+}
+
+}  // namespace us::cli

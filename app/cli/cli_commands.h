@@ -1,0 +1,18 @@
+#pragma once
+// unitscope-cli subcommands. Each takes the arguments after its name and returns the exit
+// status; reports go to stdout as JSON, errors to stderr as one line.
+
+#include <string>
+#include <vector>
+
+namespace us::cli {
+
+int sessionInfo(const std::vector<std::string>& args);
+int layers(const std::vector<std::string>& args);
+int extract(const std::vector<std::string>& args);
+int demoModel(const std::vector<std::string>& args);
+
+// Prints "unitscope-cli: message" on stderr and returns code.
+int fail(const std::string& message, int code = 1);
+
+}  // namespace us::cli
