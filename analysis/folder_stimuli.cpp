@@ -98,7 +98,9 @@ class FolderStimuli final : public StimulusSet {
         std::set<std::string> names;
         for (const auto& file : files_) {
             const auto found = labelOf.find(file.generic_string());
-            if (found == labelOf.end()) return;  // labels are all-or-nothing
+            if (found == labelOf.end())
+                throw std::runtime_error("'" + file.generic_string() + "' has no line in '" +
+                                         csv.string() + "' (label every image, or none)");
             names.insert(found->second);
         }
         labelNames_.assign(names.begin(), names.end());
