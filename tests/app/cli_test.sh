@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The command-line contracts of unitscope-cli and unitscope (GUI flags), checked end to end.
 set -uo pipefail
-cli="$1"; gui="$2"; work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cli="$1"; gui="$2"; fixtures="$3"; fixture_script="$4"
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 failures=0
 check() { local what="$1"; shift; if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi; }
 lines() { grep -c '' "$1"; }
@@ -21,6 +22,49 @@ check "session-info on a corrupt file exits non-zero" test $rc -ne 0
 check "session-info on a corrupt file: one line on stderr" test "$(lines "$work/err")" -eq 1
 "$cli" session-info "$work/missing.unitscope" >"$work/out" 2>"$work/err"
 check "session-info on a missing file exits non-zero" test $? -ne 0
+
+# Models and activations: the layout other tools read, checked with h5py.
+if [[ ! -f "$fixtures/done" ]]; then
+  /usr/bin/python3 "$fixture_script" "$fixtures.tmp-$$" && mv -T "$fixtures.tmp-$$" "$fixtures" 2>/dev/null
+  rm -rf "$fixtures.tmp-$$"
+fi
+"$cli" layers "$fixtures/small_cnn_traced.pt" >"$work/layers.json" 2>"$work/err"
+check "layers exits 0" test $? -eq 0
+check "layers lists nested modules with shapes" /usr/bin/python3 -c "
+import json; d = {l['name']: l for l in json.load(open('$work/layers.json'))}
+assert d['features.2.bn']['output_shape'] == [8, 32, 32], d['features.2.bn']
+assert d['head.1']['type'] == 'Linear' and d['head.1']['output_shape'] == [5]"
+"$cli" layers "$fixtures/not_a_model.pt" >"$work/out" 2>"$work/err"; rc=$?
+check "layers on a non-model exits non-zero with one line" test $rc -ne 0 -a "$(lines "$work/err")" -eq 1
+"$cli" extract --model "$fixtures/small_cnn_traced.pt" --stimuli "$fixtures/folder" \
+  --layers features.0,head.1 --out "$work/acts.h5" --batch 4 --threads 1 >"$work/extract.json" 2>"$work/err"
+check "extract exits 0" test $? -eq 0
+check "extract writes the documented layout" /usr/bin/python3 -c "
+import h5py, json
+f = h5py.File('$work/acts.h5', 'r')
+assert f.attrs['format'] == b'unitscope-activations' or f.attrs['format'] == 'unitscope-activations'
+assert int(f['stimuli'].attrs['count'][0]) == 6
+assert list(f['stimuli/labels'][:]) == [0, 0, 1, 1, 2, 2]
+names = [n.decode() if isinstance(n, bytes) else n for n in f['stimuli/label_names'][:]]
+assert names == ['cat', 'dog', 'zebra'], names
+assert f['layers/features.0/mean'].shape == (6, 8) and f['layers/features.0/max'].shape == (6, 8)
+assert f['layers/head.1/mean'].dtype == 'float32' and f['layers/head.1/mean'].shape == (6, 5)
+assert (f['layers/head.1/mean'][:] == f['layers/head.1/max'][:]).all()
+assert f['outputs/predicted'].shape == (6,)
+assert len(f.attrs['model_sha256']) == 64 and list(f.attrs['input_shape']) == [3, 32, 32]
+assert json.load(open('$work/extract.json'))['stored'] == 6"
+"$cli" extract --model "$fixtures/small_cnn_traced.pt" --stimuli "$fixtures/folder" \
+  --layers features.9 --out "$work/bad.h5" >"$work/out" 2>"$work/err"; rc=$?
+check "extract with an unknown layer exits non-zero" test $rc -ne 0
+check "extract with an unknown layer suggests names in one line" \
+  bash -c "test \$(grep -c '' '$work/err') -eq 1 && grep -q 'features.0' '$work/err'"
+check "a failed extract leaves no file" test ! -e "$work/bad.h5"
+check "no temporary files are left" bash -c "! ls -A '$work' | grep -q tmp"
+"$cli" extract --model "$fixtures/small_cnn_traced.pt" --stimuli "$fixtures/folder" >"$work/out" 2>"$work/err"
+check "extract without --layers is a usage error" test $? -eq 2
+"$cli" demo-model --help >"$work/out" 2>&1; check "demo-model --help exits 0" test $? -eq 0
+"$cli" demo-model --out "$work/demo" --max-steps oops >"$work/out" 2>"$work/err"
+check "demo-model rejects a bad --max-steps" test $? -eq 2
 
 "$gui" --help >"$work/out" 2>&1; check "unitscope --help exits 0" test $? -eq 0
 "$gui" --version >"$work/out" 2>&1; check "unitscope --version exits 0" test $? -eq 0
