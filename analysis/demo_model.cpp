@@ -213,6 +213,7 @@ DemoModelResult trainOrLoadDemoModel(const fs::path& dir, const DemoTrainingOpti
                                      const JobContext& context) {
     if (auto cached = reuse(dir, options)) return *cached;
     const auto started = std::chrono::steady_clock::now();
+    context.checkCancelled();
     context.report(0, "loading Fashion-MNIST");
     const Dataset train = loadFashionMnist(options.datasetDir, "train");
     const Dataset test = loadFashionMnist(options.datasetDir, "t10k");

@@ -10,10 +10,12 @@
 
 namespace us::analysis {
 
-// One input the user loaded. kind is e.g. "brain-surface", "atlas", "model", "stimuli".
+// One input the user loaded. kind is e.g. "brain-surface", "atlas", "model", "stimuli",
+// "activations". sha256 identifies the file's content where it matters (may be empty).
 struct DataSource {
     std::string kind;
     std::string path;
+    std::string sha256;
     bool operator==(const DataSource&) const = default;
 };
 

@@ -78,8 +78,11 @@ std::vector<std::uint8_t> readBytes(hid_t file, const char* path, const fs::path
 
 json sessionManifest(const Session& session) {
     json sources = json::array();
-    for (const auto& source : session.sources)
-        sources.push_back({{"kind", source.kind}, {"path", source.path}});
+    for (const auto& source : session.sources) {
+        json entry = {{"kind", source.kind}, {"path", source.path}};
+        if (!source.sha256.empty()) entry["sha256"] = source.sha256;
+        sources.push_back(std::move(entry));
+    }
     json views = json::object();
     for (const auto& [name, values] : session.viewStates)
         views[name] = values;
@@ -101,8 +104,9 @@ Session sessionFrom(const json& manifest) {
     Session session;
     session.demo = manifest.at("demo").get<bool>();
     for (const auto& source : manifest.at("sources"))
-        session.sources.push_back(
-            {source.at("kind").get<std::string>(), source.at("path").get<std::string>()});
+        session.sources.push_back({source.at("kind").get<std::string>(),
+                                   source.at("path").get<std::string>(),
+                                   source.value("sha256", std::string())});
     session.openPanels = manifest.at("open_panels").get<std::vector<std::string>>();
     session.currentPanel = manifest.at("current_panel").get<std::string>();
     for (const auto& [name, values] : manifest.at("views").items())

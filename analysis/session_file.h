@@ -14,7 +14,7 @@ namespace us::analysis {
 
 inline constexpr const char* kSessionFormatName = "unitscope-session";
 inline constexpr int kSessionFormatMajor = 1;
-inline constexpr int kSessionFormatMinor = 0;
+inline constexpr int kSessionFormatMinor = 1;  // 1.1: sources may carry "sha256"
 
 // Every failure to read or write a session, with a message fit for a dialog.
 class SessionError : public std::runtime_error {

@@ -1,0 +1,114 @@
+#pragma once
+// What the user has opened on the model side (model, stimuli, activation store) and the
+// questions the inspector asks of it. Lives on the worker thread: the GUI only ever sees the
+// value types it returns.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/activation_store.h"
+#include "analysis/extraction.h"
+#include "analysis/image.h"
+#include "analysis/input_spec.h"
+#include "analysis/job_context.h"
+#include "analysis/layer_info.h"
+#include "analysis/session.h"
+#include "analysis/unit_statistics.h"
+
+namespace us::analysis {
+
+class ScriptModel;
+class StimulusSet;
+
+struct ModelSummary {
+    std::string path;
+    std::string sha256;
+    InputSpec spec;
+    std::vector<LayerInfo> layers;
+};
+
+struct StimuliSummary {
+    std::string path;
+    std::string kind;
+    std::int64_t count = 0;
+    std::vector<std::string> labelNames;
+    bool labelled = false;
+};
+
+struct StoreSummary {
+    std::string path;
+    std::string sha256;
+    std::int64_t count = 0;
+    std::vector<StoreLayer> layers;
+    std::vector<std::string> labelNames;
+    bool labelled = false;
+    bool hasPredictions = false;
+};
+
+struct Exemplar {
+    std::int64_t row = 0;  // row in the store
+    std::string name;
+    float value = 0;
+    std::int32_t label = -1;      // -1: unknown
+    std::int32_t predicted = -1;  // -1: unknown
+    Image image;                  // empty when the stimuli cannot be read
+    FloatArray heatmap;           // [h, w] for spatial layers when the model is open
+};
+
+struct UnitReport {
+    UnitRef unit;
+    std::string layerType;
+    std::int64_t layerUnits = 0;
+    Pooling pooling = Pooling::Mean;
+    std::vector<Exemplar> exemplars;
+    Histogram histogram;
+    std::vector<std::string> classNames;
+    std::vector<ClassMean> classMeans;  // empty without labels
+    std::vector<SimilarUnit> similar;
+    std::string note;  // why something is missing (no heat maps, no images), else empty
+};
+
+class ModelWorkspace {
+  public:
+    ModelWorkspace();
+    ~ModelWorkspace();
+    ModelWorkspace(const ModelWorkspace&) = delete;
+    ModelWorkspace& operator=(const ModelWorkspace&) = delete;
+
+    ModelSummary openModel(const std::filesystem::path& path,
+                           const std::optional<std::vector<std::int64_t>>& inputShape);
+    StimuliSummary openStimuli(const std::filesystem::path& path);
+    // Also opens the store's model and stimuli when they are not open and still exist.
+    StoreSummary openStore(const std::filesystem::path& path);
+    // Extracts with the open model and stimuli, then opens the new store.
+    StoreSummary extract(const std::vector<std::string>& layers, const std::filesystem::path& out,
+                         std::int64_t batchSize, const JobContext& context,
+                         ExtractionSummary* summary = nullptr);
+
+    UnitReport inspect(const UnitRef& unit, std::int64_t k, Pooling pooling,
+                       const JobContext& context);
+
+    bool hasModel() const;
+    bool hasStimuli() const;
+    bool hasStore() const;
+    std::optional<std::filesystem::path> modelPath() const;
+    std::optional<std::filesystem::path> stimuliPath() const;
+
+  private:
+    StoreSummary summariseStore() const;
+
+    std::unique_ptr<ScriptModel> model_;
+    InputSpec spec_;
+    std::unique_ptr<StimulusSet> stimuli_;
+    std::optional<ActivationStore> store_;
+    std::string storeSha256_;
+    // Standardised layer matrices for similar-unit search, by (layer, pooling).
+    std::map<std::pair<std::string, int>, std::shared_ptr<ProfileCorrelations>> correlations_;
+};
+
+}  // namespace us::analysis
