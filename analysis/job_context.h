@@ -39,6 +39,15 @@ class JobContext {
     void report(double fraction, const std::string& message = {}) const {
         if (progress_) progress_(fraction, message);
     }
+    // A context for one stage of a longer job: its [0, 1] maps onto [from, to] of this one.
+    JobContext stage(double from, double to) const {
+        if (!progress_) return JobContext({}, cancel_);
+        return JobContext(
+            [progress = progress_, from, to](double fraction, const std::string& message) {
+                progress(from + (to - from) * fraction, message);
+            },
+            cancel_);
+    }
     bool isCancelled() const { return cancel_.isCancelled(); }
     // Call at least every ~100 ms of work so that cancel takes effect quickly.
     void checkCancelled() const {

@@ -11,6 +11,7 @@
 #include "app/gui_startup.h"
 #include "app/job_runner.h"
 #include "app/main_window.h"
+#include "app/model_controller.h"
 #include "widgets/brain_view.h"
 
 namespace {
@@ -61,6 +62,13 @@ int main(int argc, char** argv) {
     us::app::MainWindow window(jobs);
     window.show();
 
+    if (parser.isSet(screenshot)) {
+        window.setInteractive(false);
+        QObject::connect(window.models(), &us::app::ModelController::failed, &app,
+                         [](const QString& what, const QString& error) {
+                             fail(what + " failed: " + error);
+                         });
+    }
     if (!parser.positionalArguments().isEmpty()) {
         const QString path = parser.positionalArguments().first();
         if (!window.openSession(path, !parser.isSet(screenshot)) && parser.isSet(screenshot))
@@ -110,7 +118,7 @@ int main(int argc, char** argv) {
         QTimer::singleShot(200, &app, grabAndSave);
     });
     poll->start();
-    QTimer::singleShot(180'000, &app, [&] {
+    QTimer::singleShot(600'000, &app, [&] {
         fail("timed out waiting for the panels to load");
         finish(2);
     });

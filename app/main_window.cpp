@@ -15,14 +15,16 @@
 #include <QStatusBar>
 
 #include "analysis/demo_data.h"
-#include "analysis/demo_model.h"
 #include "analysis/session_file.h"
 #include "analysis/versions.h"
+#include "app/model_controller.h"
 #include "render/brain_model.h"
 #include "widgets/brain_view.h"
 #include "widgets/empty_state_panel.h"
 #include "widgets/graph_view.h"
 #include "widgets/jobs_panel.h"
+#include "widgets/layer_tree.h"
+#include "widgets/neuron_inspector.h"
 
 namespace us::app {
 namespace {
@@ -30,6 +32,7 @@ namespace {
 constexpr int kMaxRecent = 8;
 constexpr const char* kBrainCamera = "brain.camera";
 constexpr const char* kGraphView = "graph.view";
+constexpr const char* kModelInput = "model.input";
 
 std::filesystem::path cacheDirectory() {
     return std::filesystem::path(
@@ -39,7 +42,7 @@ std::filesystem::path cacheDirectory() {
 }  // namespace
 
 const QStringList& MainWindow::panelNames() {
-    static const QStringList names{"brain", "graph", "treemap", "inspector", "jobs"};
+    static const QStringList names{"brain", "graph", "treemap", "inspector", "layers", "jobs"};
     return names;
 }
 
@@ -87,24 +90,30 @@ void MainWindow::buildPanels() {
     graphView_ = new widgets::GraphView(this);
     const QString openHint = tr("Open a model and stimuli, or File > Open demo.");
     treemapPanel_ = new widgets::EmptyStatePanel(tr("No clusters yet"), openHint, this);
-    inspectorPanel_ = new widgets::EmptyStatePanel(tr("No unit selected"), openHint, this);
+    inspector_ = new widgets::NeuronInspector(this);
+    layerTree_ = new widgets::LayerTree(this);
     jobsPanel_ = new widgets::JobsPanel(this);
-    for (auto* panel : {treemapPanel_, inspectorPanel_}) {
+    models_ = new ModelController(jobs_, layerTree_, inspector_, this);
+    for (auto* panel : {treemapPanel_, inspector_->emptyState()}) {
         panel->setFocusPolicy(Qt::ClickFocus);
-        connect(panel, &widgets::EmptyStatePanel::openDemoRequested, this, &MainWindow::openDemo);
+        connect(panel, &widgets::EmptyStatePanel::openDemoRequested, this, [this] { openDemo(); });
     }
+    inspector_->setFocusPolicy(Qt::ClickFocus);
 
+    // Brain on the left; the network panels share the right as tabs, the inspector in front.
     auto* brain = addPanel("brain", tr("Brain"), brainView_, Qt::LeftDockWidgetArea);
+    auto* inspector =
+        addPanel("inspector", tr("Neuron inspector"), inspector_, Qt::RightDockWidgetArea);
     auto* graph = addPanel("graph", tr("Attribution graph"), graphView_, Qt::RightDockWidgetArea);
     auto* treemap = addPanel("treemap", tr("Treemap"), treemapPanel_, Qt::RightDockWidgetArea);
-    auto* inspector =
-        addPanel("inspector", tr("Neuron inspector"), inspectorPanel_, Qt::LeftDockWidgetArea);
+    auto* layers = addPanel("layers", tr("Layers"), layerTree_, Qt::RightDockWidgetArea);
     auto* jobsDock = addPanel("jobs", tr("Jobs"), jobsPanel_, Qt::BottomDockWidgetArea);
-    splitDockWidget(brain, inspector, Qt::Vertical);
-    tabifyDockWidget(graph, treemap);
-    graph->raise();
-    resizeDocks({brain, graph}, {680, 600}, Qt::Horizontal);
-    resizeDocks({brain, inspector, jobsDock}, {520, 160, 140}, Qt::Vertical);
+    tabifyDockWidget(inspector, graph);
+    tabifyDockWidget(inspector, treemap);
+    tabifyDockWidget(inspector, layers);
+    inspector->raise();
+    resizeDocks({brain, inspector}, {560, 720}, Qt::Horizontal);
+    resizeDocks({brain, jobsDock}, {640, 120}, Qt::Vertical);
 
     connect(&jobs_, &JobRunner::jobQueued, jobsPanel_, &widgets::JobsPanel::jobQueued);
     connect(&jobs_, &JobRunner::jobStarted, jobsPanel_, &widgets::JobsPanel::jobStarted);
@@ -122,14 +131,37 @@ void MainWindow::buildPanels() {
     connect(graphView_, &widgets::GraphView::hoverChanged, this, [this](const QString& layer) {
         readout_->setText(layer.isEmpty() ? QString() : tr("Layer %1").arg(layer));
     });
+    connect(inspector_, &widgets::NeuronInspector::hovered, readout_, &QLabel::setText);
+    connect(models_, &ModelController::networkDescribed, this,
+            [this](const QString& title, const std::vector<analysis::LayerInfo>& layers) {
+                graphView_->setNetwork(title, layers);
+                applyPendingGraphView();
+                networkReady_ = true;
+                Q_EMIT networkShown();
+            });
+    connect(models_, &ModelController::unitShown, this, &MainWindow::unitShown);
+    connect(models_, &ModelController::failed, this, [this](const QString& what, const QString& error) {
+        statusBar()->showMessage(tr("%1 failed: %2").arg(what, error), 10000);
+    });
 }
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("Open &demo"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
-                    &MainWindow::openDemo);
+                    [this] { openDemo(); });
     file->addAction(tr("&Open session..."), QKeySequence::Open, this,
                     &MainWindow::openSessionDialog);
+    file->addSeparator();
+    file->addAction(tr("Open &model..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), models_,
+                    &ModelController::openModelDialog);
+    file->addAction(tr("Open stimuli &file..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I),
+                    models_, &ModelController::openStimuliDialog);
+    file->addAction(tr("Open image &folder..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
+                    models_, &ModelController::openStimuliFolderDialog);
+    file->addAction(tr("Open a&ctivations..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A),
+                    models_, &ModelController::openStoreDialog);
+    file->addAction(tr("E&xtract activations..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X),
+                    models_, &ModelController::extractDialog);
     recentMenu_ = file->addMenu(tr("&Recent sessions"));
     rebuildRecentMenu();
     file->addSeparator();
@@ -205,23 +237,21 @@ void MainWindow::updateEmptyStates() {
     treemapPanel_->setExplanation(
         tr("The demo's brain and network are open, but clusters are not computed yet: "
            "clustering of stimuli and units is not implemented in this version."));
-    inspectorPanel_->setExplanation(
-        tr("The demo network's structure is shown in the Attribution graph panel. Browsing "
-           "units needs extracted activations, which this version cannot compute yet."));
     treemapPanel_->setActionVisible(false);
-    inspectorPanel_->setActionVisible(false);
+    inspector_->emptyState()->setActionVisible(false);
 }
 
-void MainWindow::openDemo() {
+void MainWindow::setInteractive(bool interactive) { models_->setInteractive(interactive); }
+
+void MainWindow::openDemo(std::optional<analysis::UnitRef> select) {
     if (demoOpen_) return;
     demoOpen_ = true;
     statusBar()->clearMessage();
     updateEmptyStates();
     const auto files = analysis::demoBrainFiles();
-    sources_ = {{"brain-anatomy", files.anatomy.string()},
-                {"atlas", files.atlas.string()},
-                {"atlas-names", files.atlasNames.string()},
-                {"model", "builtin:demo-cnn-fashion-mnist"}};
+    sources_ = {{"brain-anatomy", files.anatomy.string(), {}},
+                {"atlas", files.atlas.string(), {}},
+                {"atlas-names", files.atlasNames.string(), {}}};
     brainView_->setMessage(tr("Loading the Colin27 brain surface..."));
     const render::BrainFiles brainFiles{files.anatomy, files.atlas, files.atlasNames};
     jobs_.submitTyped<render::BrainModel>(
@@ -238,17 +268,7 @@ void MainWindow::openDemo() {
             brainView_->setMessage(tr("Could not load the brain:\n%1").arg(error));
             Q_EMIT demoLoadFailed(error);
         });
-    jobs_.submitTyped<std::vector<analysis::LayerInfo>>(
-        tr("Describe demo network"), &analysis::describeDemoModel,
-        [this](std::vector<analysis::LayerInfo> layers) {
-            graphView_->setNetwork(
-                tr("Demo CNN for Fashion-MNIST: layers and output shapes (untrained)"),
-                std::move(layers));
-            applyPendingGraphView();
-            networkReady_ = true;
-            Q_EMIT networkShown();
-        },
-        [this](const QString& error) { Q_EMIT demoLoadFailed(error); });
+    models_->prepareDemo(cacheDirectory(), select);
 }
 
 // View states from an opened session, applied once the view has content to show.
@@ -270,7 +290,8 @@ analysis::Session MainWindow::captureSession() const {
     analysis::Session session;
     session.demo = demoOpen_;
     session.sources = sources_;
-    session.selectedUnit = selectedUnit_;
+    for (auto& source : models_->sources()) session.sources.push_back(std::move(source));
+    session.selectedUnit = models_->selectedUnit();
     const QByteArray geometry = saveGeometry(), state = saveState();
     session.windowGeometry.assign(geometry.begin(), geometry.end());
     session.windowState.assign(state.begin(), state.end());
@@ -282,6 +303,8 @@ analysis::Session MainWindow::captureSession() const {
         session.viewStates[kBrainCamera] = brainView_->scene().cameraState();
     if (!graphView_->canvas().layers().empty())
         session.viewStates[kGraphView] = graphView_->canvas().viewState();
+    if (const auto shape = models_->inputShape())
+        session.viewStates[kModelInput] = std::vector<double>(shape->begin(), shape->end());
     return session;
 }
 
@@ -319,17 +342,26 @@ bool MainWindow::openSession(const QString& path, bool interactive) {
     lastFocusedPanel_ = QString::fromStdString(session.currentPanel);
     if (!panelNames().contains(lastFocusedPanel_)) lastFocusedPanel_ = "brain";
     if (auto* dock = docks_.value(lastFocusedPanel_)) dock->raise();
-    selectedUnit_ = session.selectedUnit;
     pendingViewStates_ = session.viewStates;
     if (session.demo) {
         if (demoOpen_) {
             applyPendingBrainCamera();
             applyPendingGraphView();
+            if (session.selectedUnit) inspector_->requestUnit(*session.selectedUnit);
         } else {
-            openDemo();
+            openDemo(session.selectedUnit);
         }
+    } else {
+        std::optional<std::vector<std::int64_t>> inputShape;
+        if (auto it = session.viewStates.find(kModelInput); it != session.viewStates.end())
+            inputShape = std::vector<std::int64_t>(it->second.begin(), it->second.end());
+        models_->restore(session.sources, inputShape, session.selectedUnit);
     }
-    sources_ = session.sources;
+    // Model-side sources are reported by the model controller once they are open again.
+    sources_.clear();
+    for (const auto& source : session.sources)
+        if (source.kind != "model" && source.kind != "stimuli" && source.kind != "activations")
+            sources_.push_back(source);
     setSessionPath(path);
     rememberRecent(path);
     return true;

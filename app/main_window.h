@@ -20,9 +20,13 @@ class BrainView;
 class GraphView;
 class EmptyStatePanel;
 class JobsPanel;
+class LayerTree;
+class NeuronInspector;
 }  // namespace us::widgets
 
 namespace us::app {
+
+class ModelController;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -32,7 +36,8 @@ class MainWindow : public QMainWindow {
 
     explicit MainWindow(JobRunner& jobs, QWidget* parent = nullptr);
 
-    void openDemo();
+    // Opens the demo's brain and network; selects `select` in the inspector once ready.
+    void openDemo(std::optional<us::analysis::UnitRef> select = std::nullopt);
     // Returns false (after telling the user) when the file cannot be opened; the current
     // session is then left exactly as it was.
     bool openSession(const QString& path, bool interactive = true);
@@ -45,6 +50,11 @@ class MainWindow : public QMainWindow {
     us::widgets::BrainView* brainView() const { return brainView_; }
     us::widgets::GraphView* graphView() const { return graphView_; }
     us::widgets::JobsPanel* jobsPanel() const { return jobsPanel_; }
+    us::widgets::NeuronInspector* inspector() const { return inspector_; }
+    us::widgets::LayerTree* layerTree() const { return layerTree_; }
+    ModelController* models() const { return models_; }
+    // Dialogs for failures are shown unless turned off (screenshot mode).
+    void setInteractive(bool interactive);
     QString statusReadout() const;
     bool brainReady() const { return brainReady_; }
     bool networkReady() const { return networkReady_; }
@@ -52,6 +62,7 @@ class MainWindow : public QMainWindow {
   Q_SIGNALS:
     void brainSurfacePainted();
     void networkShown();
+    void unitShown(const QString& layer, qint64 index);
     void demoLoadFailed(const QString& error);
 
   protected:
@@ -80,7 +91,9 @@ class MainWindow : public QMainWindow {
     us::widgets::BrainView* brainView_ = nullptr;
     us::widgets::GraphView* graphView_ = nullptr;
     us::widgets::EmptyStatePanel* treemapPanel_ = nullptr;
-    us::widgets::EmptyStatePanel* inspectorPanel_ = nullptr;
+    us::widgets::NeuronInspector* inspector_ = nullptr;
+    us::widgets::LayerTree* layerTree_ = nullptr;
+    ModelController* models_ = nullptr;
     us::widgets::JobsPanel* jobsPanel_ = nullptr;
     QMap<QString, QDockWidget*> docks_;
     QByteArray defaultState_;
@@ -93,7 +106,7 @@ class MainWindow : public QMainWindow {
     bool brainReady_ = false;
     bool networkReady_ = false;
     std::vector<us::analysis::DataSource> sources_;
-    std::optional<us::analysis::UnitRef> selectedUnit_;
+
     // View states from an opened session, applied when the views' content arrives.
     std::map<std::string, std::vector<double>> pendingViewStates_;
 };

@@ -25,8 +25,9 @@ class SessionFileTest : public ::testing::Test {
     static Session sampleSession() {
         Session s;
         s.demo = true;
-        s.sources = {{"brain-anatomy", "/usr/share/mricron/templates/ch2bet.nii.gz"},
-                     {"atlas", "/tmp/ünïcode path/aal.nii.gz"}};
+        s.sources = {{"brain-anatomy", "/usr/share/mricron/templates/ch2bet.nii.gz", {}},
+                     {"atlas", "/tmp/ünïcode path/aal.nii.gz", {}},
+                     {"activations", "/data/acts.h5", std::string(64, 'a')}};
         s.selectedUnit = UnitRef{"layer4.1.conv2", 37};
         s.windowGeometry = {1, 2, 3, 0, 255};
         for (int i = 0; i < 3000; ++i)
