@@ -90,6 +90,7 @@ std::vector<double> GraphCanvas::viewState() const {
 void GraphCanvas::setViewState(const std::vector<double>& state) {
     if (state.size() != 3 || !std::isfinite(state[2])) return;
     fitPending_ = false;
+    fittedSize_.reset();
     panX_ = static_cast<float>(state[0]);
     panY_ = static_cast<float>(state[1]);
     zoom_ = std::clamp(static_cast<float>(state[2]), kMinZoom, kMaxZoom);
@@ -101,6 +102,7 @@ void GraphCanvas::resetView() {
 
 void GraphCanvas::fitToView(float width, float height) {
     fitPending_ = false;
+    fittedSize_ = std::pair(width, height);
     const float margin = 24.f, titleSpace = 60.f;
     const float usableWidth = std::max(1.f, width - 2 * margin);
     const float usableHeight = std::max(1.f, height - 2 * margin - titleSpace);
@@ -146,7 +148,10 @@ void GraphCanvas::render(float width, float height, float devicePixelRatio,
     if (layers_.empty())
         drawEmptyState(width, height);
     else {
-        if (fitPending_) fitToView(width, height);
+        // Refit on resize until the user pans or zooms (a panel laid out after the network
+        // arrived, e.g. in a background tab, would otherwise keep a tiny first fit).
+        if (fitPending_ || (fittedSize_ && *fittedSize_ != std::pair(width, height)))
+            fitToView(width, height);
         handlePanZoom(height);
         drawNetwork(width, height);
     }
@@ -162,6 +167,7 @@ void GraphCanvas::handlePanZoom(float height) {
         ImGui::IsMouseDragging(ImGuiMouseButton_Middle, 0.f)) {
         panX_ += io.MouseDelta.x;
         panY_ += io.MouseDelta.y;
+        if (io.MouseDelta.x != 0.f || io.MouseDelta.y != 0.f) fittedSize_.reset();
     }
     if (io.MouseWheel != 0.f) {
         // Zoom about the cursor: the world point under it stays put.
@@ -169,6 +175,7 @@ void GraphCanvas::handlePanZoom(float height) {
         const float worldX = (io.MousePos.x - panX_) / zoom_;
         const float worldY = (io.MousePos.y - originY - panY_) / zoom_;
         zoom_ = std::clamp(zoom_ * std::pow(1.15f, io.MouseWheel), kMinZoom, kMaxZoom);
+        fittedSize_.reset();
         panX_ = io.MousePos.x - worldX * zoom_;
         panY_ = io.MousePos.y - originY - worldY * zoom_;
     }

@@ -4,6 +4,8 @@
 // view state of its own: pan and zoom. Input comes from whichever window hosts it.
 
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -58,9 +60,9 @@ class GraphCanvas {
     std::vector<us::analysis::LayerInfo> layers_;
     std::string hovered_;
     float panX_ = 40.f, panY_ = 0.f, zoom_ = 1.f;
-    bool fitPending_ = true;
-    int columns_ = 1;  // the layers flow left to right in rows of this many nodes  // fit the whole
-                       // network at the next frame, once the size is known
+    bool fitPending_ = true;  // fit the whole network at the next frame, once the size is known
+    std::optional<std::pair<float, float>> fittedSize_;  // set while the view is the auto-fit
+    int columns_ = 1;  // the layers flow left to right in rows of this many nodes
 };
 
 }  // namespace us::render

@@ -60,6 +60,7 @@ void ExemplarGrid::setExemplars(const std::vector<analysis::Exemplar>& exemplars
         Cell cell;
         cell.picture = toQImage(e.image);
         cell.value = e.value;
+        cell.label = e.label;
         if (e.heatmap.shape.size() == 2 && heatMax > 0) {
             const int h = int(e.heatmap.shape[0]), w = int(e.heatmap.shape[1]);
             cell.heat = QImage(w, h, QImage::Format_ARGB32);

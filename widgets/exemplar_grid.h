@@ -24,6 +24,7 @@ class ExemplarGrid : public QWidget {
 
     int count() const { return int(cells_.size()); }
     double value(int index) const { return cells_.at(std::size_t(index)).value; }
+    std::int32_t label(int index) const { return cells_.at(std::size_t(index)).label; }
     bool hasHeatmap(int index) const { return !cells_.at(std::size_t(index)).heat.isNull(); }
     // Centre of cell index in widget coordinates (tests, hover).
     QPoint cellCentre(int index) const;
@@ -42,6 +43,7 @@ class ExemplarGrid : public QWidget {
         QImage picture;
         QImage heat;  // RGBA colour-mapped heat map at its own resolution
         double value = 0;
+        std::int32_t label = -1;
         QString caption;
         QString details;
         bool misclassified = false;

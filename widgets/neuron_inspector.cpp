@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QCompleter>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -134,19 +135,28 @@ void NeuronInspector::buildUi() {
     connect(histogram_, &BarChart::hovered, this, &NeuronInspector::hovered);
     connect(classChart_, &BarChart::hovered, this, &NeuronInspector::hovered);
 
-    const auto shortcut = [this](const QKeySequence& keys, auto slot) {
-        auto* s = new QShortcut(keys, this);
-        s->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(s, &QShortcut::activated, this, slot);
-    };
-    shortcut(QKeySequence(Qt::Key_BracketLeft), [this] { step(-1); });
-    shortcut(QKeySequence(Qt::Key_BracketRight), [this] { step(+1); });
-    shortcut(QKeySequence(Qt::Key_PageUp), [this] { step(-1); });
-    shortcut(QKeySequence(Qt::Key_PageDown), [this] { step(+1); });
-    shortcut(QKeySequence::Find, [this] {
+    auto* find = new QShortcut(QKeySequence::Find, this);
+    find->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(find, &QShortcut::activated, this, [this] {
         search_->setFocus();
         search_->selectAll();
     });
+}
+
+// Previous / next unit keys; the search box keeps its own typing.
+void NeuronInspector::keyPressEvent(QKeyEvent* event) {
+    switch (event->key()) {
+        case Qt::Key_BracketLeft:
+        case Qt::Key_PageUp:
+            step(-1);
+            return;
+        case Qt::Key_BracketRight:
+        case Qt::Key_PageDown:
+            step(+1);
+            return;
+        default:
+            QWidget::keyPressEvent(event);
+    }
 }
 
 const analysis::StoreLayer* NeuronInspector::findLayer(const std::string& name) const {

@@ -53,6 +53,9 @@ class NeuronInspector : public QWidget {
     QListWidget* similarList() const { return similar_; }
     QLineEdit* searchBox() const { return search_; }
 
+  protected:
+    void keyPressEvent(QKeyEvent* event) override;
+
   Q_SIGNALS:
     // The user chose a unit (search, keys, similar list) or changed k / pooling.
     void unitRequested(const QString& layer, qint64 index, int k, int pooling);

@@ -3,9 +3,14 @@
 #include <vtkCamera.h>
 #include <QApplication>
 #include <QDockWidget>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QSignalSpy>
 #include <QSet>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTreeWidget>
 #include <QTest>
 
 #include <cmath>
@@ -14,8 +19,14 @@
 #include "app/gui_startup.h"
 #include "app/job_runner.h"
 #include "app/main_window.h"
+#include "app/model_controller.h"
+#include "tests/support/python_fixtures.h"
+#include "widgets/bar_chart.h"
 #include "widgets/brain_view.h"
+#include "widgets/exemplar_grid.h"
 #include "widgets/graph_view.h"
+#include "widgets/layer_tree.h"
+#include "widgets/neuron_inspector.h"
 
 using us::app::JobRunner;
 using us::app::MainWindow;
@@ -55,6 +66,22 @@ int populatedHueBins(const QImage& image) {
     return populated;
 }
 
+// Pixels of the charts' bar colour inside a widget's area of a grabbed panel.
+int barPixels(const QImage& image, const QRect& area) {
+    int count = 0;
+    for (int y = area.top(); y <= area.bottom(); ++y)
+        for (int x = area.left(); x <= area.right(); ++x)
+            count += image.pixel(x, y) == qRgb(70, 130, 200);
+    return count;
+}
+
+int distinctColours(const QImage& image, const QRect& area) {
+    QSet<QRgb> colours;
+    for (int y = area.top(); y <= area.bottom(); ++y)
+        for (int x = area.left(); x <= area.right(); ++x) colours.insert(image.pixel(x, y));
+    return int(colours.size());
+}
+
 double changedFraction(const QImage& a, const QImage& b) {
     qint64 changed = 0;
     for (int y = 0; y < a.height(); ++y)
@@ -75,9 +102,111 @@ class MainWindowTest : public QObject {
         QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
         // Empty states are honest before anything is open.
         QVERIFY(!window_->grabPanel("treemap").isNull());
+        window_->models()->setInteractive(false);
         window_->openDemo();
-        QTRY_VERIFY_WITH_TIMEOUT(window_->brainReady() && window_->networkReady(), 120000);
-        QCOMPARE(jobs_.activeCount(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(window_->brainReady() && window_->networkReady(), 240000);
+        QTRY_VERIFY_WITH_TIMEOUT(jobs_.activeCount() == 0, 60000);
+    }
+
+    void inspectorShowsSortedExemplarsChartsAndSimilarUnits() {
+        window_->findChild<QDockWidget*>("inspector")->raise();
+        auto* inspector = window_->inspector();
+        QSignalSpy shown(window_.get(), &MainWindow::unitShown);
+        inspector->searchBox()->setText("relu2:5");
+        QTest::keyClick(inspector->searchBox(), Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 20000);
+        QCOMPARE(shown.last().at(0).toString(), QString("relu2"));
+        QCOMPARE(shown.last().at(1).toLongLong(), 5);
+
+        auto* grid = inspector->grid();
+        QCOMPARE(grid->count(), 16);
+        for (int i = 1; i < grid->count(); ++i) QVERIFY(grid->value(i - 1) >= grid->value(i));
+        QVERIFY(grid->hasHeatmap(0));
+        QCOMPARE(inspector->histogram()->barCount(), 40);
+        QCOMPARE(inspector->classChart()->barCount(), 10);
+        QCOMPARE(inspector->similarList()->count(), 10);
+
+        // Real pixels: thumbnails in the grid, blue bars in both charts.
+        const QImage panel = window_->grabPanel("inspector");
+        panel.save(QDir::temp().filePath("unitscope-test-inspector.png"));
+        const auto areaOf = [&](QWidget* w) {
+            return QRect(w->mapTo(inspector, QPoint(0, 0)), w->size()).intersected(panel.rect());
+        };
+        const QPoint cell = grid->mapTo(inspector, grid->cellCentre(0));
+        QVERIFY(distinctColours(panel, QRect(cell - QPoint(40, 40), QSize(80, 80))) > 20);
+        QVERIFY(barPixels(panel, areaOf(inspector->histogram())) > 200);
+        QVERIFY(barPixels(panel, areaOf(inspector->classChart())) > 200);
+
+        // Next-unit key, then a click on the most similar unit.
+        inspector->setFocus();
+        QTest::keyClick(inspector, Qt::Key_BracketRight);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.last().at(1).toLongLong() == 6, 20000);
+        auto* similar = inspector->similarList()->item(0);
+        const qint64 target = similar->data(Qt::UserRole).toLongLong();
+        QTest::mouseClick(inspector->similarList()->viewport(), Qt::LeftButton, {},
+                          inspector->similarList()->visualItemRect(similar).center());
+        QTRY_VERIFY_WITH_TIMEOUT(shown.last().at(1).toLongLong() == target, 20000);
+        QCOMPARE(inspector->currentUnit()->index, target);
+
+        // A class logit's strongest stimuli are mostly that class (3 = Dress).
+        inspector->searchBox()->setText("fc2:3");
+        QTest::keyClick(inspector->searchBox(), Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.last().at(0).toString() == "fc2", 20000);
+        int dresses = 0;
+        for (int i = 0; i < grid->count(); ++i) dresses += grid->label(i) == 3;
+        QVERIFY2(dresses >= 12, qPrintable(QString::number(dresses)));
+        QVERIFY(!grid->hasHeatmap(0));  // a vector layer has no spatial map
+
+        // An unknown unit is refused in place; the selection stays.
+        const int before = int(shown.size());
+        inspector->searchBox()->setText("nope:1");
+        QTest::keyClick(inspector->searchBox(), Qt::Key_Return);
+        QTest::qWait(200);
+        QCOMPARE(int(shown.size()), before);
+        QCOMPARE(inspector->currentUnit()->layer, std::string("fc2"));
+    }
+
+    void layerTreeListsTheDemoModules() {
+        auto* tree = window_->layerTree();
+        QCOMPARE(tree->tree()->topLevelItemCount(), 12);
+        tree->setChecked({"conv1", "fc2"});
+        QCOMPARE(tree->checkedLayers(), (QStringList{"conv1", "fc2"}));
+        tree->setChecked({});
+    }
+
+    void extractionFromTheGuiPathAndBadModelsGiveErrors() {
+        const auto fixtures = us::test::pythonFixtures("make_model_fixtures.py", "model-fixtures");
+        QString modelPath;
+        for (const auto& source : window_->captureSession().sources)
+            if (source.kind == "model") modelPath = QString::fromStdString(source.path);
+        QVERIFY(QFileInfo::exists(modelPath));
+
+        JobRunner otherJobs;
+        MainWindow other(otherJobs);
+        other.show();
+        QSignalSpy shown(&other, &MainWindow::unitShown);
+        QSignalSpy failed(other.models(), &us::app::ModelController::failed);
+        other.models()->setInteractive(false);
+        other.models()->openModel(modelPath, std::nullopt);
+        other.models()->openStimuli(QString::fromStdString((fixtures / "folder").string()));
+        QTemporaryDir dir;
+        other.models()->extract({"conv1", "fc2"}, dir.filePath("acts.h5"));
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 30000);
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(other.inspector()->grid()->count(), 6);  // k = 16, capped at six images
+        QVERIFY(QFileInfo::exists(dir.filePath("acts.h5")));
+
+        // A file that is not TorchScript: one clear error, shown in a dialog when interactive.
+        other.models()->setInteractive(true);
+        other.models()->openModel(QString::fromStdString((fixtures / "not_a_model.pt").string()),
+                                  std::vector<std::int64_t>{3, 32, 32});
+        QTRY_VERIFY_WITH_TIMEOUT(failed.count() == 1, 20000);
+        QVERIFY(failed.last().at(1).toString().contains("not a TorchScript file"));
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = other.findChild<QMessageBox*>()) != nullptr && box->isVisible());
+        QVERIFY(box->text().contains("not a TorchScript file"));
+        box->close();
+        QCOMPARE(other.inspector()->grid()->count(), 6);  // what was open stays open
     }
 
     void brainFrameShowsAColouredSurface() {
@@ -188,7 +317,9 @@ class MainWindowTest : public QObject {
         other.show();
         QVERIFY(other.openSession(path, false));
         QTRY_VERIFY_WITH_TIMEOUT(other.brainReady() && other.networkReady(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(other.captureSession().selectedUnit == saved.selectedUnit, 30000);
         const auto restored = other.captureSession();
+        QVERIFY(saved.selectedUnit.has_value());
         QCOMPARE(restored.sources, saved.sources);
         QCOMPARE(restored.openPanels, saved.openPanels);
         QCOMPARE(restored.demo, true);
