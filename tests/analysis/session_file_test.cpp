@@ -107,7 +107,9 @@ TEST_F(SessionFileTest, NewerMajorVersionIsRefused) {
     } catch (const SessionError& error) {
         const std::string message = error.what();
         EXPECT_NE(message.find("newer"), std::string::npos) << message;
-        EXPECT_NE(message.find(std::to_string(kSessionFormatMajor + 1) + ".0"), std::string::npos)
+        EXPECT_NE(message.find(std::to_string(kSessionFormatMajor + 1) + "." +
+                               std::to_string(kSessionFormatMinor)),
+                  std::string::npos)
             << message;
     }
 }
