@@ -43,9 +43,9 @@ H5Handle createGrowingDataset(hid_t parent, const char* name, hid_t type, hsize_
     H5Pset_chunk(props.get(), rank, chunk);
     H5Pset_shuffle(props.get());
     H5Pset_deflate(props.get(), 1);
-    H5Handle dataset(H5Dcreate2(parent, name, type, space.get(), H5P_DEFAULT, props.get(),
-                                H5P_DEFAULT),
-                     H5Dclose);
+    H5Handle dataset(
+        H5Dcreate2(parent, name, type, space.get(), H5P_DEFAULT, props.get(), H5P_DEFAULT),
+        H5Dclose);
     if (!dataset.valid()) throw std::runtime_error(std::string("cannot create dataset ") + name);
     return dataset;
 }
@@ -70,12 +70,11 @@ void writeArray(hid_t parent, const char* name, hid_t fileType, hid_t memType,
                 const std::vector<T>& values) {
     const hsize_t dims[1] = {values.size()};
     H5Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-    H5Handle dataset(H5Dcreate2(parent, name, fileType, space.get(), H5P_DEFAULT, H5P_DEFAULT,
-                                H5P_DEFAULT),
-                     H5Dclose);
-    if (!dataset.valid() ||
-        (!values.empty() &&
-         H5Dwrite(dataset.get(), memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0))
+    H5Handle dataset(
+        H5Dcreate2(parent, name, fileType, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        H5Dclose);
+    if (!dataset.valid() || (!values.empty() && H5Dwrite(dataset.get(), memType, H5S_ALL, H5S_ALL,
+                                                         H5P_DEFAULT, values.data()) < 0))
         throw std::runtime_error(std::string("cannot write ") + name);
 }
 
@@ -88,7 +87,8 @@ H5Handle variableStringType() {
 
 void writeStrings(hid_t parent, const char* name, const std::vector<std::string>& values) {
     std::vector<const char*> pointers;
-    for (const auto& value : values) pointers.push_back(value.c_str());
+    for (const auto& value : values)
+        pointers.push_back(value.c_str());
     const H5Handle type = variableStringType();
     writeArray(parent, name, type.get(), type.get(), pointers);
 }
@@ -106,11 +106,12 @@ std::vector<std::string> readStrings(hid_t parent, const char* name, hsize_t max
         throw std::runtime_error(std::string("implausible size of ") + name);
     std::vector<char*> raw(std::size_t(count), nullptr);
     const H5Handle type = variableStringType();
-    if (count > 0 && H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                             raw.data()) < 0)
+    if (count > 0 &&
+        H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0)
         throw std::runtime_error(std::string("cannot read ") + name);
     std::vector<std::string> values;
-    for (char* text : raw) values.emplace_back(text ? text : "");
+    for (char* text : raw)
+        values.emplace_back(text ? text : "");
     if (count > 0) H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, raw.data());
     return values;
 }
@@ -154,8 +155,8 @@ struct ActivationStoreWriter::Impl {
     void flush() {
         for (auto& sink : sinks) {
             const auto units = hsize_t(sink.layer.units);
-            appendRows(sink.mean.get(), H5T_NATIVE_FLOAT, sink.pendingMean.data(), written,
-                       pending, units);
+            appendRows(sink.mean.get(), H5T_NATIVE_FLOAT, sink.pendingMean.data(), written, pending,
+                       units);
             appendRows(sink.max.get(), H5T_NATIVE_FLOAT, sink.pendingMax.data(), written, pending,
                        units);
             sink.pendingMean.clear();
@@ -176,9 +177,9 @@ ActivationStoreWriter::ActivationStoreWriter(const fs::path& path,
                                              bool withPredictions)
     : impl_(std::make_unique<Impl>(path)) {
     auto& d = *impl_;
-    d.file = H5Handle(H5Fcreate(d.output.tempPath().string().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT,
-                                H5P_DEFAULT),
-                      H5Fclose);
+    d.file = H5Handle(
+        H5Fcreate(d.output.tempPath().string().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+        H5Fclose);
     if (!d.file.valid())
         throw std::runtime_error("cannot create '" + path.string() + "' (is the folder writable?)");
     const hid_t root = d.file.get();
@@ -316,8 +317,7 @@ ActivationStore ActivationStore::open(const fs::path& path) {
         fail("not a Unitscope activation store");
     const auto major = readIntAttribute(root, "version_major").value_or(-1);
     if (major > kActivationFormatMajor)
-        fail("written by a newer Unitscope (format " + std::to_string(major) +
-             "); please upgrade");
+        fail("written by a newer Unitscope (format " + std::to_string(major) + "); please upgrade");
     if (major < 1) fail("unknown format version");
     try {
         auto& p = impl->provenance;
@@ -339,10 +339,12 @@ ActivationStore ActivationStore::open(const fs::path& path) {
         s.labels = readVector<std::int32_t>(stimuli.get(), "labels", H5T_NATIVE_INT32, n);
         s.labelNames = readStrings(stimuli.get(), "label_names", 1 << 20);
         s.names = readStrings(stimuli.get(), "names", n);
-        s.sourceIndex = readVector<std::int64_t>(stimuli.get(), "source_index", H5T_NATIVE_INT64, n);
+        s.sourceIndex =
+            readVector<std::int64_t>(stimuli.get(), "source_index", H5T_NATIVE_INT64, n);
         s.skipped = readStrings(stimuli.get(), "skipped", 1 << 26);
         if (exists(root, "/outputs") && exists(root, kPredictionsPath))
-            impl->predictions = readVector<std::int32_t>(root, kPredictionsPath, H5T_NATIVE_INT32, n);
+            impl->predictions =
+                readVector<std::int32_t>(root, kPredictionsPath, H5T_NATIVE_INT32, n);
 
         H5Handle layers(H5Gopen2(root, kLayersGroup, H5P_DEFAULT), H5Gclose);
         if (!layers.valid()) fail("no /layers group");
@@ -377,18 +379,31 @@ ActivationStore ActivationStore::open(const fs::path& path) {
     return ActivationStore(std::move(impl));
 }
 
-const fs::path& ActivationStore::path() const { return impl_->path; }
-std::int64_t ActivationStore::count() const { return impl_->count; }
-const std::vector<StoreLayer>& ActivationStore::layers() const { return impl_->layers; }
-const StoreStimuli& ActivationStore::stimuli() const { return impl_->stimuli; }
-const StoreProvenance& ActivationStore::provenance() const { return impl_->provenance; }
-const std::vector<std::int32_t>& ActivationStore::predictions() const { return impl_->predictions; }
+const fs::path& ActivationStore::path() const {
+    return impl_->path;
+}
+std::int64_t ActivationStore::count() const {
+    return impl_->count;
+}
+const std::vector<StoreLayer>& ActivationStore::layers() const {
+    return impl_->layers;
+}
+const StoreStimuli& ActivationStore::stimuli() const {
+    return impl_->stimuli;
+}
+const StoreProvenance& ActivationStore::provenance() const {
+    return impl_->provenance;
+}
+const std::vector<std::int32_t>& ActivationStore::predictions() const {
+    return impl_->predictions;
+}
 
 const StoreLayer& ActivationStore::layer(const std::string& name) const {
     for (const auto& layer : impl_->layers)
         if (layer.name == name) return layer;
     std::vector<std::string> names;
-    for (const auto& layer : impl_->layers) names.push_back(layer.name);
+    for (const auto& layer : impl_->layers)
+        names.push_back(layer.name);
     std::string message = "the store has no layer '" + name + "'";
     const auto nearest = nearestNames(name, names);
     for (std::size_t i = 0; i < nearest.size(); ++i)
@@ -410,8 +425,8 @@ std::vector<float> ActivationStore::unitColumn(const std::string& layerName, std
     H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
     H5Handle memSpace(H5Screate_simple(2, count, nullptr), H5Sclose);
     std::vector<float> values(static_cast<std::size_t>(impl_->count));
-    if (!values.empty() && H5Dread(dataset.get(), H5T_NATIVE_FLOAT, memSpace.get(),
-                                   fileSpace.get(), H5P_DEFAULT, values.data()) < 0)
+    if (!values.empty() && H5Dread(dataset.get(), H5T_NATIVE_FLOAT, memSpace.get(), fileSpace.get(),
+                                   H5P_DEFAULT, values.data()) < 0)
         throw std::runtime_error("cannot read layer '" + layerName + "' (corrupt file?)");
     return values;
 }

@@ -1,8 +1,8 @@
 #include "analysis/demo_model.h"
 
-#include <nlohmann/json.hpp>
 #include <torch/script.h>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <fstream>
@@ -74,9 +74,9 @@ Dataset loadFashionMnist(const fs::path& dir, const std::string& split) {
     }
     Dataset data;
     data.images = (bytes.to(torch::kFloat) / 255.0f - kPixelMean) / kPixelStd;
-    data.labels = torch::from_blob(const_cast<std::int32_t*>(set->labels().data()), {n},
-                                   torch::kInt32)
-                      .to(torch::kInt64);
+    data.labels =
+        torch::from_blob(const_cast<std::int32_t*>(set->labels().data()), {n}, torch::kInt32)
+            .to(torch::kInt64);
     return data;
 }
 
@@ -114,22 +114,26 @@ torch::jit::Module exportToTorchScript(torch::nn::Sequential& net) {
             if (b.key() != "num_batches_tracked")
                 module.register_buffer(b.key(), b.value().detach().clone());
         if (type == "Conv2d")
-            module.define("def forward(self, x):\n"
-                          "    return torch.conv2d(x, self.weight, self.bias, [1, 1], [1, 1])\n");
+            module.define(
+                "def forward(self, x):\n"
+                "    return torch.conv2d(x, self.weight, self.bias, [1, 1], [1, 1])\n");
         else if (type == "BatchNorm2d")
-            module.define("def forward(self, x):\n"
-                          "    return torch.batch_norm(x, self.weight, self.bias, "
-                          "self.running_mean, self.running_var, False, 0.1, 1e-5, False)\n");
+            module.define(
+                "def forward(self, x):\n"
+                "    return torch.batch_norm(x, self.weight, self.bias, "
+                "self.running_mean, self.running_var, False, 0.1, 1e-5, False)\n");
         else if (type == "ReLU")
             module.define("def forward(self, x):\n    return torch.relu(x)\n");
         else if (type == "MaxPool2d")
-            module.define("def forward(self, x):\n"
-                          "    return torch.max_pool2d(x, [2, 2], [2, 2], [0, 0], [1, 1], False)\n");
+            module.define(
+                "def forward(self, x):\n"
+                "    return torch.max_pool2d(x, [2, 2], [2, 2], [0, 0], [1, 1], False)\n");
         else if (type == "Flatten")
             module.define("def forward(self, x):\n    return torch.flatten(x, 1)\n");
         else if (type == "Linear")
-            module.define("def forward(self, x):\n"
-                          "    return torch.addmm(self.bias, x, self.weight.t())\n");
+            module.define(
+                "def forward(self, x):\n"
+                "    return torch.addmm(self.bias, x, self.weight.t())\n");
         else
             throw std::logic_error("demo export: no TorchScript form for " + type);
         top.register_module(name, module);
@@ -154,7 +158,8 @@ nlohmann::json resultJson(const DemoModelResult& result, const DemoTrainingOptio
 
 std::optional<DemoModelResult> reuse(const fs::path& dir, const DemoTrainingOptions& options) {
     std::error_code ec;
-    if (!fs::exists(dir / kModelFile, ec) || !fs::exists(dir / kResultFile, ec)) return std::nullopt;
+    if (!fs::exists(dir / kModelFile, ec) || !fs::exists(dir / kResultFile, ec))
+        return std::nullopt;
     try {
         std::ifstream in(dir / kResultFile);
         const auto json = nlohmann::json::parse(in);
@@ -178,8 +183,8 @@ std::optional<DemoModelResult> reuse(const fs::path& dir, const DemoTrainingOpti
 }  // namespace
 
 const std::vector<std::string>& fashionMnistClassNames() {
-    static const std::vector<std::string> names{"T-shirt/top", "Trouser", "Pullover", "Dress",
-                                                "Coat",        "Sandal",  "Shirt",    "Sneaker",
+    static const std::vector<std::string> names{"T-shirt/top", "Trouser",   "Pullover", "Dress",
+                                                "Coat",        "Sandal",    "Shirt",    "Sneaker",
                                                 "Bag",         "Ankle boot"};
     return names;
 }

@@ -34,7 +34,7 @@ struct DemoModelResult {
     double trainingSeconds = 0;
     std::int64_t steps = 0;
     std::uint64_t seed = 0;
-    bool reused = false;              // loaded from dir instead of trained now
+    bool reused = false;  // loaded from dir instead of trained now
 };
 
 // dir/demo_cnn.pt when it exists and was trained with the same options; otherwise trains,

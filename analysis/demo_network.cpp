@@ -28,9 +28,9 @@ DemoNetwork prepareDemoNetwork(ModelWorkspace& workspace, const fs::path& cacheD
     } catch (const std::exception&) {
         reusable = false;  // missing or unreadable: extract again
     }
-    demo.store = reusable ? workspace.openStore(storePath)
-                          : workspace.extract(demoStoredLayers(), storePath, 250,
-                                              context.stage(0.8, 1.0));
+    demo.store =
+        reusable ? workspace.openStore(storePath)
+                 : workspace.extract(demoStoredLayers(), storePath, 250, context.stage(0.8, 1.0));
     context.report(1.0, "demo network ready");
     return demo;
 }

@@ -120,6 +120,11 @@ ExtractionSummary extractActivations(const ExtractionRequest& request, const Job
     summary.stored = writer.rowCount();
     summary.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::string done = std::to_string(summary.stored) + " stimuli stored";
+    if (!summary.skipped.empty())
+        done += ", " + std::to_string(summary.skipped.size()) +
+                " unreadable skipped (first: " + summary.skipped.front() + ")";
+    context.report(1.0, done);
     return summary;
 }
 

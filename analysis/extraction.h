@@ -18,7 +18,7 @@ struct ExtractionRequest {
     std::filesystem::path out;
     std::int64_t batchSize = 16;
     std::optional<std::vector<std::int64_t>> inputShape;  // else sidecar, else 3x224x224
-    bool predictions = true;  // store the argmax of a 2-D model output
+    bool predictions = true;                              // store the argmax of a 2-D model output
 };
 
 struct ExtractionSummary {

@@ -18,7 +18,7 @@ bool isImageFile(const fs::path& path) {
     std::transform(ext.begin(), ext.end(), ext.begin(),
                    [](unsigned char c) { return char(std::tolower(c)); });
     static const std::set<std::string> known{".png", ".jpg", ".jpeg", ".bmp",
-                                             ".gif", ".tga", ".pgm", ".ppm"};
+                                             ".gif", ".tga", ".pgm",  ".ppm"};
     return known.contains(ext);
 }
 
@@ -26,8 +26,8 @@ std::vector<fs::path> sortedEntries(const fs::path& folder, bool directories) {
     std::vector<fs::path> entries;
     for (const auto& entry : fs::directory_iterator(folder)) {
         if (entry.path().filename().string().starts_with('.')) continue;
-        if (directories ? entry.is_directory() : (entry.is_regular_file() &&
-                                                  isImageFile(entry.path())))
+        if (directories ? entry.is_directory()
+                        : (entry.is_regular_file() && isImageFile(entry.path())))
             entries.push_back(entry.path());
     }
     std::sort(entries.begin(), entries.end());
@@ -106,9 +106,9 @@ class FolderStimuli final : public StimulusSet {
         labelNames_.assign(names.begin(), names.end());
         for (const auto& file : files_) {
             const auto& label = labelOf.at(file.generic_string());
-            labels_.push_back(std::int32_t(
-                std::lower_bound(labelNames_.begin(), labelNames_.end(), label) -
-                labelNames_.begin()));
+            labels_.push_back(
+                std::int32_t(std::lower_bound(labelNames_.begin(), labelNames_.end(), label) -
+                             labelNames_.begin()));
         }
     }
 

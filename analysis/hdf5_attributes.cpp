@@ -26,7 +26,6 @@ void writeIntAttribute(hid_t object, const char* name, int value) {
         throw std::runtime_error(std::string("cannot write attribute ") + name);
 }
 
-
 void writeInt64ArrayAttribute(hid_t object, const char* name,
                               const std::vector<std::int64_t>& values) {
     const hsize_t dims[1] = {values.size()};
@@ -72,7 +71,6 @@ std::optional<int> readIntAttribute(hid_t object, const char* name) {
     if (H5Aread(attr.get(), H5T_NATIVE_INT, &value) < 0) return std::nullopt;
     return value;
 }
-
 
 std::vector<std::int64_t> readInt64ArrayAttribute(hid_t object, const char* name) {
     if (H5Aexists(object, name) <= 0) return {};

@@ -13,7 +13,8 @@ namespace us::analysis {
 // Writers throw std::runtime_error naming the attribute.
 void writeStringAttribute(hid_t object, const char* name, const std::string& value);
 void writeIntAttribute(hid_t object, const char* name, int value);
-void writeInt64ArrayAttribute(hid_t object, const char* name, const std::vector<std::int64_t>& values);
+void writeInt64ArrayAttribute(hid_t object, const char* name,
+                              const std::vector<std::int64_t>& values);
 void writeFloatArrayAttribute(hid_t object, const char* name, const std::vector<float>& values);
 
 // Readers return empty / nullopt when the attribute is missing or of another kind.

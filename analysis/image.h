@@ -14,7 +14,8 @@ struct Image {
     std::vector<std::uint8_t> pixels;
 
     std::uint8_t at(int x, int y, int c) const {
-        return pixels[(std::size_t(y) * std::size_t(width) + std::size_t(x)) * std::size_t(channels) +
+        return pixels[(std::size_t(y) * std::size_t(width) + std::size_t(x)) *
+                          std::size_t(channels) +
                       std::size_t(c)];
     }
 };

@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 
 std::int64_t InputSpec::elementCount() const {
     std::int64_t n = 1;
-    for (auto d : shape) n *= d;
+    for (auto d : shape)
+        n *= d;
     return n;
 }
 
@@ -56,8 +57,7 @@ std::optional<InputSpec> readModelSidecar(const fs::path& modelPath) {
         const auto json = nlohmann::json::parse(in);
         InputSpec spec;
         if (json.contains("input")) spec.shape = json.at("input").get<std::vector<std::int64_t>>();
-        if (spec.shape.size() != 3)
-            throw std::runtime_error("\"input\" must be [C, H, W]");
+        if (spec.shape.size() != 3) throw std::runtime_error("\"input\" must be [C, H, W]");
         for (auto d : spec.shape)
             if (d <= 0 || d > 8192) throw std::runtime_error("\"input\" has a bad dimension");
         if (json.contains("mean")) spec.mean = json.at("mean").get<std::vector<float>>();
@@ -72,18 +72,16 @@ std::optional<InputSpec> readModelSidecar(const fs::path& modelPath) {
         spec.fitNormalisationToChannels();
         return spec;
     } catch (const std::exception& error) {
-        throw std::runtime_error("model sidecar '" + sidecar.string() + "' is invalid: " +
-                                 error.what());
+        throw std::runtime_error("model sidecar '" + sidecar.string() +
+                                 "' is invalid: " + error.what());
     }
 }
 
 void writeModelSidecar(const fs::path& modelPath, const InputSpec& spec) {
     fs::path sidecar = modelPath;
     sidecar += ".json";
-    nlohmann::json json{{"input", spec.shape},
-                        {"mean", spec.mean},
-                        {"std", spec.std},
-                        {"labels", spec.labels}};
+    nlohmann::json json{
+        {"input", spec.shape}, {"mean", spec.mean}, {"std", spec.std}, {"labels", spec.labels}};
     AtomicFile output(sidecar);
     {
         std::ofstream out(output.tempPath());

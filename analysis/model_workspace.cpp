@@ -12,9 +12,15 @@ namespace fs = std::filesystem;
 ModelWorkspace::ModelWorkspace() = default;
 ModelWorkspace::~ModelWorkspace() = default;
 
-bool ModelWorkspace::hasModel() const { return model_ != nullptr; }
-bool ModelWorkspace::hasStimuli() const { return stimuli_ != nullptr; }
-bool ModelWorkspace::hasStore() const { return store_.has_value(); }
+bool ModelWorkspace::hasModel() const {
+    return model_ != nullptr;
+}
+bool ModelWorkspace::hasStimuli() const {
+    return stimuli_ != nullptr;
+}
+bool ModelWorkspace::hasStore() const {
+    return store_.has_value();
+}
 
 std::optional<fs::path> ModelWorkspace::modelPath() const {
     if (!model_) return std::nullopt;
@@ -85,6 +91,7 @@ StoreSummary ModelWorkspace::summariseStore() const {
     summary.labelNames = store_->stimuli().labelNames;
     summary.labelled = !store_->stimuli().labels.empty();
     summary.hasPredictions = !store_->predictions().empty();
+    summary.skipped = store_->stimuli().skipped;
     return summary;
 }
 
@@ -107,7 +114,8 @@ StoreSummary ModelWorkspace::extract(const std::vector<std::string>& layers, con
 
 UnitReport ModelWorkspace::inspect(const UnitRef& unit, std::int64_t k, Pooling pooling,
                                    const JobContext& context) {
-    if (!store_) throw std::runtime_error("no activations yet: extract or open an activation store");
+    if (!store_)
+        throw std::runtime_error("no activations yet: extract or open an activation store");
     const StoreLayer& layer = store_->layer(unit.layer);
     UnitReport report;
     report.unit = unit;
@@ -122,13 +130,15 @@ UnitReport ModelWorkspace::inspect(const UnitRef& unit, std::int64_t k, Pooling 
     report.classNames = stimuli.labelNames;
     if (!stimuli.labels.empty()) {
         int classes = int(stimuli.labelNames.size());
-        for (auto label : stimuli.labels) classes = std::max(classes, label + 1);
+        for (auto label : stimuli.labels)
+            classes = std::max(classes, label + 1);
         report.classMeans = classMeans(values, stimuli.labels, classes);
     }
 
     auto& correlations = correlations_[{unit.layer, int(pooling)}];
     if (!correlations)
-        correlations = std::make_shared<ProfileCorrelations>(store_->layerMatrix(unit.layer, pooling));
+        correlations =
+            std::make_shared<ProfileCorrelations>(store_->layerMatrix(unit.layer, pooling));
     context.checkCancelled();
     report.similar = correlations->mostSimilar(unit.index, 10);
 
@@ -137,15 +147,17 @@ UnitReport ModelWorkspace::inspect(const UnitRef& unit, std::int64_t k, Pooling 
         Exemplar exemplar;
         exemplar.row = row;
         exemplar.value = values[std::size_t(row)];
-        if (std::size_t(row) < stimuli.names.size()) exemplar.name = stimuli.names[std::size_t(row)];
+        if (std::size_t(row) < stimuli.names.size())
+            exemplar.name = stimuli.names[std::size_t(row)];
         if (!stimuli.labels.empty()) exemplar.label = stimuli.labels[std::size_t(row)];
-        if (!store_->predictions().empty()) exemplar.predicted = store_->predictions()[std::size_t(row)];
+        if (!store_->predictions().empty())
+            exemplar.predicted = store_->predictions()[std::size_t(row)];
         report.exemplars.push_back(std::move(exemplar));
     }
 
     // Pictures and heat maps need the stimuli (and the model) the store was made from.
-    const bool sameStimuli = stimuli_ && fs::absolute(stimuli_->path()).string() ==
-                                              store_->provenance().stimuliPath;
+    const bool sameStimuli =
+        stimuli_ && fs::absolute(stimuli_->path()).string() == store_->provenance().stimuliPath;
     if (!sameStimuli) {
         report.note = "The stimuli behind this store are not open, so exemplars show no images.";
         return report;
@@ -181,9 +193,8 @@ UnitReport ModelWorkspace::inspect(const UnitRef& unit, std::int64_t k, Pooling 
     const std::vector<std::int64_t> planeShape(maps.shape.begin() + 2, maps.shape.end());
     for (std::size_t i = 0; i < report.exemplars.size(); ++i) {
         const float* first = maps.values.data() + (std::int64_t(i) * channels + unit.index) * plane;
-        report.exemplars[i].heatmap.shape = planeShape.size() == 2
-                                                ? planeShape
-                                                : std::vector<std::int64_t>{1, plane};
+        report.exemplars[i].heatmap.shape =
+            planeShape.size() == 2 ? planeShape : std::vector<std::int64_t>{1, plane};
         report.exemplars[i].heatmap.values.assign(first, first + plane);
     }
     return report;

@@ -48,6 +48,7 @@ struct StoreSummary {
     std::vector<std::string> labelNames;
     bool labelled = false;
     bool hasPredictions = false;
+    std::vector<std::string> skipped;  // stimuli that could not be read at extraction
 };
 
 struct Exemplar {

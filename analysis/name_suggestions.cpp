@@ -27,11 +27,13 @@ std::vector<std::string> nearestNames(const std::string& name,
                                       const std::vector<std::string>& candidates,
                                       std::size_t count) {
     std::vector<std::pair<std::size_t, std::string>> scored;
-    for (const auto& candidate : candidates) scored.emplace_back(editDistance(name, candidate), candidate);
+    for (const auto& candidate : candidates)
+        scored.emplace_back(editDistance(name, candidate), candidate);
     std::stable_sort(scored.begin(), scored.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<std::string> best;
-    for (std::size_t i = 0; i < std::min(count, scored.size()); ++i) best.push_back(scored[i].second);
+    for (std::size_t i = 0; i < std::min(count, scored.size()); ++i)
+        best.push_back(scored[i].second);
     return best;
 }
 

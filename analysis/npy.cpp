@@ -26,7 +26,8 @@ std::vector<std::int64_t> parseShape(const fs::path& path, const std::string& te
     std::vector<std::int64_t> shape;
     std::size_t pos = 0;
     while (pos < text.size()) {
-        while (pos < text.size() && (text[pos] == ' ' || text[pos] == ',')) ++pos;
+        while (pos < text.size() && (text[pos] == ' ' || text[pos] == ','))
+            ++pos;
         if (pos >= text.size()) break;
         std::size_t used = 0;
         long long dim = 0;
@@ -38,7 +39,8 @@ std::vector<std::int64_t> parseShape(const fs::path& path, const std::string& te
         if (dim < 0) fail(path, "negative dimension in shape");
         shape.push_back(dim);
         pos += used;
-        while (pos < text.size() && text[pos] == 'L') ++pos;  // Python 2 longs
+        while (pos < text.size() && text[pos] == 'L')
+            ++pos;  // Python 2 longs
     }
     return shape;
 }
@@ -47,11 +49,13 @@ template <typename T>
 void writeTyped(const fs::path& path, const char* dtype, std::span<const T> values,
                 const std::vector<std::int64_t>& shape) {
     std::int64_t count = 1;
-    for (auto d : shape) count *= d;
+    for (auto d : shape)
+        count *= d;
     if (count != std::int64_t(values.size()))
         throw std::invalid_argument("writeNpy: shape does not match the number of values");
     std::string dims;
-    for (auto d : shape) dims += std::to_string(d) + ", ";
+    for (auto d : shape)
+        dims += std::to_string(d) + ", ";
     if (shape.size() > 1) dims.resize(dims.size() - 2);
     std::string header = std::string("{'descr': '") + dtype +
                          "', 'fortran_order': False, 'shape': (" + dims + "), }";
@@ -88,7 +92,8 @@ void convertInto(std::ifstream& in, std::int64_t count, std::vector<double>& out
 
 std::int64_t NpyHeader::elementCount() const {
     std::int64_t count = 1;
-    for (auto d : shape) count *= d;
+    for (auto d : shape)
+        count *= d;
     return count;
 }
 
@@ -157,17 +162,28 @@ std::vector<double> readNpyAsDouble(const fs::path& path, NpyHeader* headerOut) 
     const std::int64_t n = header.elementCount();
     std::vector<double> out;
     const std::string& t = header.dtype;
-    if (t == "<f8") convertInto<double>(in, n, out);
-    else if (t == "<f4") convertInto<float>(in, n, out);
-    else if (t == "<i8") convertInto<std::int64_t>(in, n, out);
-    else if (t == "<i4") convertInto<std::int32_t>(in, n, out);
-    else if (t == "<i2") convertInto<std::int16_t>(in, n, out);
-    else if (t == "|i1") convertInto<std::int8_t>(in, n, out);
-    else if (t == "<u8") convertInto<std::uint64_t>(in, n, out);
-    else if (t == "<u4") convertInto<std::uint32_t>(in, n, out);
-    else if (t == "<u2") convertInto<std::uint16_t>(in, n, out);
-    else if (t == "|u1") convertInto<std::uint8_t>(in, n, out);
-    else fail(path, "unsupported dtype '" + t + "'");
+    if (t == "<f8")
+        convertInto<double>(in, n, out);
+    else if (t == "<f4")
+        convertInto<float>(in, n, out);
+    else if (t == "<i8")
+        convertInto<std::int64_t>(in, n, out);
+    else if (t == "<i4")
+        convertInto<std::int32_t>(in, n, out);
+    else if (t == "<i2")
+        convertInto<std::int16_t>(in, n, out);
+    else if (t == "|i1")
+        convertInto<std::int8_t>(in, n, out);
+    else if (t == "<u8")
+        convertInto<std::uint64_t>(in, n, out);
+    else if (t == "<u4")
+        convertInto<std::uint32_t>(in, n, out);
+    else if (t == "<u2")
+        convertInto<std::uint16_t>(in, n, out);
+    else if (t == "|u1")
+        convertInto<std::uint8_t>(in, n, out);
+    else
+        fail(path, "unsupported dtype '" + t + "'");
     if (!in) fail(path, "read error");
     if (headerOut) *headerOut = header;
     return out;

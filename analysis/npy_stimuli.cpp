@@ -58,7 +58,8 @@ class NpyStimuli final : public StimulusSet {
         std::vector<float> values(std::size_t(channels) * height * width);
         readItem(i, values.data());
         const int shown = channels >= 3 ? 3 : 1;
-        Image image{width, height, shown, std::vector<std::uint8_t>(values.size() / channels * shown)};
+        Image image{width, height, shown,
+                    std::vector<std::uint8_t>(values.size() / channels * shown)};
         const std::size_t plane = std::size_t(width) * height;
         for (int c = 0; c < shown; ++c) {
             const float* channel = values.data() + plane * c;
@@ -66,7 +67,8 @@ class NpyStimuli final : public StimulusSet {
             const float range = *hi > *lo ? *hi - *lo : 1.0f;
             for (std::size_t p = 0; p < plane; ++p) {
                 const float v = std::isfinite(channel[p]) ? (channel[p] - *lo) / range : 0.0f;
-                image.pixels[p * shown + c] = std::uint8_t(std::clamp(v, 0.0f, 1.0f) * 255.0f + 0.5f);
+                image.pixels[p * shown + c] =
+                    std::uint8_t(std::clamp(v, 0.0f, 1.0f) * 255.0f + 0.5f);
             }
         }
         return image;
@@ -78,8 +80,9 @@ class NpyStimuli final : public StimulusSet {
         std::ifstream in(path_, std::ios::binary);
         in.seekg(std::streamoff(header_.dataOffset + std::uint64_t(i * count) * sizeof(float)));
         in.read(reinterpret_cast<char*>(out), std::streamsize(count * sizeof(float)));
-        if (!in) throw std::runtime_error("cannot read item " + std::to_string(i) + " of '" +
-                                          path_.string() + "'");
+        if (!in)
+            throw std::runtime_error("cannot read item " + std::to_string(i) + " of '" +
+                                     path_.string() + "'");
     }
 
     NpyHeader header_;

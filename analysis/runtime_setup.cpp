@@ -20,6 +20,8 @@ void configureRuntime() {
     setComputeThreads(static_cast<int>(cores));
 }
 
-void setComputeThreads(int threads) { at::set_num_threads(std::max(1, threads)); }
+void setComputeThreads(int threads) {
+    at::set_num_threads(std::max(1, threads));
+}
 
 }  // namespace us::analysis

@@ -28,7 +28,8 @@ std::string conciseTorchError(const std::string& what) {
     while (std::getline(stream, line)) {
         if (line.find_first_not_of(" \t") == std::string::npos) continue;
         last = line;
-        if (line.find("Error: ") != std::string::npos && line.find("Traceback") == std::string::npos)
+        if (line.find("Error: ") != std::string::npos &&
+            line.find("Traceback") == std::string::npos)
             best = line;
     }
     std::string text = best.empty() ? last : best;
@@ -63,7 +64,8 @@ void collectModulePaths(const Node* node, std::set<std::string>& paths) {
     if (node->kind() == c10::prim::Constant) return;
     if (auto path = modulePath(node); !path.empty()) paths.insert(std::move(path));
     for (const auto* block : node->blocks())
-        for (const auto* inner : block->nodes()) collectModulePaths(inner, paths);
+        for (const auto* inner : block->nodes())
+            collectModulePaths(inner, paths);
 }
 
 bool pathIsInside(const std::string& path, const std::string& module) {
@@ -136,7 +138,8 @@ struct ScriptModel::Impl {
             result.present.push_back(value != nullptr);
             if (value) present.push_back(value);
         }
-        while (!graph->outputs().empty()) graph->eraseOutput(0);
+        while (!graph->outputs().empty())
+            graph->eraseOutput(0);
         graph->registerOutput(graph->insertNode(graph->createTuple(present))->output());
         torch::jit::EliminateDeadCode(graph);
         result.function =
@@ -157,7 +160,8 @@ struct ScriptModel::Impl {
                                      conciseTorchError(error.what_without_backtrace()));
         } catch (const std::runtime_error& error) {  // the interpreter's own exceptions
             throw std::runtime_error("the model's forward failed on input " +
-                                     shapeText(batch.shape) + ": " + conciseTorchError(error.what()));
+                                     shapeText(batch.shape) + ": " +
+                                     conciseTorchError(error.what()));
         }
         const auto tuple = stack.back().toTuple();
         std::vector<at::Tensor> results(layers.size());
@@ -206,9 +210,13 @@ ScriptModel ScriptModel::load(const fs::path& path) {
     return ScriptModel(std::move(impl));
 }
 
-const fs::path& ScriptModel::path() const { return impl_->path; }
+const fs::path& ScriptModel::path() const {
+    return impl_->path;
+}
 
-std::vector<std::string> ScriptModel::moduleNames() const { return impl_->moduleNames; }
+std::vector<std::string> ScriptModel::moduleNames() const {
+    return impl_->moduleNames;
+}
 
 void ScriptModel::checkLayerNames(const std::vector<std::string>& layers) const {
     const std::set<std::string> known(impl_->moduleNames.begin(), impl_->moduleNames.end());
@@ -225,10 +233,12 @@ void ScriptModel::checkLayerNames(const std::vector<std::string>& layers) const 
     }
 }
 
-std::vector<LayerInfo> ScriptModel::describeLayers(const std::vector<std::int64_t>& inputShape) const {
+std::vector<LayerInfo> ScriptModel::describeLayers(
+    const std::vector<std::int64_t>& inputShape) const {
     std::vector<std::int64_t> batchShape{1};
     batchShape.insert(batchShape.end(), inputShape.begin(), inputShape.end());
-    FloatArray zeros{batchShape, std::vector<float>(std::size_t(FloatArray::elementCount(batchShape)))};
+    FloatArray zeros{batchShape,
+                     std::vector<float>(std::size_t(FloatArray::elementCount(batchShape)))};
     const auto outputs = impl_->run(zeros, impl_->moduleNames);
 
     std::vector<LayerInfo> layers;
@@ -240,7 +250,8 @@ std::vector<LayerInfo> ScriptModel::describeLayers(const std::vector<std::int64_
         info.type = named.value.type()->name() ? named.value.type()->name()->name() : "Module";
         if (outputs[i].defined())
             info.outputShape.assign(outputs[i].sizes().begin() + 1, outputs[i].sizes().end());
-        for (const auto& parameter : named.value.parameters()) info.parameterCount += parameter.numel();
+        for (const auto& parameter : named.value.parameters())
+            info.parameterCount += parameter.numel();
         layers.push_back(std::move(info));
         ++i;
     }

@@ -19,7 +19,8 @@ std::string indexedItemName(std::int64_t i) {
 
 std::unique_ptr<StimulusSet> openStimulusSet(const fs::path& path) {
     std::error_code ec;
-    if (!fs::exists(path, ec)) throw std::runtime_error("stimuli not found: '" + path.string() + "'");
+    if (!fs::exists(path, ec))
+        throw std::runtime_error("stimuli not found: '" + path.string() + "'");
     if (fs::is_directory(path, ec)) return openImageFolderStimuli(path);
     if (path.extension() == ".npy") return openNpyStimuli(path);
     return openIdxStimuli(path);

@@ -38,7 +38,8 @@ Histogram histogram(const std::vector<float>& values, int bins) {
     Histogram h;
     if (!std::isfinite(lo)) lo = hi = 0;
     if (hi <= lo) hi = lo + 1;  // all equal: one visible bin at the value
-    for (int i = 0; i <= bins; ++i) h.edges.push_back(lo + (hi - lo) * i / bins);
+    for (int i = 0; i <= bins; ++i)
+        h.edges.push_back(lo + (hi - lo) * i / bins);
     h.counts.assign(std::size_t(bins), 0);
     for (float v : values) {
         if (!std::isfinite(v)) continue;
@@ -51,7 +52,8 @@ Histogram histogram(const std::vector<float>& values, int bins) {
 std::vector<ClassMean> classMeans(const std::vector<float>& values,
                                   const std::vector<std::int32_t>& labels, int classCount) {
     std::vector<ClassMean> means(std::size_t(std::max(0, classCount)));
-    for (int c = 0; c < classCount; ++c) means[std::size_t(c)].label = c;
+    for (int c = 0; c < classCount; ++c)
+        means[std::size_t(c)].label = c;
     for (std::size_t i = 0; i < std::min(values.size(), labels.size()); ++i) {
         const auto label = labels[i];
         if (label < 0 || label >= classCount || !std::isfinite(values[i])) continue;
@@ -73,8 +75,10 @@ ProfileCorrelations::ProfileCorrelations(const FloatArray& matrix)
         const double mean = column.cast<double>().mean();
         column.array() -= float(mean);
         const double norm = column.cast<double>().norm();
-        if (norm > 0 && std::isfinite(norm)) column /= float(norm);
-        else column.setZero();
+        if (norm > 0 && std::isfinite(norm))
+            column /= float(norm);
+        else
+            column.setZero();
     }
     standardised_.assign(columns.data(), columns.data() + columns.size());
 }

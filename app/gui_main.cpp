@@ -64,10 +64,9 @@ int main(int argc, char** argv) {
 
     if (parser.isSet(screenshot)) {
         window.setInteractive(false);
-        QObject::connect(window.models(), &us::app::ModelController::failed, &app,
-                         [](const QString& what, const QString& error) {
-                             fail(what + " failed: " + error);
-                         });
+        QObject::connect(
+            window.models(), &us::app::ModelController::failed, &app,
+            [](const QString& what, const QString& error) { fail(what + " failed: " + error); });
     }
     if (!parser.positionalArguments().isEmpty()) {
         const QString path = parser.positionalArguments().first();

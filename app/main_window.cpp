@@ -140,9 +140,10 @@ void MainWindow::buildPanels() {
                 Q_EMIT networkShown();
             });
     connect(models_, &ModelController::unitShown, this, &MainWindow::unitShown);
-    connect(models_, &ModelController::failed, this, [this](const QString& what, const QString& error) {
-        statusBar()->showMessage(tr("%1 failed: %2").arg(what, error), 10000);
-    });
+    connect(models_, &ModelController::failed, this,
+            [this](const QString& what, const QString& error) {
+                statusBar()->showMessage(tr("%1 failed: %2").arg(what, error), 10000);
+            });
 }
 
 void MainWindow::buildMenus() {
@@ -241,7 +242,9 @@ void MainWindow::updateEmptyStates() {
     inspector_->emptyState()->setActionVisible(false);
 }
 
-void MainWindow::setInteractive(bool interactive) { models_->setInteractive(interactive); }
+void MainWindow::setInteractive(bool interactive) {
+    models_->setInteractive(interactive);
+}
 
 void MainWindow::openDemo(std::optional<analysis::UnitRef> select) {
     if (demoOpen_) return;
@@ -290,7 +293,8 @@ analysis::Session MainWindow::captureSession() const {
     analysis::Session session;
     session.demo = demoOpen_;
     session.sources = sources_;
-    for (auto& source : models_->sources()) session.sources.push_back(std::move(source));
+    for (auto& source : models_->sources())
+        session.sources.push_back(std::move(source));
     session.selectedUnit = models_->selectedUnit();
     const QByteArray geometry = saveGeometry(), state = saveState();
     session.windowGeometry.assign(geometry.begin(), geometry.end());

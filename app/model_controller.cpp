@@ -24,7 +24,8 @@ namespace {
 
 QString shapeText(const std::vector<std::int64_t>& shape) {
     QStringList parts;
-    for (auto d : shape) parts << QString::number(d);
+    for (auto d : shape)
+        parts << QString::number(d);
     return parts.join(",");
 }
 
@@ -51,9 +52,19 @@ ModelController::ModelController(JobRunner& jobs, widgets::LayerTree* layers,
 
 void ModelController::reportError(const QString& what, const QString& error) {
     Q_EMIT failed(what, error);
+    showMessage(QMessageBox::Critical, what, error);
+}
+
+void ModelController::reportWarning(const QString& what, const QString& text) {
+    Q_EMIT warned(what, text);
+    showMessage(QMessageBox::Warning, what, text);
+}
+
+void ModelController::showMessage(int icon, const QString& title, const QString& text) {
     if (!interactive_) return;
     // Non-modal: the GUI keeps running while the message is shown.
-    auto* box = new QMessageBox(QMessageBox::Critical, what, error, QMessageBox::Ok, dialogParent_);
+    auto* box =
+        new QMessageBox(QMessageBox::Icon(icon), title, text, QMessageBox::Ok, dialogParent_);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
 }
@@ -97,8 +108,9 @@ void ModelController::openStimuliFolderDialog() {
 }
 
 void ModelController::openStoreDialog() {
-    const QString path = QFileDialog::getOpenFileName(
-        dialogParent_, tr("Open activation store"), QString(), tr("Activation stores (*.h5 *.hdf5)"));
+    const QString path =
+        QFileDialog::getOpenFileName(dialogParent_, tr("Open activation store"), QString(),
+                                     tr("Activation stores (*.h5 *.hdf5)"));
     if (!path.isEmpty()) openStore(path);
 }
 
@@ -181,25 +193,38 @@ void ModelController::openStore(const QString& path, std::optional<analysis::Uni
 
 void ModelController::extract(const QStringList& layers, const QString& out) {
     std::vector<std::string> names;
-    for (const auto& layer : layers) names.push_back(layer.toStdString());
+    for (const auto& layer : layers)
+        names.push_back(layer.toStdString());
     auto workspace = workspace_;
     jobs_.submitTyped<analysis::StoreSummary>(
         tr("Extract activations to %1").arg(QFileInfo(out).fileName()),
         [workspace, names, out = out.toStdString()](const JobContext& context) {
             return workspace->extract(names, out, 32, context);
         },
-        [this](analysis::StoreSummary store) { showStore(store, std::nullopt); },
+        [this](analysis::StoreSummary store) {
+            showStore(store, std::nullopt);
+            if (store.skipped.empty()) return;
+            QStringList skipped;
+            for (const auto& item : store.skipped)
+                skipped << QString::fromStdString(item);
+            reportWarning(
+                tr("Extract activations"),
+                tr("%n stimuli could not be read and were skipped:\n", "", int(skipped.size())) +
+                    skipped.mid(0, 20).join("\n") + (skipped.size() > 20 ? "\n..." : ""));
+        },
         [this](const QString& error) { reportError(tr("Extract activations"), error); });
 }
 
-void ModelController::prepareDemo(const fs::path& cacheDir, std::optional<analysis::UnitRef> select) {
+void ModelController::prepareDemo(const fs::path& cacheDir,
+                                  std::optional<analysis::UnitRef> select) {
     analysis::DemoTrainingOptions options;
     options.datasetDir = analysis::fashionMnistDir();
     // Tests train a short run instead of the full recipe (kept in its own cache entry).
     if (const char* steps = std::getenv("UNITSCOPE_DEMO_MAX_STEPS"); steps && *steps)
         options.maxSteps = std::atoll(steps);
-    layers_->clear(tr("Preparing the demo network: trained on Fashion-MNIST at first use "
-                      "(a few minutes), then reused."));
+    layers_->clear(
+        tr("Preparing the demo network: trained on Fashion-MNIST at first use "
+           "(a few minutes), then reused."));
     inspector_->emptyState()->setExplanation(
         tr("Preparing the demo network and its activations (see the Jobs panel)..."));
     auto workspace = workspace_;
@@ -226,8 +251,10 @@ void ModelController::restore(const std::vector<analysis::DataSource>& sources,
                               std::optional<analysis::UnitRef> select) {
     for (const auto& source : sources) {
         const QString path = QString::fromStdString(source.path);
-        if (source.kind == "model") openModel(path, inputShape);
-        else if (source.kind == "stimuli") openStimuli(path);
+        if (source.kind == "model")
+            openModel(path, inputShape);
+        else if (source.kind == "stimuli")
+            openStimuli(path);
     }
     for (const auto& source : sources) {
         if (source.kind != "activations") continue;
@@ -242,10 +269,10 @@ void ModelController::restore(const std::vector<analysis::DataSource>& sources,
             [this, select, expected, path](analysis::StoreSummary store) {
                 showStore(store, select);
                 if (!expected.empty() && expected != store.sha256)
-                    reportError(tr("Open session"),
-                                tr("%1 has changed since the session was saved; the inspector "
-                                   "shows its current contents.")
-                                    .arg(path));
+                    reportWarning(tr("Open session"),
+                                  tr("%1 has changed since the session was saved; the inspector "
+                                     "shows its current contents.")
+                                      .arg(path));
             },
             [this](const QString& error) { reportError(tr("Open activations"), error); });
     }

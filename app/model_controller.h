@@ -61,12 +61,15 @@ class ModelController : public QObject {
     void storeOpened();
     void unitShown(const QString& layer, qint64 index);
     void failed(const QString& what, const QString& error);
+    void warned(const QString& what, const QString& text);
 
   private:
     void showModel(const analysis::ModelSummary& model, const QString& title);
     void showStore(const analysis::StoreSummary& store, std::optional<analysis::UnitRef> select);
     void inspect(const analysis::UnitRef& unit, int k, analysis::Pooling pooling);
     void reportError(const QString& what, const QString& error);
+    void reportWarning(const QString& what, const QString& text);
+    void showMessage(int icon, const QString& title, const QString& text);
 
     JobRunner& jobs_;
     widgets::LayerTree* layers_;

@@ -10,7 +10,9 @@
 namespace us::widgets {
 namespace {
 
-QString number(double value) { return QString::number(value, 'g', 4); }
+QString number(double value) {
+    return QString::number(value, 'g', 4);
+}
 
 const QColor kBar(70, 130, 200);
 const QColor kNegative(210, 110, 80);
@@ -62,7 +64,8 @@ void BarChart::clear(const QString& emptyText) {
 QRectF BarChart::plotArea() const {
     const QFontMetrics metrics(font());
     if (categorical_) {  // horizontal bars: names on the left, value axis at the bottom
-        const double left = std::min(width() * 0.4, double(metrics.horizontalAdvance("Ankle boot__")));
+        const double left =
+            std::min(width() * 0.4, double(metrics.horizontalAdvance("Ankle boot__")));
         return QRectF(left, 4, width() - left - 12, height() - 2.4 * metrics.height() - 8);
     }
     const double left = metrics.horizontalAdvance("-0.0000") + metrics.height() + 8;
@@ -140,8 +143,9 @@ void BarChart::paintHistogram(QPainter& painter) const {
                      number(xMin_));
     painter.drawText(QRectF(plot.left(), textTop, plot.width(), metrics.height()), Qt::AlignRight,
                      number(xMax_));
-    painter.drawText(QRectF(plot.left(), textTop + metrics.height(), plot.width(), metrics.height()),
-                     Qt::AlignHCenter, xTitle_);
+    painter.drawText(
+        QRectF(plot.left(), textTop + metrics.height(), plot.width(), metrics.height()),
+        Qt::AlignHCenter, xTitle_);
     if (marker_ && xMax_ > xMin_) {
         const double x = plot.left() + (*marker_ - xMin_) / (xMax_ - xMin_) * plot.width();
         painter.setPen(QPen(QColor(220, 60, 60), 1, Qt::DashLine));
@@ -162,11 +166,12 @@ void BarChart::paintCategories(QPainter& painter) const {
         const double y = plot.top() + rowHeight * i;
         const double v = values_[std::size_t(i)];
         const double left = xOf(std::min(0.0, v)), right = xOf(std::max(0.0, v));
-        painter.fillRect(QRectF(left, y + rowHeight * 0.15, std::max(1.0, right - left),
-                                rowHeight * 0.7),
-                         i == hoveredBar_ ? kHighlight : (v < 0 ? kNegative : kBar));
+        painter.fillRect(
+            QRectF(left, y + rowHeight * 0.15, std::max(1.0, right - left), rowHeight * 0.7),
+            i == hoveredBar_ ? kHighlight : (v < 0 ? kNegative : kBar));
         painter.setPen(axis);
-        painter.drawText(QRectF(0, y, plot.left() - 4, rowHeight), Qt::AlignRight | Qt::AlignVCenter,
+        painter.drawText(QRectF(0, y, plot.left() - 4, rowHeight),
+                         Qt::AlignRight | Qt::AlignVCenter,
                          metrics.elidedText(names_.value(i), Qt::ElideRight, int(plot.left() - 6)));
     }
     painter.setPen(axis);
@@ -177,8 +182,9 @@ void BarChart::paintCategories(QPainter& painter) const {
                      number(lo));
     painter.drawText(QRectF(plot.left(), textTop, plot.width(), metrics.height()), Qt::AlignRight,
                      number(hi));
-    painter.drawText(QRectF(plot.left(), textTop + metrics.height(), plot.width(), metrics.height()),
-                     Qt::AlignHCenter, yTitle_);
+    painter.drawText(
+        QRectF(plot.left(), textTop + metrics.height(), plot.width(), metrics.height()),
+        Qt::AlignHCenter, yTitle_);
 }
 
 void BarChart::mouseMoveEvent(QMouseEvent* event) {

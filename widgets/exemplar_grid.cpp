@@ -18,13 +18,14 @@ constexpr int kTextLines = 2;
 // square of the value so that the picture stays visible wherever the unit responds weakly.
 QRgb heatColour(double t) {
     t = std::clamp(t, 0.0, 1.0);
-    static const QColor stops[] = {{0, 0, 4}, {87, 16, 110}, {188, 55, 84}, {249, 142, 9},
-                                   {252, 255, 164}};
+    static const QColor stops[] = {
+        {0, 0, 4}, {87, 16, 110}, {188, 55, 84}, {249, 142, 9}, {252, 255, 164}};
     const double scaled = t * 4.0;
     const int i = std::min(3, int(scaled));
     const double f = scaled - i;
     const auto mix = [&](int a, int b) { return int(a + (b - a) * f); };
-    const QColor c(mix(stops[i].red(), stops[i + 1].red()), mix(stops[i].green(), stops[i + 1].green()),
+    const QColor c(mix(stops[i].red(), stops[i + 1].red()),
+                   mix(stops[i].green(), stops[i + 1].green()),
                    mix(stops[i].blue(), stops[i + 1].blue()));
     return qRgba(c.red(), c.green(), c.blue(), int(170 * t * t));
 }
@@ -34,8 +35,8 @@ QRgb heatColour(double t) {
 QImage toQImage(const analysis::Image& image) {
     if (image.width <= 0 || image.height <= 0) return {};
     const auto format = image.channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
-    const QImage view(image.pixels.data(), image.width, image.height,
-                      image.width * image.channels, format);
+    const QImage view(image.pixels.data(), image.width, image.height, image.width * image.channels,
+                      format);
     return view.copy();
 }
 
@@ -52,7 +53,8 @@ void ExemplarGrid::setExemplars(const std::vector<analysis::Exemplar>& exemplars
     // One heat scale for the whole grid, so that brighter means stronger across exemplars.
     float heatMax = 0;
     for (const auto& e : exemplars)
-        for (float v : e.heatmap.values) heatMax = std::max(heatMax, v);
+        for (float v : e.heatmap.values)
+            heatMax = std::max(heatMax, v);
     const auto className = [&](std::int32_t label) {
         return label < 0 ? QString() : classNames.value(label, tr("class %1").arg(label));
     };
@@ -66,16 +68,19 @@ void ExemplarGrid::setExemplars(const std::vector<analysis::Exemplar>& exemplars
             cell.heat = QImage(w, h, QImage::Format_ARGB32);
             for (int y = 0; y < h; ++y)
                 for (int x = 0; x < w; ++x)
-                    cell.heat.setPixel(x, y, heatColour(e.heatmap.values[std::size_t(y * w + x)] / heatMax));
+                    cell.heat.setPixel(
+                        x, y, heatColour(e.heatmap.values[std::size_t(y * w + x)] / heatMax));
         }
         const QString label = className(e.label);
         cell.caption = QString::number(e.value, 'g', 4) + (label.isEmpty() ? "" : "  " + label);
         cell.misclassified = e.label >= 0 && e.predicted >= 0 && e.label != e.predicted;
-        cell.details = tr("<b>%1</b><br>activation %2").arg(QString::fromStdString(e.name).toHtmlEscaped(),
-                                                             QString::number(e.value, 'g', 6));
+        cell.details = tr("<b>%1</b><br>activation %2")
+                           .arg(QString::fromStdString(e.name).toHtmlEscaped(),
+                                QString::number(e.value, 'g', 6));
         if (!label.isEmpty()) cell.details += tr("<br>label: %1").arg(label.toHtmlEscaped());
         if (e.predicted >= 0)
-            cell.details += tr("<br>model predicts: %1").arg(className(e.predicted).toHtmlEscaped());
+            cell.details +=
+                tr("<br>model predicts: %1").arg(className(e.predicted).toHtmlEscaped());
         cells_.push_back(std::move(cell));
     }
     hovered_ = -1;
@@ -122,7 +127,9 @@ int ExemplarGrid::cellAt(QPoint position) const {
     return -1;
 }
 
-QString ExemplarGrid::toolTipFor(int index) const { return cells_.at(std::size_t(index)).details; }
+QString ExemplarGrid::toolTipFor(int index) const {
+    return cells_.at(std::size_t(index)).details;
+}
 
 void ExemplarGrid::paintEvent(QPaintEvent*) {
     QPainter painter(this);
@@ -138,7 +145,8 @@ void ExemplarGrid::paintEvent(QPaintEvent*) {
             const bool small = cell.picture.width() < kThumb / 2;
             painter.setRenderHint(QPainter::SmoothPixmapTransform, !small);
             const QSize fitted = cell.picture.size().scaled(thumb.size(), Qt::KeepAspectRatio);
-            const QRect target(thumb.center() - QPoint(fitted.width() / 2, fitted.height() / 2), fitted);
+            const QRect target(thumb.center() - QPoint(fitted.width() / 2, fitted.height() / 2),
+                               fitted);
             painter.drawImage(target, cell.picture);
             if (heatmapsVisible_ && !cell.heat.isNull()) {
                 painter.setRenderHint(QPainter::SmoothPixmapTransform, true);

@@ -17,7 +17,8 @@ constexpr int kNameRole = Qt::UserRole;
 QString shapeText(const std::vector<std::int64_t>& shape) {
     if (shape.empty()) return QObject::tr("(not called)");
     QStringList parts;
-    for (auto d : shape) parts << QString::number(d);
+    for (auto d : shape)
+        parts << QString::number(d);
     return parts.join(QString::fromUtf8(" \u00d7 "));
 }
 
@@ -33,8 +34,9 @@ LayerTree::LayerTree(QWidget* parent) : QWidget(parent) {
     tree_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     tree_->setUniformRowHeights(true);
     extract_ = new QPushButton(tr("Extract activations..."), this);
-    extract_->setToolTip(tr("Run the model over the stimuli and store the ticked layers "
-                            "(Ctrl+Shift+X)"));
+    extract_->setToolTip(
+        tr("Run the model over the stimuli and store the ticked layers "
+           "(Ctrl+Shift+X)"));
     layout->addWidget(header_);
     layout->addWidget(tree_, 1);
     layout->addWidget(extract_);
@@ -42,8 +44,9 @@ LayerTree::LayerTree(QWidget* parent) : QWidget(parent) {
     connect(tree_, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
         Q_EMIT layerActivated(item->data(0, kNameRole).toString());
     });
-    clear(tr("No model open. File > Open model... loads a TorchScript file; File > Open demo "
-             "uses the built-in demo network."));
+    clear(
+        tr("No model open. File > Open model... loads a TorchScript file; File > Open demo "
+           "uses the built-in demo network."));
 }
 
 void LayerTree::clear(const QString& explanation) {

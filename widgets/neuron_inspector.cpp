@@ -34,7 +34,9 @@ QString poolingText(analysis::Pooling pooling) {
 
 }  // namespace
 
-NeuronInspector::NeuronInspector(QWidget* parent) : QWidget(parent) { buildUi(); }
+NeuronInspector::NeuronInspector(QWidget* parent) : QWidget(parent) {
+    buildUi();
+}
 
 void NeuronInspector::buildUi() {
     auto* outer = new QVBoxLayout(this);
@@ -96,8 +98,9 @@ void NeuronInspector::buildUi() {
     classChart_ = new BarChart(charts);
     similar_ = new QListWidget(charts);
     similar_->setObjectName("similarUnits");
-    similar_->setToolTip(tr("Units whose activations across the stimuli correlate most "
-                            "(Pearson r); click to inspect"));
+    similar_->setToolTip(
+        tr("Units whose activations across the stimuli correlate most "
+           "(Pearson r); click to inspect"));
     similar_->setMaximumWidth(220);
     chartRow->addWidget(histogram_, 3);
     chartRow->addWidget(classChart_, 3);
@@ -147,15 +150,10 @@ void NeuronInspector::buildUi() {
 void NeuronInspector::keyPressEvent(QKeyEvent* event) {
     switch (event->key()) {
         case Qt::Key_BracketLeft:
-        case Qt::Key_PageUp:
-            step(-1);
-            return;
+        case Qt::Key_PageUp: step(-1); return;
         case Qt::Key_BracketRight:
-        case Qt::Key_PageDown:
-            step(+1);
-            return;
-        default:
-            QWidget::keyPressEvent(event);
+        case Qt::Key_PageDown: step(+1); return;
+        default: QWidget::keyPressEvent(event);
     }
 }
 
@@ -169,7 +167,8 @@ void NeuronInspector::setLayers(const std::vector<analysis::StoreLayer>& layers,
                                 const QString& source) {
     layers_ = layers;
     QStringList names;
-    for (const auto& layer : layers_) names << QString::fromStdString(layer.name) + ":";
+    for (const auto& layer : layers_)
+        names << QString::fromStdString(layer.name) + ":";
     auto* completer = new QCompleter(names, search_);
     completer->setCaseSensitivity(Qt::CaseInsensitive);
     search_->setCompleter(completer);
@@ -181,15 +180,17 @@ void NeuronInspector::setLayers(const std::vector<analysis::StoreLayer>& layers,
 std::variant<analysis::UnitRef, QString> NeuronInspector::parseUnit(const QString& text) const {
     const QString trimmed = text.trimmed();
     const int split = std::max(trimmed.lastIndexOf(':'), trimmed.lastIndexOf(' '));
-    if (split <= 0) return tr("Type layer:unit, for example %1:0").arg(
-                        layers_.empty() ? "conv1" : QString::fromStdString(layers_[0].name));
+    if (split <= 0)
+        return tr("Type layer:unit, for example %1:0")
+            .arg(layers_.empty() ? "conv1" : QString::fromStdString(layers_[0].name));
     const std::string layerName = trimmed.left(split).trimmed().toStdString();
     bool ok = false;
     const qint64 index = trimmed.mid(split + 1).trimmed().toLongLong(&ok);
     const auto* layer = findLayer(layerName);
     if (!layer) {
         QStringList known;
-        for (const auto& l : layers_) known << QString::fromStdString(l.name);
+        for (const auto& l : layers_)
+            known << QString::fromStdString(l.name);
         return tr("No layer '%1' in the activation store. Stored layers: %2")
             .arg(QString::fromStdString(layerName), known.join(", "));
     }
@@ -219,7 +220,8 @@ void NeuronInspector::step(int delta) {
         return;
     }
     std::size_t layerIndex = 0;
-    while (layerIndex < layers_.size() && layers_[layerIndex].name != current_->layer) ++layerIndex;
+    while (layerIndex < layers_.size() && layers_[layerIndex].name != current_->layer)
+        ++layerIndex;
     if (layerIndex == layers_.size()) return;
     std::int64_t index = current_->index + delta;
     if (index < 0) {
@@ -234,7 +236,9 @@ void NeuronInspector::step(int delta) {
     requestUnit({layers_[layerIndex].name, index});
 }
 
-int NeuronInspector::exemplarCount() const { return k_->value(); }
+int NeuronInspector::exemplarCount() const {
+    return k_->value();
+}
 
 analysis::Pooling NeuronInspector::pooling() const {
     return analysis::Pooling(pooling_->currentData().toInt());
@@ -247,7 +251,9 @@ void NeuronInspector::emitRequest() {
                          pooling_->currentData().toInt());
 }
 
-void NeuronInspector::setBusy(const QString& message) { note_->setText(message); }
+void NeuronInspector::setBusy(const QString& message) {
+    note_->setText(message);
+}
 
 void NeuronInspector::showError(const QString& message) {
     note_->setText(QString("<span style='color:#c03030'>%1</span>").arg(message.toHtmlEscaped()));
@@ -263,7 +269,8 @@ void NeuronInspector::showReport(const analysis::UnitReport& report) {
                         .arg(report.unit.index)
                         .arg(report.layerUnits));
     QStringList classNames;
-    for (const auto& name : report.classNames) classNames << QString::fromStdString(name);
+    for (const auto& name : report.classNames)
+        classNames << QString::fromStdString(name);
     grid_->setExemplars(report.exemplars, classNames);
 
     const auto& h = report.histogram;
@@ -285,12 +292,11 @@ void NeuronInspector::showReport(const analysis::UnitReport& report) {
     }
     similar_->clear();
     for (const auto& s : report.similar) {
-        auto* item = new QListWidgetItem(
-            tr("%1:%2   r = %3")
-                .arg(QString::fromStdString(report.unit.layer))
-                .arg(s.unit)
-                .arg(s.correlation, 0, 'f', 3),
-            similar_);
+        auto* item = new QListWidgetItem(tr("%1:%2   r = %3")
+                                             .arg(QString::fromStdString(report.unit.layer))
+                                             .arg(s.unit)
+                                             .arg(s.correlation, 0, 'f', 3),
+                                         similar_);
         item->setData(Qt::UserRole, qlonglong(s.unit));
     }
     note_->setText(QString::fromStdString(report.note));

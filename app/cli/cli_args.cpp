@@ -58,8 +58,8 @@ long long CliArgs::integer(const std::string& name, long long fallback, long lon
         used = 0;
     }
     if (used == 0 || used != text->size() || number < min || number > max)
-        throw UsageError("--" + name + " must be an integer from " + std::to_string(min) +
-                         " to " + std::to_string(max) + ", got '" + *text + "'");
+        throw UsageError("--" + name + " must be an integer from " + std::to_string(min) + " to " +
+                         std::to_string(max) + ", got '" + *text + "'");
     return number;
 }
 

@@ -22,10 +22,13 @@ class CliArgs {
     CliArgs(const std::vector<std::string>& args, const std::set<std::string>& valueOptions,
             const std::set<std::string>& flags = {});
 
-    bool has(const std::string& name) const { return values_.contains(name) || flags_.contains(name); }
+    bool has(const std::string& name) const {
+        return values_.contains(name) || flags_.contains(name);
+    }
     std::optional<std::string> value(const std::string& name) const;
     std::string required(const std::string& name) const;  // throws UsageError
-    long long integer(const std::string& name, long long fallback, long long min, long long max) const;
+    long long integer(const std::string& name, long long fallback, long long min,
+                      long long max) const;
     const std::vector<std::string>& positionals() const { return positionals_; }
 
   private:

@@ -35,11 +35,11 @@ int demoModel(const std::vector<std::string>& args) {
         try {
             const auto result = analysis::trainOrLoadDemoModel(out, training, job.context());
             nlohmann::ordered_json report{{"model", result.modelPath.string()},
-                                  {"test_accuracy", result.testAccuracy},
-                                  {"training_seconds", result.trainingSeconds},
-                                  {"steps", result.steps},
-                                  {"seed", result.seed},
-                                  {"reused", result.reused}};
+                                          {"test_accuracy", result.testAccuracy},
+                                          {"training_seconds", result.trainingSeconds},
+                                          {"steps", result.steps},
+                                          {"seed", result.seed},
+                                          {"reused", result.reused}};
             std::cout << report.dump(2) << "\n";
             return 0;
         } catch (const analysis::JobCancelled&) {

@@ -5,8 +5,8 @@
 
 #include "analysis/extraction.h"
 #include "analysis/input_spec.h"
-#include "analysis/script_model.h"
 #include "analysis/runtime_setup.h"
+#include "analysis/script_model.h"
 #include "app/cli/cli_args.h"
 #include "app/cli/cli_commands.h"
 #include "app/cli/job_progress.h"
@@ -33,8 +33,9 @@ int layers(const std::vector<std::string>& args) {
         nlohmann::ordered_json report = nlohmann::ordered_json::array();
         for (const auto& layer : model.describeLayers(spec.shape)) {
             nlohmann::ordered_json entry{{"name", layer.name}, {"type", layer.type}};
-            entry["output_shape"] = layer.outputShape.empty() ? nlohmann::ordered_json(nullptr)
-                                                              : nlohmann::ordered_json(layer.outputShape);
+            entry["output_shape"] = layer.outputShape.empty()
+                                        ? nlohmann::ordered_json(nullptr)
+                                        : nlohmann::ordered_json(layer.outputShape);
             entry["parameters"] = layer.parameterCount;
             report.push_back(std::move(entry));
         }
@@ -62,7 +63,8 @@ int extract(const std::vector<std::string>& args) {
         return 0;
     }
     try {
-        const CliArgs options(args, {"model", "stimuli", "layers", "out", "batch", "threads", "input"},
+        const CliArgs options(args,
+                              {"model", "stimuli", "layers", "out", "batch", "threads", "input"},
                               {"no-predictions"});
         if (!options.positionals().empty())
             throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
@@ -73,17 +75,18 @@ int extract(const std::vector<std::string>& args) {
         request.out = options.required("out");
         request.batchSize = options.integer("batch", 16, 1, 4096);
         request.predictions = !options.has("no-predictions");
-        if (auto text = options.value("input")) request.inputShape = analysis::parseInputShape(*text);
+        if (auto text = options.value("input"))
+            request.inputShape = analysis::parseInputShape(*text);
         if (options.has("threads"))
             analysis::setComputeThreads(int(options.integer("threads", 1, 1, 256)));
         CommandLineJob job;
         try {
             const auto summary = analysis::extractActivations(request, job.context());
             nlohmann::ordered_json report{{"out", request.out.string()},
-                                  {"stored", summary.stored},
-                                  {"skipped", summary.skipped},
-                                  {"layers", request.layers},
-                                  {"seconds", summary.seconds}};
+                                          {"stored", summary.stored},
+                                          {"skipped", summary.skipped},
+                                          {"layers", request.layers},
+                                          {"seconds", summary.seconds}};
             std::cout << report.dump(2) << "\n";
             for (const auto& skipped : summary.skipped)
                 std::cerr << "unitscope-cli: skipped " << skipped << "\n";

@@ -5,11 +5,15 @@
 #include <io.h>
 #include <cstdio>
 namespace us::cli {
-bool stderrIsTerminal() { return _isatty(_fileno(stderr)) != 0; }
+bool stderrIsTerminal() {
+    return _isatty(_fileno(stderr)) != 0;
+}
 }  // namespace us::cli
 #else
 #include <unistd.h>
 namespace us::cli {
-bool stderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
+bool stderrIsTerminal() {
+    return isatty(STDERR_FILENO) == 1;
+}
 }  // namespace us::cli
 #endif

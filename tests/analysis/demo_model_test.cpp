@@ -36,7 +36,8 @@ TEST(DemoModel, ShortRunBeatsChanceDeterministicallyAndExports) {
     auto modelA = ScriptModel::load(first.modelPath);
     auto modelB = ScriptModel::load(second.modelPath);
     FloatArray batch{{2, 1, 28, 28}, std::vector<float>(2 * 28 * 28)};
-    for (std::size_t i = 0; i < batch.values.size(); ++i) batch.values[i] = float(i % 17) / 8.0f - 1.0f;
+    for (std::size_t i = 0; i < batch.values.size(); ++i)
+        batch.values[i] = float(i % 17) / 8.0f - 1.0f;
     EXPECT_EQ(modelA.runOutput(batch).values, modelB.runOutput(batch).values);
     EXPECT_EQ(modelA.run(batch, {"relu2"}).at(0).shape, (std::vector<std::int64_t>{2, 64, 14, 14}));
 

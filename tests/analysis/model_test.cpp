@@ -18,12 +18,16 @@ using namespace us::analysis;
 
 namespace {
 
-fs::path fixtures() { return us::test::pythonFixtures("make_model_fixtures.py", "model-fixtures"); }
+fs::path fixtures() {
+    return us::test::pythonFixtures("make_model_fixtures.py", "model-fixtures");
+}
 
-std::vector<float> readReference(const std::string& dataset, std::vector<hsize_t>* dimsOut = nullptr) {
+std::vector<float> readReference(const std::string& dataset,
+                                 std::vector<hsize_t>* dimsOut = nullptr) {
     H5ErrorSilencer silence;
-    H5Handle file(H5Fopen((fixtures() / "reference.h5").string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
-                  H5Fclose);
+    H5Handle file(
+        H5Fopen((fixtures() / "reference.h5").string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
+        H5Fclose);
     H5Handle data(H5Dopen2(file.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
     if (!data.valid()) throw std::runtime_error("no reference " + dataset);
     H5Handle space(H5Dget_space(data.get()), H5Sclose);
@@ -51,7 +55,9 @@ struct Case {
     std::vector<std::string> layers;
 };
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.group; }
+void PrintTo(const Case& c, std::ostream* os) {
+    *os << c.group;
+}
 
 class TappingTest : public ::testing::TestWithParam<Case> {};
 
@@ -97,10 +103,14 @@ TEST_P(TappingTest, StoreMatchesPyTorchHooks) {
 
 INSTANTIATE_TEST_SUITE_P(
     Models, TappingTest,
-    ::testing::Values(Case{"resnet18", "resnet18_scripted.pt", "resnet_input.npy",
+    ::testing::Values(Case{"resnet18",
+                           "resnet18_scripted.pt",
+                           "resnet_input.npy",
                            {"conv1", "bn1", "layer1.0.bn2", "layer1.0", "layer2.1.conv2", "layer3",
                             "layer4.1.relu", "avgpool", "fc"}},
-                      Case{"small_cnn", "small_cnn_traced.pt", "cnn_input.npy",
+                      Case{"small_cnn",
+                           "small_cnn_traced.pt",
+                           "cnn_input.npy",
                            {"features.0", "features.2.bn", "features.2", "features.3", "head.1"}}),
     [](const auto& info) { return info.param.group; });
 
@@ -162,7 +172,9 @@ ExtractionRequest smallCnnRequest(const fs::path& stimuli, const fs::path& out) 
     return request;
 }
 
-bool nothingLeftIn(const fs::path& dir) { return fs::is_empty(dir); }
+bool nothingLeftIn(const fs::path& dir) {
+    return fs::is_empty(dir);
+}
 
 TEST(Extraction, BadInputsLeaveNoFile) {
     const fs::path dir = fs::temp_directory_path() / "us_extract_errors";

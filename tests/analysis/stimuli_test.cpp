@@ -11,7 +11,9 @@ using namespace us::analysis;
 
 namespace {
 
-fs::path fixtures() { return us::test::pythonFixtures("make_model_fixtures.py", "model-fixtures"); }
+fs::path fixtures() {
+    return us::test::pythonFixtures("make_model_fixtures.py", "model-fixtures");
+}
 
 TEST(IdxStimuli, GzippedAndPlainMatchKnownPixelsAndLabels) {
     for (const char* name : {"tiny-images-idx3-ubyte.gz", "plain-images-idx3-ubyte"}) {
@@ -24,7 +26,8 @@ TEST(IdxStimuli, GzippedAndPlainMatchKnownPixelsAndLabels) {
             ASSERT_EQ(image.width, 4);
             ASSERT_EQ(image.height, 5);
             for (int r = 0; r < 5; ++r)
-                for (int c = 0; c < 4; ++c) EXPECT_EQ(image.at(c, r, 0), (i * 31 + r * 7 + c) % 256);
+                for (int c = 0; c < 4; ++c)
+                    EXPECT_EQ(image.at(c, r, 0), (i * 31 + r * 7 + c) % 256);
         }
     }
     const auto labelled = openStimulusSet(fixtures() / "tiny-images-idx3-ubyte.gz");
@@ -61,7 +64,8 @@ TEST(FolderStimuli, ClassSubfoldersGiveLabelsNamesAndPixels) {
         EXPECT_EQ(image.channels, 3);
         EXPECT_EQ(image.width, 9);
         EXPECT_EQ(image.height, 6 + i % 2);
-        for (auto pixel : image.pixels) ASSERT_EQ(pixel, expected.at(offset++));
+        for (auto pixel : image.pixels)
+            ASSERT_EQ(pixel, expected.at(offset++));
     }
     EXPECT_EQ(offset, expected.size());
 }

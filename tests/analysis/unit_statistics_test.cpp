@@ -16,7 +16,9 @@ using namespace us::analysis;
 
 namespace {
 
-fs::path fixtures() { return us::test::pythonFixtures("make_model_fixtures.py", "model-fixtures"); }
+fs::path fixtures() {
+    return us::test::pythonFixtures("make_model_fixtures.py", "model-fixtures");
+}
 
 FloatArray statsMatrix() {
     NpyHeader header;
@@ -26,7 +28,8 @@ FloatArray statsMatrix() {
 
 std::vector<float> column(const FloatArray& m, std::int64_t c) {
     std::vector<float> out;
-    for (std::int64_t r = 0; r < m.shape[0]; ++r) out.push_back(m.values[std::size_t(r * m.shape[1] + c)]);
+    for (std::int64_t r = 0; r < m.shape[0]; ++r)
+        out.push_back(m.values[std::size_t(r * m.shape[1] + c)]);
     return out;
 }
 
@@ -56,8 +59,10 @@ TEST(UnitStatistics, HistogramMatchesNumpy) {
     const auto counts = readNpyAsDouble(fixtures() / "stats_hist_counts.npy");
     const auto edges = readNpyAsDouble(fixtures() / "stats_hist_edges.npy");
     ASSERT_EQ(h.counts.size(), counts.size());
-    for (std::size_t i = 0; i < counts.size(); ++i) EXPECT_EQ(double(h.counts[i]), counts[i]) << i;
-    for (std::size_t i = 0; i < edges.size(); ++i) EXPECT_NEAR(h.edges[i], edges[i], 1e-6);
+    for (std::size_t i = 0; i < counts.size(); ++i)
+        EXPECT_EQ(double(h.counts[i]), counts[i]) << i;
+    for (std::size_t i = 0; i < edges.size(); ++i)
+        EXPECT_NEAR(h.edges[i], edges[i], 1e-6);
 }
 
 TEST(UnitStatistics, ClassMeansAndTopIndices) {
@@ -66,13 +71,15 @@ TEST(UnitStatistics, ClassMeansAndTopIndices) {
     const std::vector<std::int32_t> labels(labelsD.begin(), labelsD.end());
     const auto expected = readNpyAsDouble(fixtures() / "stats_class_means.npy");
     const auto means = classMeans(values, labels, 4);
-    for (int c = 0; c < 4; ++c) EXPECT_NEAR(means[std::size_t(c)].mean, expected[std::size_t(c)], 1e-6);
+    for (int c = 0; c < 4; ++c)
+        EXPECT_NEAR(means[std::size_t(c)].mean, expected[std::size_t(c)], 1e-6);
 
     const auto top = topIndices(values, 16);
     ASSERT_EQ(top.size(), 16u);
     std::vector<float> sorted = values;
     std::sort(sorted.begin(), sorted.end(), std::greater<>());
-    for (std::size_t i = 0; i < top.size(); ++i) EXPECT_EQ(values[std::size_t(top[i])], sorted[i]);
+    for (std::size_t i = 0; i < top.size(); ++i)
+        EXPECT_EQ(values[std::size_t(top[i])], sorted[i]);
     EXPECT_EQ(topIndices({1.0f, NAN, 3.0f}, 3), (std::vector<std::int64_t>{2, 0, 1}));
 }
 
@@ -99,7 +106,8 @@ TEST(ModelWorkspace, UnitReportHasSortedExemplarsImagesAndHeatmaps) {
         EXPECT_GT(exemplar.image.width, 0);
         ASSERT_EQ(exemplar.heatmap.shape, (std::vector<std::int64_t>{32, 32}));
         double mean = 0;
-        for (float v : exemplar.heatmap.values) mean += v;
+        for (float v : exemplar.heatmap.values)
+            mean += v;
         EXPECT_NEAR(mean / 1024.0, exemplar.value, 1e-4);
     }
     const auto vectorReport = workspace.inspect({"head.1", 0}, 16, Pooling::Max, {});

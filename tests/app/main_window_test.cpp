@@ -6,12 +6,12 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
-#include <QSignalSpy>
 #include <QSet>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QTreeWidget>
 #include <QTest>
+#include <QTreeWidget>
 
 #include <cmath>
 
@@ -78,7 +78,8 @@ int barPixels(const QImage& image, const QRect& area) {
 int distinctColours(const QImage& image, const QRect& area) {
     QSet<QRgb> colours;
     for (int y = area.top(); y <= area.bottom(); ++y)
-        for (int x = area.left(); x <= area.right(); ++x) colours.insert(image.pixel(x, y));
+        for (int x = area.left(); x <= area.right(); ++x)
+            colours.insert(image.pixel(x, y));
     return int(colours.size());
 }
 
@@ -120,7 +121,8 @@ class MainWindowTest : public QObject {
 
         auto* grid = inspector->grid();
         QCOMPARE(grid->count(), 16);
-        for (int i = 1; i < grid->count(); ++i) QVERIFY(grid->value(i - 1) >= grid->value(i));
+        for (int i = 1; i < grid->count(); ++i)
+            QVERIFY(grid->value(i - 1) >= grid->value(i));
         QVERIFY(grid->hasHeatmap(0));
         QCOMPARE(inspector->histogram()->barCount(), 40);
         QCOMPARE(inspector->classChart()->barCount(), 10);
@@ -153,7 +155,8 @@ class MainWindowTest : public QObject {
         QTest::keyClick(inspector->searchBox(), Qt::Key_Return);
         QTRY_VERIFY_WITH_TIMEOUT(shown.last().at(0).toString() == "fc2", 20000);
         int dresses = 0;
-        for (int i = 0; i < grid->count(); ++i) dresses += grid->label(i) == 3;
+        for (int i = 0; i < grid->count(); ++i)
+            dresses += grid->label(i) == 3;
         QVERIFY2(dresses >= 12, qPrintable(QString::number(dresses)));
         QVERIFY(!grid->hasHeatmap(0));  // a vector layer has no spatial map
 
