@@ -140,6 +140,7 @@ void MainWindow::buildPanels() {
                 Q_EMIT networkShown();
             });
     connect(models_, &ModelController::unitShown, this, &MainWindow::unitShown);
+    connect(models_, &ModelController::unitShown, graphView_, &widgets::GraphView::setSelectedUnit);
     connect(models_, &ModelController::failed, this,
             [this](const QString& what, const QString& error) {
                 statusBar()->showMessage(tr("%1 failed: %2").arg(what, error), 10000);

@@ -15,6 +15,7 @@ constexpr float kNodeGap = 48.f;
 constexpr float kRowGap = 56.f;
 constexpr float kMaxNodeHeight = 150.f;
 constexpr float kMinZoom = 0.1f, kMaxZoom = 8.f;
+constexpr ImU32 kSelectionColour = IM_COL32(255, 190, 60, 255);  // follows the inspector
 constexpr const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
 ImU32 typeColour(const std::string& type) {
@@ -81,6 +82,11 @@ void GraphCanvas::setNetwork(std::string title, std::vector<us::analysis::LayerI
     title_ = std::move(title);
     layers_ = std::move(layers);
     resetView();
+}
+
+void GraphCanvas::setSelectedUnit(std::string layer, std::int64_t index) {
+    selectedLayer_ = std::move(layer);
+    selectedIndex_ = index;
 }
 
 std::vector<double> GraphCanvas::viewState() const {
@@ -240,8 +246,17 @@ void GraphCanvas::drawNetwork(float width, float height) {
         draw->AddRectFilled(a, b, IM_COL32(34, 37, 44, 255), 6.f * zoom_);
         draw->AddRectFilled(a, ImVec2(b.x, a.y + 8.f * zoom_), colour, 6.f * zoom_,
                             ImDrawFlags_RoundCornersTop);
+        const bool isSelected = layer.name == selectedLayer_;
         draw->AddRect(a, b, isHovered ? IM_COL32(255, 255, 255, 255) : colour, 6.f * zoom_, 0,
                       isHovered ? 2.5f : 1.5f);
+        if (isSelected) {
+            const float pad = 4.f * zoom_;
+            draw->AddRect(ImVec2(a.x - pad, a.y - pad), ImVec2(b.x + pad, b.y + pad),
+                          kSelectionColour, 8.f * zoom_, 0, 3.f);
+            if (drawText)
+                draw->AddText(font, fontSize, ImVec2(a.x, b.y + pad + 2.f * zoom_),
+                              kSelectionColour, ("unit " + std::to_string(selectedIndex_)).c_str());
+        }
         if (drawText) {
             const ImVec4 clip(a.x, a.y, b.x, b.y);
             float ty = a.y + 14.f * zoom_;

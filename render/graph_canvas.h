@@ -3,6 +3,7 @@
 // It draws state it is given (a network's layers today; nodes and links later) and keeps only
 // view state of its own: pan and zoom. Input comes from whichever window hosts it.
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,10 @@ class GraphCanvas {
     void render(float width, float height, float devicePixelRatio, const CanvasInput& input,
                 float deltaSeconds);
 
+    // The unit selected elsewhere (the inspector): its layer is outlined and labelled.
+    void setSelectedUnit(std::string layer, std::int64_t index);
+    const std::string& selectedLayer() const { return selectedLayer_; }
+
     // Name of the layer under the mouse in the last frame, empty when none.
     const std::string& hoveredLayer() const { return hovered_; }
     // pan x, pan y, zoom: saved in the session.
@@ -59,6 +64,8 @@ class GraphCanvas {
     std::string title_;
     std::vector<us::analysis::LayerInfo> layers_;
     std::string hovered_;
+    std::string selectedLayer_;
+    std::int64_t selectedIndex_ = 0;
     float panX_ = 40.f, panY_ = 0.f, zoom_ = 1.f;
     bool fitPending_ = true;  // fit the whole network at the next frame, once the size is known
     std::optional<std::pair<float, float>> fittedSize_;  // set while the view is the auto-fit

@@ -23,6 +23,11 @@ void GraphView::releaseGraphics() {
     canvas_.releaseGl();
 }
 
+void GraphView::setSelectedUnit(const QString& layer, qint64 index) {
+    canvas_.setSelectedUnit(layer.toStdString(), index);
+    update();
+}
+
 void GraphView::setNetwork(const QString& title, std::vector<us::analysis::LayerInfo> layers) {
     canvas_.setNetwork(title.toStdString(), std::move(layers));
     update();

@@ -15,6 +15,7 @@ class GraphView : public QOpenGLWidget {
     ~GraphView() override;
 
     us::render::GraphCanvas& canvas() { return canvas_; }
+    void setSelectedUnit(const QString& layer, qint64 index);
     void setNetwork(const QString& title, std::vector<us::analysis::LayerInfo> layers);
 
   Q_SIGNALS:

@@ -276,6 +276,14 @@ class MainWindowTest : public QObject {
                             std::abs(qBlue(p) - 214) < 6;
             }
         QVERIFY2(convBlue > 100, "Conv2d nodes are drawn in their type colour");
+        // The graph follows the inspector's selection: its layer is outlined in amber.
+        QVERIFY(!graph->canvas().selectedLayer().empty());
+        QCOMPARE(graph->canvas().selectedLayer(), window_->inspector()->currentUnit()->layer);
+        int amber = 0;
+        for (int y = 0; y < frame.height(); ++y)
+            for (int x = 0; x < frame.width(); ++x)
+                amber += frame.pixel(x, y) == qRgb(255, 190, 60);
+        QVERIFY2(amber > 50, "the selected layer is outlined");
 
         const auto before = graph->canvas().viewState();
         const QPoint centre(graph->width() / 2, graph->height() / 2);
