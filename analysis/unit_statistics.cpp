@@ -51,7 +51,7 @@ Histogram histogram(const std::vector<float>& values, int bins) {
 
 std::vector<ClassMean> classMeans(const std::vector<float>& values,
                                   const std::vector<std::int32_t>& labels, int classCount) {
-    std::vector<ClassMean> means(std::size_t(std::max(0, classCount)));
+    std::vector<ClassMean> means(static_cast<std::size_t>(std::max(0, classCount)));
     for (int c = 0; c < classCount; ++c)
         means[std::size_t(c)].label = c;
     for (std::size_t i = 0; i < std::min(values.size(), labels.size()); ++i) {

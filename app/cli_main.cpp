@@ -24,6 +24,10 @@ constexpr const char* kUsage =
     "  extract --model M --stimuli S --layers a,b --out acts.h5\n"
     "                                write pooled activations to an HDF5 activation store\n"
     "  demo-model --out DIR          train (or reuse) the demo CNN on Fashion-MNIST\n"
+    "  cluster --input X --method M --out PATH\n"
+    "                                Ward/average/complete/single, k-means, NMF, semi-NMF\n"
+    "  treemap --linkage L.npy --width W --height H --out rects.json\n"
+    "                                lay out a clustering as a treemap\n"
     "\n"
     "Run 'unitscope-cli SUBCOMMAND --help' for a subcommand's options.\n";
 
@@ -51,7 +55,9 @@ int main(int argc, char** argv) {
         {"session-info", us::cli::sessionInfo},
         {"layers", us::cli::layers},
         {"extract", us::cli::extract},
-        {"demo-model", us::cli::demoModel}};
+        {"demo-model", us::cli::demoModel},
+        {"cluster", us::cli::cluster},
+        {"treemap", us::cli::treemap}};
     const auto found = commands.find(command);
     if (found == commands.end())
         return us::cli::fail("unknown subcommand '" + command + "' (see unitscope-cli --help)", 2);

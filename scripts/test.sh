@@ -5,6 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 "$ROOT/installer/install-deps.sh" test
+"$ROOT/installer/install-node-peers.sh" "$BUILD_DIR/node-peers"
 configure_and_build -DUNITSCOPE_BUILD_TESTS=ON
 
 cd "$BUILD_DIR"

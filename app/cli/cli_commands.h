@@ -11,6 +11,8 @@ int sessionInfo(const std::vector<std::string>& args);
 int layers(const std::vector<std::string>& args);
 int extract(const std::vector<std::string>& args);
 int demoModel(const std::vector<std::string>& args);
+int cluster(const std::vector<std::string>& args);
+int treemap(const std::vector<std::string>& args);
 
 // Prints "unitscope-cli: message" on stderr and returns code.
 int fail(const std::string& message, int code = 1);
