@@ -24,7 +24,9 @@ double assign(const Data& data, const std::vector<float>& centroids, std::int64_
     std::vector<float> centroidNorms(static_cast<std::size_t>(k));
     for (std::int64_t c = 0; c < k; ++c) {
         double s = 0;
-        for (std::int64_t j = 0; j < data.d; ++j) s += double(centroids[std::size_t(c * data.d + j)]) * centroids[std::size_t(c * data.d + j)];
+        for (std::int64_t j = 0; j < data.d; ++j)
+            s += double(centroids[std::size_t(c * data.d + j)]) *
+                 centroids[std::size_t(c * data.d + j)];
         centroidNorms[std::size_t(c)] = float(s);
     }
     constexpr std::int64_t kBlock = 4096;
@@ -45,7 +47,8 @@ double assign(const Data& data, const std::vector<float>& centroids, std::int64_
                     best = std::int32_t(c);
                 }
             }
-            const float squared = std::max(0.0f, bestValue + data.squaredNorms[std::size_t(first + r)]);
+            const float squared =
+                std::max(0.0f, bestValue + data.squaredNorms[std::size_t(first + r)]);
             labels[std::size_t(first + r)] = best;
             if (distances) (*distances)[std::size_t(first + r)] = squared;
             inertia += squared;
@@ -65,7 +68,8 @@ std::vector<float> seedPlusPlus(const Data& data, std::int64_t k, std::mt19937_6
     copyRow(pick(rng), 0);
     std::vector<float> closest(static_cast<std::size_t>(data.n));
     std::vector<std::int32_t> unused(static_cast<std::size_t>(data.n));
-    assign(data, std::vector<float>(centres.begin(), centres.begin() + data.d), 1, unused, &closest);
+    assign(data, std::vector<float>(centres.begin(), centres.begin() + data.d), 1, unused,
+           &closest);
     const int trials = 2 + int(std::log(double(k)));
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
     std::vector<float> candidateDistances(static_cast<std::size_t>(data.n));
@@ -73,7 +77,8 @@ std::vector<float> seedPlusPlus(const Data& data, std::int64_t k, std::mt19937_6
     for (std::int64_t c = 1; c < k; ++c) {
         std::vector<double> cumulative(static_cast<std::size_t>(data.n));
         double total = 0;
-        for (std::int64_t i = 0; i < data.n; ++i) cumulative[std::size_t(i)] = total += closest[std::size_t(i)];
+        for (std::int64_t i = 0; i < data.n; ++i)
+            cumulative[std::size_t(i)] = total += closest[std::size_t(i)];
         double bestPotential = std::numeric_limits<double>::infinity();
         std::int64_t bestCandidate = 0;
         for (int t = 0; t < trials; ++t) {
@@ -81,7 +86,8 @@ std::vector<float> seedPlusPlus(const Data& data, std::int64_t k, std::mt19937_6
             std::int64_t candidate =
                 std::lower_bound(cumulative.begin(), cumulative.end(), target) - cumulative.begin();
             candidate = std::min(candidate, data.n - 1);
-            const std::vector<float> centre(data.x + candidate * data.d, data.x + (candidate + 1) * data.d);
+            const std::vector<float> centre(data.x + candidate * data.d,
+                                            data.x + (candidate + 1) * data.d);
             assign(data, centre, 1, unused, &candidateDistances);
             double potential = 0;
             for (std::int64_t i = 0; i < data.n; ++i)
@@ -90,7 +96,8 @@ std::vector<float> seedPlusPlus(const Data& data, std::int64_t k, std::mt19937_6
                 bestPotential = potential;
                 bestCandidate = candidate;
                 for (std::int64_t i = 0; i < data.n; ++i)
-                    best[std::size_t(i)] = std::min(closest[std::size_t(i)], candidateDistances[std::size_t(i)]);
+                    best[std::size_t(i)] =
+                        std::min(closest[std::size_t(i)], candidateDistances[std::size_t(i)]);
             }
         }
         copyRow(bestCandidate, c);
@@ -144,13 +151,15 @@ KMeansResult kmeans(const FloatArray& x, const KMeansOptions& options, const Job
             for (std::int64_t i = 0; i < n; ++i) {
                 const auto c = labels[std::size_t(i)];
                 ++counts[std::size_t(c)];
-                for (std::int64_t j = 0; j < d; ++j) sums[std::size_t(c * d + j)] += x.values[std::size_t(i * d + j)];
+                for (std::int64_t j = 0; j < d; ++j)
+                    sums[std::size_t(c * d + j)] += x.values[std::size_t(i * d + j)];
             }
             double shift = 0;
             for (std::int64_t c = 0; c < k; ++c) {
                 if (counts[std::size_t(c)] == 0) continue;  // an empty cluster keeps its centre
                 for (std::int64_t j = 0; j < d; ++j) {
-                    const float updated = float(sums[std::size_t(c * d + j)] / double(counts[std::size_t(c)]));
+                    const float updated =
+                        float(sums[std::size_t(c * d + j)] / double(counts[std::size_t(c)]));
                     const double delta = double(updated) - centres[std::size_t(c * d + j)];
                     shift += delta * delta;
                     centres[std::size_t(c * d + j)] = updated;
@@ -167,7 +176,8 @@ KMeansResult kmeans(const FloatArray& x, const KMeansOptions& options, const Job
         for (std::int64_t i = 0; i < n; ++i) {
             const auto c = labels[std::size_t(i)];
             for (std::int64_t j = 0; j < d; ++j) {
-                const double diff = double(x.values[std::size_t(i * d + j)]) - centres[std::size_t(c * d + j)];
+                const double diff =
+                    double(x.values[std::size_t(i * d + j)]) - centres[std::size_t(c * d + j)];
                 inertia += diff * diff;
             }
         }
@@ -177,7 +187,8 @@ KMeansResult kmeans(const FloatArray& x, const KMeansOptions& options, const Job
             best.centroids = FloatArray{{k, d}, centres};
             best.iterations = iteration;
         }
-        context.report(double(restart + 1) / double(restarts), "k-means restart " + std::to_string(restart + 1));
+        context.report(double(restart + 1) / double(restarts),
+                       "k-means restart " + std::to_string(restart + 1));
     }
     return best;
 }

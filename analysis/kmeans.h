@@ -11,7 +11,7 @@ namespace us::analysis {
 
 struct KMeansOptions {
     std::int64_t k = 8;
-    int restarts = 10;       // independent k-means++ starts; the lowest inertia wins
+    int restarts = 10;  // independent k-means++ starts; the lowest inertia wins
     int maxIterations = 300;
     double tolerance = 1e-4;  // relative to the mean per-feature variance, as scikit-learn
     std::uint64_t seed = 0;

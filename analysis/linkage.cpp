@@ -28,7 +28,8 @@ std::vector<double> condensedDistances(const FloatArray& x, const JobContext& co
     std::vector<double> norms(static_cast<std::size_t>(n));
     for (std::int64_t i = 0; i < n; ++i) {
         double s = 0;
-        for (std::int64_t c = 0; c < d; ++c) s += rows[std::size_t(i * d + c)] * rows[std::size_t(i * d + c)];
+        for (std::int64_t c = 0; c < d; ++c)
+            s += rows[std::size_t(i * d + c)] * rows[std::size_t(i * d + c)];
         norms[std::size_t(i)] = s;
     }
     std::vector<double> condensed(static_cast<std::size_t>(n * (n - 1) / 2));
@@ -39,8 +40,8 @@ std::vector<double> condensedDistances(const FloatArray& x, const JobContext& co
         const std::int64_t rowsInBlock = std::min(kBlock, n - first);
         const std::int64_t columns = n - first;  // only j >= first is needed
         gram.resize(std::size_t(rowsInBlock * columns));
-        gemmNT(rowsInBlock, columns, d, 1.0, rows.data() + first * d, d, rows.data() + first * d,
-               d, 0.0, gram.data(), columns);
+        gemmNT(rowsInBlock, columns, d, 1.0, rows.data() + first * d, d, rows.data() + first * d, d,
+               0.0, gram.data(), columns);
         for (std::int64_t r = 0; r < rowsInBlock; ++r) {
             const std::int64_t i = first + r;
             for (std::int64_t j = i + 1; j < n; ++j) {
@@ -49,7 +50,8 @@ std::vector<double> condensedDistances(const FloatArray& x, const JobContext& co
                 if (squared < 1e-6 * scale) {
                     squared = 0;
                     for (std::int64_t c = 0; c < d; ++c) {
-                        const double diff = rows[std::size_t(i * d + c)] - rows[std::size_t(j * d + c)];
+                        const double diff =
+                            rows[std::size_t(i * d + c)] - rows[std::size_t(j * d + c)];
                         squared += diff * diff;
                     }
                 }
@@ -65,12 +67,9 @@ std::vector<double> condensedDistances(const FloatArray& x, const JobContext& co
 inline double mergedDistance(LinkageMethod method, double dxi, double dyi, double dxy, double nx,
                              double ny, double ni) {
     switch (method) {
-        case LinkageMethod::Single:
-            return std::min(dxi, dyi);
-        case LinkageMethod::Complete:
-            return std::max(dxi, dyi);
-        case LinkageMethod::Average:
-            return (nx * dxi + ny * dyi) / (nx + ny);
+        case LinkageMethod::Single: return std::min(dxi, dyi);
+        case LinkageMethod::Complete: return std::max(dxi, dyi);
+        case LinkageMethod::Average: return (nx * dxi + ny * dyi) / (nx + ny);
         case LinkageMethod::Ward: {
             const double t = 1.0 / (nx + ny + ni);
             return std::sqrt((ni + nx) * t * dxi * dxi + (ni + ny) * t * dyi * dyi -
@@ -88,8 +87,10 @@ void relabel(std::vector<double>& z, std::int64_t n, const std::vector<double>& 
     std::copy(leafSizes.begin(), leafSizes.end(), size.begin());
     const auto find = [&](std::int64_t x) {
         std::int64_t root = x;
-        while (parent[std::size_t(root)] != root) root = parent[std::size_t(root)];
-        while (parent[std::size_t(x)] != root) x = std::exchange(parent[std::size_t(x)], root);
+        while (parent[std::size_t(root)] != root)
+            root = parent[std::size_t(root)];
+        while (parent[std::size_t(x)] != root)
+            x = std::exchange(parent[std::size_t(x)], root);
         return root;
     };
     for (std::int64_t row = 0; row < n - 1; ++row) {
@@ -183,8 +184,8 @@ Linkage nnChainLinkage(std::vector<double> d, std::int64_t n, LinkageMethod meth
             const double ni = size[std::size_t(i)];
             if (ni == 0 || i == y) continue;
             double& target = d[condensedIndex(n, i, y)];
-            target = mergedDistance(method, d[condensedIndex(n, i, x)], target, currentMin, nx, ny,
-                                    ni);
+            target =
+                mergedDistance(method, d[condensedIndex(n, i, x)], target, currentMin, nx, ny, ni);
         }
     }
     // Sort rows by distance (stable, as SciPy's mergesort), then name the clusters.
@@ -223,7 +224,8 @@ Linkage twoStageWard(const FloatArray& x, std::int64_t centroids, std::uint64_t 
     // Drop empty clusters; Ward between clusters A, B is sqrt(2 nA nB / (nA + nB)) |cA - cB|,
     // which reduces to the plain distance for single items.
     std::vector<double> counts(std::size_t(centroids), 0.0);
-    for (auto label : coarse.labels) counts[std::size_t(label)] += 1;
+    for (auto label : coarse.labels)
+        counts[std::size_t(label)] += 1;
     std::vector<std::int32_t> compact(std::size_t(centroids), -1);
     std::vector<double> sizes;
     FloatArray kept{{0, x.shape[1]}, {}};
@@ -242,9 +244,11 @@ Linkage twoStageWard(const FloatArray& x, std::int64_t centroids, std::uint64_t 
             const double a = sizes[std::size_t(i)], b = sizes[std::size_t(j)];
             d[condensedIndex(m, i, j)] *= std::sqrt(2.0 * a * b / (a + b));
         }
-    Linkage linkage = nnChainLinkage(std::move(d), m, LinkageMethod::Ward, sizes, context.stage(0.8, 1.0));
+    Linkage linkage =
+        nnChainLinkage(std::move(d), m, LinkageMethod::Ward, sizes, context.stage(0.8, 1.0));
     linkage.approximate = true;
-    for (auto label : coarse.labels) linkage.leafOfItem.push_back(compact[std::size_t(label)]);
+    for (auto label : coarse.labels)
+        linkage.leafOfItem.push_back(compact[std::size_t(label)]);
     return linkage;
 }
 
@@ -254,7 +258,8 @@ std::vector<std::int32_t> cutLinkage(const Linkage& linkage, std::int64_t k) {
     std::vector<std::int64_t> parent(static_cast<std::size_t>(2 * n - 1));
     std::iota(parent.begin(), parent.end(), 0);
     const auto find = [&](std::int64_t x) {
-        while (parent[std::size_t(x)] != x) x = parent[std::size_t(x)] = parent[std::size_t(parent[std::size_t(x)])];
+        while (parent[std::size_t(x)] != x)
+            x = parent[std::size_t(x)] = parent[std::size_t(parent[std::size_t(x)])];
         return x;
     };
     // As scipy's maxclust: the smallest merge height that leaves at most k clusters, then

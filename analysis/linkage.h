@@ -19,8 +19,8 @@ LinkageMethod parseLinkageMethod(const std::string& name);
 
 struct Linkage {
     std::int64_t leaves = 0;
-    std::vector<double> rows;  // (leaves - 1) x 4, row-major
-    bool approximate = false;  // two-stage mode: leaves are k-means centroids
+    std::vector<double> rows;              // (leaves - 1) x 4, row-major
+    bool approximate = false;              // two-stage mode: leaves are k-means centroids
     std::vector<std::int32_t> leafOfItem;  // two-stage mode: each item's centroid
 
     double at(std::int64_t row, int column) const { return rows[std::size_t(row * 4 + column)]; }

@@ -53,7 +53,8 @@ double coordinateSweep(Matrix& w, const Matrix& hht, const Matrix& xht) {
         const double hess = hht(t, t);
         for (Eigen::Index i = 0; i < w.rows(); ++i) {
             double grad = -xht(i, t);
-            for (Eigen::Index r = 0; r < k; ++r) grad += hht(t, r) * w(i, r);
+            for (Eigen::Index r = 0; r < k; ++r)
+                grad += hht(t, r) * w(i, r);
             const double projected = w(i, t) == 0 ? std::min(0.0, grad) : grad;
             violation += std::abs(projected);
             if (hess != 0) w(i, t) = std::max(w(i, t) - grad / hess, 0.0);
@@ -66,7 +67,8 @@ double coordinateSweep(Matrix& w, const Matrix& hht, const Matrix& xht) {
 void nndsvda(const Matrix& x, Eigen::Index k, Matrix& w, Matrix& h) {
     // Top-k singular vectors from the smaller Gram matrix.
     const bool wide = x.cols() <= x.rows();
-    const Eigen::MatrixXd gram = wide ? Eigen::MatrixXd(x.transpose() * x) : Eigen::MatrixXd(x * x.transpose());
+    const Eigen::MatrixXd gram =
+        wide ? Eigen::MatrixXd(x.transpose() * x) : Eigen::MatrixXd(x * x.transpose());
     const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(gram);
     const Eigen::Index m = gram.rows();
     Matrix u(x.rows(), k), v(k, x.cols());
@@ -95,7 +97,8 @@ void nndsvda(const Matrix& x, Eigen::Index k, Matrix& w, Matrix& h) {
         const double sigma = positive ? mp : mn;
         if (sigma <= 0) continue;
         const double lambda = std::sqrt(s(j) * sigma);
-        w.col(j) = lambda * (positive ? Eigen::VectorXd(xp / xp.norm()) : Eigen::VectorXd(xn / xn.norm()));
+        w.col(j) =
+            lambda * (positive ? Eigen::VectorXd(xp / xp.norm()) : Eigen::VectorXd(xn / xn.norm()));
         h.row(j) = lambda * (positive ? Eigen::RowVectorXd(yp / yp.norm())
                                       : Eigen::RowVectorXd(yn / yn.norm()));
     }
@@ -117,7 +120,8 @@ void takeInitial(const FactorisationOptions& options, Eigen::Index n, Eigen::Ind
 
 }  // namespace
 
-Factorisation nmf(const FloatArray& x, const FactorisationOptions& options, const JobContext& context) {
+Factorisation nmf(const FloatArray& x, const FactorisationOptions& options,
+                  const JobContext& context) {
     checkInput(x, options.k, true);
     const Matrix data = toMatrix(x);
     Matrix w, h;
@@ -136,7 +140,8 @@ Factorisation nmf(const FloatArray& x, const FactorisationOptions& options, cons
         if (iteration == 1) firstViolation = violation;
         if (firstViolation == 0 || violation / firstViolation <= options.tolerance) break;
         if (iteration % 10 == 0)
-            context.report(double(iteration) / options.iterations, "NMF iteration " + std::to_string(iteration));
+            context.report(double(iteration) / options.iterations,
+                           "NMF iteration " + std::to_string(iteration));
     }
     h = ht.transpose();
     result.relativeError = relativeError(data, w, h);
@@ -161,7 +166,8 @@ Factorisation semiNmf(const FloatArray& x, const FactorisationOptions& options,
         seeding.seed = options.seed;
         const auto clusters = kmeans(x, seeding, context.stage(0, 0.1));
         w = Matrix::Constant(n, k, 0.2);
-        for (Eigen::Index i = 0; i < n; ++i) w(i, clusters.labels[std::size_t(i)]) += 1.0;
+        for (Eigen::Index i = 0; i < n; ++i)
+            w(i, clusters.labels[std::size_t(i)]) += 1.0;
     }
     double previous = std::numeric_limits<double>::infinity();
     Factorisation result;

@@ -21,13 +21,14 @@ struct FactorisationOptions {
 };
 
 struct Factorisation {
-    FloatArray w;  // [n, k], non-negative
-    FloatArray h;  // [k, d]
+    FloatArray w;              // [n, k], non-negative
+    FloatArray h;              // [k, d]
     double relativeError = 0;  // |X - WH|_F / |X|_F
     int iterations = 0;
 };
 
-Factorisation nmf(const FloatArray& x, const FactorisationOptions& options, const JobContext& context);
+Factorisation nmf(const FloatArray& x, const FactorisationOptions& options,
+                  const JobContext& context);
 Factorisation semiNmf(const FloatArray& x, const FactorisationOptions& options,
                       const JobContext& context);
 

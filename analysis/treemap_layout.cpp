@@ -10,7 +10,7 @@ namespace {
 struct Tree {
     std::int64_t leaves = 0;
     std::vector<std::int64_t> left, right;  // children of merge node n + i, by row i
-    std::vector<double> size;                // by node id
+    std::vector<double> size;               // by node id
 
     bool isLeaf(std::int64_t id) const { return id < leaves; }
     std::int64_t root() const { return 2 * leaves - 2; }
@@ -32,7 +32,8 @@ Tree buildTree(const Linkage& linkage, const std::vector<double>& leafSizes) {
     for (std::int64_t row = 0; row < n - 1; ++row) {
         const double a = linkage.at(row, 0), b = linkage.at(row, 1);
         const auto valid = [&](double id) {
-            return id == std::floor(id) && id >= 0 && id < double(n + row) && !used[std::size_t(id)];
+            return id == std::floor(id) && id >= 0 && id < double(n + row) &&
+                   !used[std::size_t(id)];
         };
         if (!valid(a) || !valid(b) || a == b)
             throw std::invalid_argument("not a valid linkage matrix: row " + std::to_string(row) +
@@ -57,17 +58,20 @@ void sliceDice(const Tree& tree, std::int64_t id, std::int64_t parent, double x,
     while (!stack.empty()) {
         const Item it = stack.back();
         stack.pop_back();
-        cells.push_back({it.id, it.parent, it.x, it.y, it.w, it.h, tree.size[std::size_t(it.id)], it.depth});
+        cells.push_back(
+            {it.id, it.parent, it.x, it.y, it.w, it.h, tree.size[std::size_t(it.id)], it.depth});
         if (tree.isLeaf(it.id)) continue;
         const auto row = std::size_t(it.id - tree.leaves);
         const std::int64_t a = tree.left[row], b = tree.right[row];
         const double total = tree.size[std::size_t(it.id)];
         const double share = total > 0 ? tree.size[std::size_t(a)] / total : 0.5;
         if (it.depth % 2 == 0) {  // dice: side by side along x
-            stack.push_back({b, it.id, it.x + it.w * share, it.y, it.w * (1 - share), it.h, it.depth + 1});
+            stack.push_back(
+                {b, it.id, it.x + it.w * share, it.y, it.w * (1 - share), it.h, it.depth + 1});
             stack.push_back({a, it.id, it.x, it.y, it.w * share, it.h, it.depth + 1});
         } else {  // slice: stacked along y
-            stack.push_back({b, it.id, it.x, it.y + it.h * share, it.w, it.h * (1 - share), it.depth + 1});
+            stack.push_back(
+                {b, it.id, it.x, it.y + it.h * share, it.w, it.h * (1 - share), it.depth + 1});
             stack.push_back({a, it.id, it.x, it.y, it.w, it.h * share, it.depth + 1});
         }
     }
@@ -106,7 +110,8 @@ void squarifyChildren(const Tree& tree, const std::vector<std::int64_t>& nodes, 
     while (i0 < n) {
         const double dx = x1 - x0, dy = y1 - y0;
         double sumValue = 0;
-        do sumValue = valueOf(i1++);
+        do
+            sumValue = valueOf(i1++);
         while (sumValue == 0 && i1 < n);
         double minValue = sumValue, maxValue = sumValue;
         const double alpha = std::max(dy / dx, dx / dy) / (value * kRatio);
@@ -176,13 +181,15 @@ void squarify(const Tree& tree, double width, double height, int depth,
 TreemapTiling parseTreemapTiling(const std::string& name) {
     if (name == "slice-dice") return TreemapTiling::SliceDice;
     if (name == "squarify") return TreemapTiling::Squarify;
-    throw std::invalid_argument("unknown treemap layout '" + name + "' (use slice-dice or squarify)");
+    throw std::invalid_argument("unknown treemap layout '" + name +
+                                "' (use slice-dice or squarify)");
 }
 
 std::vector<TreemapCell> layoutTreemap(const Linkage& linkage, const std::vector<double>& leafSizes,
                                        double width, double height, TreemapTiling tiling,
                                        int depth) {
-    if (!(width > 0) || !(height > 0)) throw std::invalid_argument("width and height must be positive");
+    if (!(width > 0) || !(height > 0))
+        throw std::invalid_argument("width and height must be positive");
     if (depth < 1 || depth > 16) throw std::invalid_argument("depth must be between 1 and 16");
     const Tree tree = buildTree(linkage, leafSizes);
     std::vector<TreemapCell> cells;

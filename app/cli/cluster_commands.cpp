@@ -34,7 +34,8 @@ fs::path besides(const fs::path& out, const std::string& suffix) {
     return p;
 }
 
-std::optional<analysis::FloatArray> readOptionalMatrix(const CliArgs& options, const std::string& name) {
+std::optional<analysis::FloatArray> readOptionalMatrix(const CliArgs& options,
+                                                       const std::string& name) {
     const auto path = options.value(name);
     if (!path) return std::nullopt;
     analysis::NpyHeader header;
@@ -74,10 +75,11 @@ int cluster(const std::vector<std::string>& args) {
         const std::string poolingName = options.value("pooling").value_or("mean");
         if (poolingName != "mean" && poolingName != "max")
             throw UsageError("--pooling must be mean or max");
-        const auto pooling = poolingName == "max" ? analysis::Pooling::Max : analysis::Pooling::Mean;
+        const auto pooling =
+            poolingName == "max" ? analysis::Pooling::Max : analysis::Pooling::Mean;
         const auto seed = std::uint64_t(options.integer("seed", 0, 0, 1LL << 40));
-        const bool isLinkage = method == "ward" || method == "average" || method == "complete" ||
-                               method == "single";
+        const bool isLinkage =
+            method == "ward" || method == "average" || method == "complete" || method == "single";
         if (!isLinkage && method != "kmeans" && method != "nmf" && method != "seminmf")
             throw UsageError("unknown --method '" + method +
                              "' (ward, average, complete, single, kmeans, nmf, seminmf)");
@@ -94,22 +96,24 @@ int cluster(const std::vector<std::string>& args) {
                         "more than 20,000 items: only --method ward has the approximate two-stage "
                         "mode; cluster a subset, or use kmeans");
                 const auto linkage =
-                    approximate ? analysis::twoStageWard(x, options.integer("centroids", 2000, 2, 100000),
-                                                         seed, job.context())
-                                : analysis::exactLinkage(x, analysis::parseLinkageMethod(method),
-                                                         job.context());
+                    approximate
+                        ? analysis::twoStageWard(x, options.integer("centroids", 2000, 2, 100000),
+                                                 seed, job.context())
+                        : analysis::exactLinkage(x, analysis::parseLinkageMethod(method),
+                                                 job.context());
                 analysis::writeNpy(out, std::span<const double>(linkage.rows),
                                    {linkage.leaves - 1, 4});
                 report["approximate"] = linkage.approximate;
                 report["leaves"] = linkage.leaves;
                 if (linkage.approximate) {
                     std::vector<double> sizes(std::size_t(linkage.leaves), 0.0);
-                    for (auto leaf : linkage.leafOfItem) sizes[std::size_t(leaf)] += 1;
+                    for (auto leaf : linkage.leafOfItem)
+                        sizes[std::size_t(leaf)] += 1;
                     analysis::writeNpy(besides(out, ".assignments.npy"),
                                        std::span<const std::int32_t>(linkage.leafOfItem),
                                        {std::int64_t(linkage.leafOfItem.size())});
-                    analysis::writeNpy(besides(out, ".leaf_sizes.npy"), std::span<const double>(sizes),
-                                       {linkage.leaves});
+                    analysis::writeNpy(besides(out, ".leaf_sizes.npy"),
+                                       std::span<const double>(sizes), {linkage.leaves});
                 }
             } else if (method == "kmeans") {
                 analysis::KMeansOptions kmeans;
@@ -136,10 +140,10 @@ int cluster(const std::vector<std::string>& args) {
                                         ? analysis::nmf(x, factorisation, job.context())
                                         : analysis::semiNmf(x, factorisation, job.context());
                 fs::path prefix = out;
-                analysis::writeNpy(prefix.string() + ".W.npy", std::span<const float>(result.w.values),
-                                   result.w.shape);
-                analysis::writeNpy(prefix.string() + ".H.npy", std::span<const float>(result.h.values),
-                                   result.h.shape);
+                analysis::writeNpy(prefix.string() + ".W.npy",
+                                   std::span<const float>(result.w.values), result.w.shape);
+                analysis::writeNpy(prefix.string() + ".H.npy",
+                                   std::span<const float>(result.h.values), result.h.shape);
                 report["k"] = factorisation.k;
                 report["relative_error"] = result.relativeError;
                 report["iterations"] = result.iterations;
@@ -168,7 +172,8 @@ int treemap(const std::vector<std::string>& args) {
         return 0;
     }
     try {
-        const CliArgs options(args, {"linkage", "width", "height", "layout", "depth", "leaf-sizes", "out"});
+        const CliArgs options(
+            args, {"linkage", "width", "height", "layout", "depth", "leaf-sizes", "out"});
         if (!options.positionals().empty())
             throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
         analysis::NpyHeader header;
@@ -179,7 +184,8 @@ int treemap(const std::vector<std::string>& args) {
         linkage.leaves = header.shape[0] + 1;
         linkage.rows = rows;
         std::vector<double> leafSizes;
-        if (const auto path = options.value("leaf-sizes")) leafSizes = analysis::readNpyAsDouble(*path);
+        if (const auto path = options.value("leaf-sizes"))
+            leafSizes = analysis::readNpyAsDouble(*path);
         const auto cells = analysis::layoutTreemap(
             linkage, leafSizes, double(options.integer("width", 0, 1, 1 << 20)),
             double(options.integer("height", 0, 1, 1 << 20)),
@@ -187,8 +193,13 @@ int treemap(const std::vector<std::string>& args) {
             int(options.integer("depth", 1, 1, 16)));
         ordered_json rects = ordered_json::array();
         for (const auto& c : cells)
-            rects.push_back({{"id", c.id}, {"parent", c.parent}, {"x", c.x}, {"y", c.y},
-                             {"w", c.w}, {"h", c.h}, {"size", c.size}});
+            rects.push_back({{"id", c.id},
+                             {"parent", c.parent},
+                             {"x", c.x},
+                             {"y", c.y},
+                             {"w", c.w},
+                             {"h", c.h},
+                             {"size", c.size}});
         const fs::path out = options.required("out");
         analysis::AtomicFile file(out);
         {

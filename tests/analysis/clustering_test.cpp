@@ -70,8 +70,8 @@ TEST_P(LinkageTest, MatchesScipyHeightsIdsAndFlatClusters) {
     for (std::size_t i = 0; i < ours.size(); ++i)
         EXPECT_NEAR(ours[i], theirs[i], 1e-9 * std::max(1.0, std::abs(theirs[i]))) << i;
     for (int k : {2, 5, 10, 30}) {
-        const auto reference = readNpyAsDouble(fixtures() / ("fcluster_" + method + "_" +
-                                                             std::to_string(k) + ".npy"));
+        const auto reference =
+            readNpyAsDouble(fixtures() / ("fcluster_" + method + "_" + std::to_string(k) + ".npy"));
         EXPECT_TRUE(samePartition(cutLinkage(linkage, k),
                                   std::vector<std::int32_t>(reference.begin(), reference.end())))
             << "k = " << k;
@@ -101,7 +101,8 @@ TEST(Linkage, TwoStageWardIsLabelledApproximateAndCoversEveryItem) {
     // The 8 planted blobs come out as the top 8 clusters.
     const auto leafClusters = cutLinkage(linkage, 8);
     std::set<std::int32_t> distinct;
-    for (auto leaf : linkage.leafOfItem) distinct.insert(leafClusters[std::size_t(leaf)]);
+    for (auto leaf : linkage.leafOfItem)
+        distinct.insert(leafClusters[std::size_t(leaf)]);
     EXPECT_EQ(distinct.size(), 8u);
 }
 
@@ -126,8 +127,10 @@ TEST(Nmf, ReconstructionNoWorseThanScikitLearnFromTheSameStart) {
     options.initialH = loadMatrix("nmf_h0.npy");
     const auto result = nmf(loadMatrix("nmf_x.npy"), options, {});
     EXPECT_LE(result.relativeError, 1.02 * answers().at("nmf_relative_error").get<double>());
-    for (float v : result.w.values) EXPECT_GE(v, 0.0f);
-    for (float v : result.h.values) EXPECT_GE(v, 0.0f);
+    for (float v : result.w.values)
+        EXPECT_GE(v, 0.0f);
+    for (float v : result.h.values)
+        EXPECT_GE(v, 0.0f);
 
     FactorisationOptions defaults;  // NNDSVDa start
     defaults.k = 6;
@@ -144,7 +147,8 @@ TEST(Nmf, SemiNmfApproachesTheBestRankKFit) {
     const double best = answers().at("rank4_svd_relative_error").get<double>();
     EXPECT_GE(result.relativeError, best - 1e-6);  // nothing beats the SVD
     EXPECT_LE(result.relativeError, 1.25 * best);
-    for (float v : result.w.values) EXPECT_GE(v, 0.0f);
+    for (float v : result.w.values)
+        EXPECT_GE(v, 0.0f);
 }
 
 // Random binary hierarchies with random leaf weights.
@@ -170,7 +174,8 @@ TEST(Treemap, ChildrenInsideParentsSiblingsDisjointAreasProportional) {
         const std::int64_t n = 2 + trial * 37;
         const auto linkage = randomLinkage(n, rng);
         std::vector<double> weights(static_cast<std::size_t>(n));
-        for (auto& w : weights) w = 1 + rng() % 50;
+        for (auto& w : weights)
+            w = 1 + rng() % 50;
         for (auto tiling : {TreemapTiling::SliceDice, TreemapTiling::Squarify}) {
             const int depth = 1 + trial % 3;
             const auto cells = layoutTreemap(linkage, weights, 640, 480, tiling, depth);

@@ -33,7 +33,8 @@ nlohmann::json runPeer(const std::string& arguments) {
     if (!pipe) throw std::runtime_error("cannot run " + command);
     std::string output;
     char buffer[4096];
-    while (fgets(buffer, sizeof buffer, pipe)) output += buffer;
+    while (fgets(buffer, sizeof buffer, pipe))
+        output += buffer;
     if (pclose(pipe) != 0) throw std::runtime_error("peer failed: " + command);
     return nlohmann::json::parse(output);
 }
