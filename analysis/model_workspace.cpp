@@ -1,6 +1,7 @@
 #include "analysis/model_workspace.h"
 
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 
 #include "analysis/script_model.h"
@@ -126,6 +127,7 @@ UnitReport ModelWorkspace::inspect(const UnitRef& unit, std::int64_t k, Pooling 
     context.checkCancelled();
 
     report.histogram = histogram(values, 40);
+    report.values = values;
     const auto& stimuli = store_->stimuli();
     report.classNames = stimuli.labelNames;
     if (!stimuli.labels.empty()) {
@@ -198,6 +200,123 @@ UnitReport ModelWorkspace::inspect(const UnitRef& unit, std::int64_t k, Pooling 
         report.exemplars[i].heatmap.values.assign(first, first + plane);
     }
     return report;
+}
+
+}  // namespace us::analysis
+
+namespace us::analysis {
+namespace {
+
+constexpr int kThumbnailPixels = 64;
+
+Image thumbnail(const Image& image) {
+    const int longest = std::max(image.width, image.height);
+    if (longest <= kThumbnailPixels) return image;
+    const double scale = double(kThumbnailPixels) / longest;
+    return resizeImage(image, std::max(1, int(image.width * scale)),
+                       std::max(1, int(image.height * scale)));
+}
+
+}  // namespace
+
+ClusterResult ModelWorkspace::cluster(const std::string& layerName, ItemKind items,
+                                      LinkageMethod method, Pooling pooling,
+                                      const JobContext& context) {
+    if (!store_)
+        throw std::runtime_error("no activations yet: extract or open an activation store");
+    const StoreLayer& layer = store_->layer(layerName);
+    FloatArray x = store_->layerMatrix(layerName, pooling);
+    if (items == ItemKind::Units) x = transposed(x);
+    const auto n = x.shape[0];
+    const bool exact = n <= kMaxExactLinkageItems;
+    if (!exact && method != LinkageMethod::Ward)
+        throw std::runtime_error(std::to_string(n) +
+                                 " items are too many for an exact linkage; use Ward (two-stage)");
+    Linkage linkage = exact ? exactLinkage(x, method, context.stage(0, 0.8))
+                            : twoStageWard(x, 2000, 0, context.stage(0, 0.8));
+    context.report(0.8, "summarising clusters");
+    const auto& stimuli = store_->stimuli();
+    const bool byStimuli = items == ItemKind::Stimuli;
+    ClusterResult result;
+    result.tree = std::make_shared<const ClusterTree>(buildClusterTree(
+        std::move(linkage), x, byStimuli ? stimuli.labels : std::vector<std::int32_t>{},
+        byStimuli ? store_->predictions() : std::vector<std::int32_t>{},
+        byStimuli ? stimuli.labelNames : std::vector<std::string>{}));
+    result.items = items;
+    result.layer = layerName;
+    result.method = method == LinkageMethod::Ward       ? "ward"
+                    : method == LinkageMethod::Average  ? "average"
+                    : method == LinkageMethod::Complete ? "complete"
+                                                        : "single";
+    for (std::int64_t i = 0; i < n; ++i)
+        result.itemNames.push_back(byStimuli ? (std::size_t(i) < stimuli.names.size()
+                                                    ? stimuli.names[std::size_t(i)]
+                                                    : indexedItemName(i))
+                                             : layer.name + ":" + std::to_string(i));
+    const bool sameStimuli =
+        stimuli_ && fs::absolute(stimuli_->path()).string() == store_->provenance().stimuliPath;
+    if (byStimuli && sameStimuli) {
+        std::set<std::int64_t> wanted;
+        for (const auto& reps : result.tree->representatives)
+            for (auto item : reps)
+                if (item >= 0) wanted.insert(item);
+        std::size_t done = 0;
+        for (auto item : wanted) {
+            if (++done % 256 == 0) {
+                context.checkCancelled();
+                context.report(0.8 + 0.2 * double(done) / double(wanted.size()), "thumbnails");
+            }
+            const auto source =
+                stimuli.sourceIndex.empty() ? item : stimuli.sourceIndex[std::size_t(item)];
+            try {
+                result.thumbnails[item] = thumbnail(stimuli_->image(source));
+            } catch (const std::exception&) {
+                // An unreadable picture leaves its cell without a thumbnail.
+            }
+        }
+    }
+    return result;
+}
+
+ClusterMembers ModelWorkspace::clusterMembers(const ClusterResult& clusters, std::int64_t node,
+                                              std::int64_t count) const {
+    const ClusterTree& tree = *clusters.tree;
+    if (node < 0 || node >= tree.nodeCount()) throw std::out_of_range("no such cluster");
+    ClusterMembers members;
+    members.node = node;
+    members.size = std::int64_t(tree.size[std::size_t(node)]);
+    members.classNames = tree.classNames;
+    members.classCounts = tree.classCounts[std::size_t(node)];
+    std::vector<std::int64_t> chosen;
+    for (auto item : tree.representatives[std::size_t(node)])
+        if (item >= 0) chosen.push_back(item);
+    for (auto item : tree.members(node)) {
+        if (std::int64_t(chosen.size()) >= count) break;
+        if (std::find(chosen.begin(), chosen.end(), item) == chosen.end()) chosen.push_back(item);
+    }
+    const auto& stimuli = store_->stimuli();
+    const bool sameStimuli =
+        stimuli_ && fs::absolute(stimuli_->path()).string() == store_->provenance().stimuliPath;
+    for (auto item : chosen) {
+        Exemplar e;
+        e.row = item;
+        e.name = clusters.itemNames.at(std::size_t(item));
+        if (clusters.items == ItemKind::Stimuli) {
+            if (!stimuli.labels.empty()) e.label = stimuli.labels[std::size_t(item)];
+            if (!store_->predictions().empty())
+                e.predicted = store_->predictions()[std::size_t(item)];
+            if (sameStimuli) {
+                try {
+                    e.image = stimuli_->image(stimuli.sourceIndex.empty()
+                                                  ? item
+                                                  : stimuli.sourceIndex[std::size_t(item)]);
+                } catch (const std::exception&) {
+                }
+            }
+        }
+        members.exemplars.push_back(std::move(e));
+    }
+    return members;
 }
 
 }  // namespace us::analysis

@@ -12,11 +12,14 @@
 #include <vector>
 
 #include "analysis/activation_store.h"
+#include "analysis/cluster_tree.h"
 #include "analysis/extraction.h"
 #include "analysis/image.h"
 #include "analysis/input_spec.h"
+#include "analysis/item_matrix.h"
 #include "analysis/job_context.h"
 #include "analysis/layer_info.h"
+#include "analysis/linkage.h"
 #include "analysis/session.h"
 #include "analysis/unit_statistics.h"
 
@@ -61,6 +64,25 @@ struct Exemplar {
     FloatArray heatmap;           // [h, w] for spatial layers when the model is open
 };
 
+// A clustering of a stored layer's stimuli or units, for the treemap.
+struct ClusterResult {
+    std::shared_ptr<const ClusterTree> tree;  // immutable once built: safe to share
+    ItemKind items = ItemKind::Stimuli;
+    std::string layer;
+    std::string method;
+    std::vector<std::string> itemNames;        // stimulus names or "layer:unit"
+    std::map<std::int64_t, Image> thumbnails;  // representative stimuli, at most 64 px
+};
+
+// One cluster's members for the inspector: the members nearest its centroid first.
+struct ClusterMembers {
+    std::int64_t node = 0;
+    std::int64_t size = 0;
+    std::vector<Exemplar> exemplars;
+    std::vector<std::string> classNames;
+    std::vector<std::int32_t> classCounts;
+};
+
 struct UnitReport {
     UnitRef unit;
     std::string layerType;
@@ -71,7 +93,8 @@ struct UnitReport {
     std::vector<std::string> classNames;
     std::vector<ClassMean> classMeans;  // empty without labels
     std::vector<SimilarUnit> similar;
-    std::string note;  // why something is missing (no heat maps, no images), else empty
+    std::vector<float> values;  // the unit's activation for every stored stimulus
+    std::string note;           // why something is missing (no heat maps, no images), else empty
 };
 
 class ModelWorkspace {
@@ -93,6 +116,13 @@ class ModelWorkspace {
 
     UnitReport inspect(const UnitRef& unit, std::int64_t k, Pooling pooling,
                        const JobContext& context);
+
+    // Clusters the stored layer's stimuli (rows) or units (columns). Stimuli beyond the exact
+    // limit are clustered in two stages (labelled approximate).
+    ClusterResult cluster(const std::string& layer, ItemKind items, LinkageMethod method,
+                          Pooling pooling, const JobContext& context);
+    ClusterMembers clusterMembers(const ClusterResult& clusters, std::int64_t node,
+                                  std::int64_t count) const;
 
     bool hasModel() const;
     bool hasStimuli() const;

@@ -47,7 +47,7 @@ Tree buildTree(const Linkage& linkage, const std::vector<double>& leafSizes) {
 }
 
 void sliceDice(const Tree& tree, std::int64_t id, std::int64_t parent, double x, double y, double w,
-               double h, int depth, std::vector<TreemapCell>& cells) {
+               double h, int depth, int maxLevels, std::vector<TreemapCell>& cells) {
     // Iterative to survive 100k-deep chains (single linkage makes them).
     struct Item {
         std::int64_t id, parent;
@@ -60,7 +60,7 @@ void sliceDice(const Tree& tree, std::int64_t id, std::int64_t parent, double x,
         stack.pop_back();
         cells.push_back(
             {it.id, it.parent, it.x, it.y, it.w, it.h, tree.size[std::size_t(it.id)], it.depth});
-        if (tree.isLeaf(it.id)) continue;
+        if (tree.isLeaf(it.id) || it.depth >= maxLevels) continue;
         const auto row = std::size_t(it.id - tree.leaves);
         const std::int64_t a = tree.left[row], b = tree.right[row];
         const double total = tree.size[std::size_t(it.id)];
@@ -158,13 +158,13 @@ void squarifyChildren(const Tree& tree, const std::vector<std::int64_t>& nodes, 
     }
 }
 
-void squarify(const Tree& tree, double width, double height, int depth,
-              std::vector<TreemapCell>& cells) {
-    cells.push_back({tree.root(), -1, 0, 0, width, height, tree.size[std::size_t(tree.root())], 0});
+void squarify(const Tree& tree, std::int64_t root, double width, double height, int depth,
+              int maxLevels, std::vector<TreemapCell>& cells) {
+    cells.push_back({root, -1, 0, 0, width, height, tree.size[std::size_t(root)], 0});
     std::vector<double> boxes;
     for (std::size_t next = 0; next < cells.size(); ++next) {
         const TreemapCell cell = cells[next];
-        if (tree.isLeaf(cell.id)) continue;
+        if (tree.isLeaf(cell.id) || cell.depth >= maxLevels) continue;
         const auto children = cutChildren(tree, cell.id, depth);
         // d3 gives a degenerate (inverted) box its midpoint; sizes are positive here.
         squarifyChildren(tree, children, cell.size, cell.x, cell.y, cell.x + cell.w,
@@ -186,18 +186,20 @@ TreemapTiling parseTreemapTiling(const std::string& name) {
 }
 
 std::vector<TreemapCell> layoutTreemap(const Linkage& linkage, const std::vector<double>& leafSizes,
-                                       double width, double height, TreemapTiling tiling,
-                                       int depth) {
+                                       double width, double height, TreemapTiling tiling, int depth,
+                                       std::int64_t root, int maxLevels) {
     if (!(width > 0) || !(height > 0))
         throw std::invalid_argument("width and height must be positive");
     if (depth < 1 || depth > 16) throw std::invalid_argument("depth must be between 1 and 16");
     const Tree tree = buildTree(linkage, leafSizes);
+    if (root < 0) root = tree.root();
+    if (root > tree.root()) throw std::invalid_argument("no node " + std::to_string(root));
     std::vector<TreemapCell> cells;
-    cells.reserve(std::size_t(2 * linkage.leaves));
+    cells.reserve(std::size_t(std::min<std::int64_t>(2 * linkage.leaves, 1 << 20)));
     if (tiling == TreemapTiling::SliceDice)
-        sliceDice(tree, tree.root(), -1, 0, 0, width, height, 0, cells);
+        sliceDice(tree, root, -1, 0, 0, width, height, 0, maxLevels, cells);
     else
-        squarify(tree, width, height, depth, cells);
+        squarify(tree, root, width, height, depth, maxLevels, cells);
     return cells;
 }
 

@@ -8,6 +8,7 @@
 //    squarified algorithm (golden-ratio target aspect).
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,11 @@ struct TreemapCell {
 };
 
 // leafSizes: empty (every leaf counts 1) or one weight per leaf (two-stage linkages).
-// Cells come parents before children.
+// Cells come parents before children. root: the node to lay out (-1: the whole tree);
+// maxLevels: how many levels below it to lay out (a zoomed, depth-limited view).
 std::vector<TreemapCell> layoutTreemap(const Linkage& linkage, const std::vector<double>& leafSizes,
                                        double width, double height, TreemapTiling tiling,
-                                       int depth = 1);
+                                       int depth = 1, std::int64_t root = -1,
+                                       int maxLevels = std::numeric_limits<int>::max());
 
 }  // namespace us::analysis

@@ -25,6 +25,7 @@
 #include "widgets/jobs_panel.h"
 #include "widgets/layer_tree.h"
 #include "widgets/neuron_inspector.h"
+#include "widgets/treemap_panel.h"
 
 namespace us::app {
 namespace {
@@ -88,13 +89,12 @@ QDockWidget* MainWindow::addPanel(const QString& name, const QString& title, QWi
 void MainWindow::buildPanels() {
     brainView_ = new widgets::BrainView(this);
     graphView_ = new widgets::GraphView(this);
-    const QString openHint = tr("Open a model and stimuli, or File > Open demo.");
-    treemapPanel_ = new widgets::EmptyStatePanel(tr("No clusters yet"), openHint, this);
+    treemapPanel_ = new widgets::TreemapPanel(this);
     inspector_ = new widgets::NeuronInspector(this);
     layerTree_ = new widgets::LayerTree(this);
     jobsPanel_ = new widgets::JobsPanel(this);
-    models_ = new ModelController(jobs_, layerTree_, inspector_, this);
-    for (auto* panel : {treemapPanel_, inspector_->emptyState()}) {
+    models_ = new ModelController(jobs_, layerTree_, inspector_, treemapPanel_, this);
+    for (auto* panel : {treemapPanel_->emptyState(), inspector_->emptyState()}) {
         panel->setFocusPolicy(Qt::ClickFocus);
         connect(panel, &widgets::EmptyStatePanel::openDemoRequested, this, [this] { openDemo(); });
     }
@@ -132,6 +132,7 @@ void MainWindow::buildPanels() {
         readout_->setText(layer.isEmpty() ? QString() : tr("Layer %1").arg(layer));
     });
     connect(inspector_, &widgets::NeuronInspector::hovered, readout_, &QLabel::setText);
+    connect(treemapPanel_, &widgets::TreemapPanel::hovered, readout_, &QLabel::setText);
     connect(models_, &ModelController::networkDescribed, this,
             [this](const QString& title, const std::vector<analysis::LayerInfo>& layers) {
                 graphView_->setNetwork(title, layers);
@@ -175,6 +176,11 @@ void MainWindow::buildMenus() {
                     QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportScreenshot);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* analysisMenu = menuBar()->addMenu(tr("&Analysis"));
+    analysisMenu->addAction(tr("&Cluster stimuli or units..."),
+                            QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), models_,
+                            &ModelController::clusterDialog);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (const QString& name : panelNames()) {
@@ -236,10 +242,10 @@ QString MainWindow::currentPanelName() const {
 
 void MainWindow::updateEmptyStates() {
     if (!demoOpen_) return;
-    treemapPanel_->setExplanation(
-        tr("The demo's brain and network are open, but clusters are not computed yet: "
-           "clustering of stimuli and units is not implemented in this version."));
-    treemapPanel_->setActionVisible(false);
+    treemapPanel_->emptyState()->setExplanation(
+        tr("The demo's test images are clustered once their activations are ready "
+           "(see the Jobs panel)."));
+    treemapPanel_->emptyState()->setActionVisible(false);
     inspector_->emptyState()->setActionVisible(false);
 }
 

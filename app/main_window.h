@@ -22,6 +22,7 @@ class EmptyStatePanel;
 class JobsPanel;
 class LayerTree;
 class NeuronInspector;
+class TreemapPanel;
 }  // namespace us::widgets
 
 namespace us::app {
@@ -52,6 +53,7 @@ class MainWindow : public QMainWindow {
     us::widgets::JobsPanel* jobsPanel() const { return jobsPanel_; }
     us::widgets::NeuronInspector* inspector() const { return inspector_; }
     us::widgets::LayerTree* layerTree() const { return layerTree_; }
+    us::widgets::TreemapPanel* treemap() const { return treemapPanel_; }
     ModelController* models() const { return models_; }
     // Dialogs for failures are shown unless turned off (screenshot mode).
     void setInteractive(bool interactive);
@@ -90,7 +92,7 @@ class MainWindow : public QMainWindow {
     JobRunner& jobs_;
     us::widgets::BrainView* brainView_ = nullptr;
     us::widgets::GraphView* graphView_ = nullptr;
-    us::widgets::EmptyStatePanel* treemapPanel_ = nullptr;
+    us::widgets::TreemapPanel* treemapPanel_ = nullptr;
     us::widgets::NeuronInspector* inspector_ = nullptr;
     us::widgets::LayerTree* layerTree_ = nullptr;
     ModelController* models_ = nullptr;

@@ -15,6 +15,7 @@
 #include "widgets/empty_state_panel.h"
 #include "widgets/layer_tree.h"
 #include "widgets/neuron_inspector.h"
+#include "widgets/treemap_panel.h"
 
 namespace us::app {
 namespace fs = std::filesystem;
@@ -36,11 +37,13 @@ QString fileName(const std::string& path) {
 }  // namespace
 
 ModelController::ModelController(JobRunner& jobs, widgets::LayerTree* layers,
-                                 widgets::NeuronInspector* inspector, QWidget* dialogParent)
+                                 widgets::NeuronInspector* inspector,
+                                 widgets::TreemapPanel* treemap, QWidget* dialogParent)
     : QObject(dialogParent),
       jobs_(jobs),
       layers_(layers),
       inspector_(inspector),
+      treemap_(treemap),
       dialogParent_(dialogParent),
       workspace_(std::make_shared<analysis::ModelWorkspace>()) {
     connect(layers_, &widgets::LayerTree::extractRequested, this, &ModelController::extractDialog);
@@ -48,6 +51,22 @@ ModelController::ModelController(JobRunner& jobs, widgets::LayerTree* layers,
             [this](const QString& layer, qint64 index, int k, int pooling) {
                 inspect({layer.toStdString(), index}, k, analysis::Pooling(pooling));
             });
+    connect(treemap_, &widgets::TreemapPanel::clusterSelected, this, [this](qint64 node) {
+        if (!clusters_) return;
+        auto workspace = workspace_;
+        const auto clusters = *clusters_;
+        const int k = inspector_->exemplarCount();
+        const QString description = treemap_->view()->describe(node);
+        jobs_.submitTyped<analysis::ClusterMembers>(
+            tr("Members of cluster %1").arg(node),
+            [workspace, clusters, node, k](const JobContext&) {
+                return workspace->clusterMembers(clusters, node, k);
+            },
+            [this, description](analysis::ClusterMembers members) {
+                inspector_->showCluster(members, description);
+            },
+            [this](const QString& error) { reportError(tr("Cluster members"), error); });
+    });
 }
 
 void ModelController::reportError(const QString& what, const QString& error) {
@@ -242,6 +261,8 @@ void ModelController::prepareDemo(const fs::path& cacheDir,
                                       .arg(demo.training.steps));
             layers_->setChecked({});
             showStore(demo.store, select);
+            // The demo's treemap: its test images clustered by the penultimate layer.
+            cluster("relu3", analysis::ItemKind::Stimuli, analysis::LinkageMethod::Ward);
         },
         [this](const QString& error) { reportError(tr("Demo network"), error); });
 }
@@ -303,12 +324,61 @@ void ModelController::inspect(const analysis::UnitRef& unit, int k, analysis::Po
         [this](analysis::UnitReport report) {
             inspectJob_ = 0;
             inspector_->showReport(report);
+            treemap_->setUnitValues(QString("%1:%2")
+                                        .arg(QString::fromStdString(report.unit.layer))
+                                        .arg(report.unit.index),
+                                    report.values);
             Q_EMIT unitShown(QString::fromStdString(report.unit.layer), report.unit.index);
         },
         [this](const QString& error) {
             inspectJob_ = 0;
             inspector_->showError(error);
         });
+}
+
+}  // namespace us::app
+
+namespace us::app {
+
+void ModelController::clusterDialog() {
+    if (!store_) return reportError(tr("Cluster"), tr("Open or extract activations first."));
+    QStringList layers;
+    for (const auto& layer : store_->layers)
+        layers << QString::fromStdString(layer.name);
+    bool ok = false;
+    const QString layer = QInputDialog::getItem(dialogParent_, tr("Cluster"), tr("Layer:"), layers,
+                                                int(layers.size()) - 1, false, &ok);
+    if (!ok) return;
+    const QStringList kinds{tr("stimuli (by their activations in this layer)"),
+                            tr("units (by their activation profiles across stimuli)")};
+    const QString kind =
+        QInputDialog::getItem(dialogParent_, tr("Cluster"), tr("Items:"), kinds, 0, false, &ok);
+    if (!ok) return;
+    const QStringList methods{"ward", "average", "complete", "single"};
+    const QString method =
+        QInputDialog::getItem(dialogParent_, tr("Cluster"), tr("Linkage:"), methods, 0, false, &ok);
+    if (!ok) return;
+    cluster(layer, kind == kinds[0] ? analysis::ItemKind::Stimuli : analysis::ItemKind::Units,
+            analysis::parseLinkageMethod(method.toStdString()));
+}
+
+void ModelController::cluster(const QString& layer, analysis::ItemKind items,
+                              analysis::LinkageMethod method) {
+    auto workspace = workspace_;
+    treemap_->emptyState()->setExplanation(tr("Clustering %1 (see the Jobs panel)...").arg(layer));
+    jobs_.submitTyped<analysis::ClusterResult>(
+        tr("Cluster %1 of %2")
+            .arg(items == analysis::ItemKind::Stimuli ? tr("stimuli") : tr("units"), layer),
+        [workspace, layer = layer.toStdString(), items, method](const JobContext& context) {
+            return workspace->cluster(layer, items, method, analysis::Pooling::Mean, context);
+        },
+        [this](analysis::ClusterResult result) {
+            clusters_ = result;
+            treemap_->setClusters(result);
+            Q_EMIT clustersShown();
+            if (selected_) inspector_->requestUnit(*selected_);  // recolour by the unit
+        },
+        [this](const QString& error) { reportError(tr("Cluster"), error); });
 }
 
 }  // namespace us::app

@@ -20,6 +20,7 @@ class QWidget;
 namespace us::widgets {
 class LayerTree;
 class NeuronInspector;
+class TreemapPanel;
 }  // namespace us::widgets
 
 namespace us::app {
@@ -28,7 +29,8 @@ class ModelController : public QObject {
     Q_OBJECT
   public:
     ModelController(JobRunner& jobs, widgets::LayerTree* layers,
-                    widgets::NeuronInspector* inspector, QWidget* dialogParent);
+                    widgets::NeuronInspector* inspector, widgets::TreemapPanel* treemap,
+                    QWidget* dialogParent);
 
     // Dialog-driven actions (menus).
     void openModelDialog();
@@ -36,11 +38,14 @@ class ModelController : public QObject {
     void openStimuliFolderDialog();
     void openStoreDialog();
     void extractDialog();
+    void clusterDialog();
 
     void openModel(const QString& path, std::optional<std::vector<std::int64_t>> inputShape);
     void openStimuli(const QString& path);
     void openStore(const QString& path, std::optional<analysis::UnitRef> select = std::nullopt);
     void extract(const QStringList& layers, const QString& out);
+    // Clusters a stored layer's stimuli or units (a job); the treemap shows the result.
+    void cluster(const QString& layer, analysis::ItemKind items, analysis::LinkageMethod method);
     // Trains or reuses the demo CNN, opens the Fashion-MNIST test set and its activations.
     void prepareDemo(const std::filesystem::path& cacheDir,
                      std::optional<analysis::UnitRef> select);
@@ -60,6 +65,7 @@ class ModelController : public QObject {
     void networkDescribed(const QString& title, const std::vector<us::analysis::LayerInfo>& layers);
     void storeOpened();
     void unitShown(const QString& layer, qint64 index);
+    void clustersShown();
     void failed(const QString& what, const QString& error);
     void warned(const QString& what, const QString& text);
 
@@ -74,12 +80,14 @@ class ModelController : public QObject {
     JobRunner& jobs_;
     widgets::LayerTree* layers_;
     widgets::NeuronInspector* inspector_;
+    widgets::TreemapPanel* treemap_;
     QWidget* dialogParent_;
     std::shared_ptr<analysis::ModelWorkspace> workspace_;
     std::optional<analysis::ModelSummary> model_;
     std::optional<analysis::StimuliSummary> stimuli_;
     std::optional<analysis::StoreSummary> store_;
     std::optional<analysis::UnitRef> selected_;
+    std::optional<analysis::ClusterResult> clusters_;
     JobId inspectJob_ = 0;
     bool interactive_ = true;
 };

@@ -303,3 +303,29 @@ void NeuronInspector::showReport(const analysis::UnitReport& report) {
 }
 
 }  // namespace us::widgets
+
+namespace us::widgets {
+
+void NeuronInspector::showCluster(const analysis::ClusterMembers& members,
+                                  const QString& description) {
+    stack_->setCurrentIndex(1);
+    title_->setText(QString("<b>%1</b>").arg(description.toHtmlEscaped()));
+    QStringList classNames;
+    for (const auto& name : members.classNames)
+        classNames << QString::fromStdString(name);
+    grid_->setExemplars(members.exemplars, classNames);
+    histogram_->clear(
+        tr("Members of a cluster, nearest its centroid first. Choose a unit to "
+           "see its activation histogram."));
+    if (members.classCounts.empty() || members.classNames.empty()) {
+        classChart_->clear(tr("No class labels in these stimuli."));
+    } else {
+        classChart_->setCategories(
+            classNames, std::vector<double>(members.classCounts.begin(), members.classCounts.end()),
+            tr("members"));
+    }
+    similar_->clear();
+    note_->setText(tr("Showing %1 of %2 members.").arg(members.exemplars.size()).arg(members.size));
+}
+
+}  // namespace us::widgets

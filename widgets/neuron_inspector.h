@@ -35,6 +35,8 @@ class NeuronInspector : public QWidget {
     void setLayers(const std::vector<analysis::StoreLayer>& layers, const QString& source);
     bool hasLayers() const { return !layers_.empty(); }
     void showReport(const analysis::UnitReport& report);
+    // A cluster's members (from the treemap) instead of a unit's exemplars.
+    void showCluster(const analysis::ClusterMembers& members, const QString& description);
     void showError(const QString& message);
     void setBusy(const QString& message);
 

@@ -11,6 +11,7 @@
 #include <random>
 #include <set>
 
+#include "analysis/cluster_tree.h"
 #include "analysis/kmeans.h"
 #include "analysis/linkage.h"
 #include "analysis/nmf.h"
@@ -219,6 +220,38 @@ TEST(Treemap, RefusesBrokenLinkages) {
     EXPECT_THROW(layoutTreemap(bad, {}, 10, 10, TreemapTiling::SliceDice), std::invalid_argument);
     bad.rows = {0, 1, 1, 2, 7, 2, 2, 3};  // refers to a cluster that does not exist
     EXPECT_THROW(layoutTreemap(bad, {}, 10, 10, TreemapTiling::Squarify), std::invalid_argument);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ClusterTree, CountsPurityAccuracyRepresentativesAndMeans) {
+    // Two tight groups on a line: items 0-3 near 0 (labels 0,0,0,1), items 4-5 near 10.
+    const FloatArray x{{6, 1}, {0.0f, 0.1f, 0.2f, 0.35f, 10.0f, 10.2f}};
+    const std::vector<std::int32_t> labels{0, 0, 0, 1, 1, 1};
+    const std::vector<std::int32_t> predicted{0, 0, 1, 1, 1, 1};
+    const auto tree = buildClusterTree(exactLinkage(x, LinkageMethod::Ward, {}), x, labels,
+                                       predicted, {"a", "b"});
+    const auto root = tree.root();
+    EXPECT_EQ(tree.size[std::size_t(root)], 6.0);
+    const auto left = tree.left(root), right = tree.right(root);
+    const auto small = tree.size[std::size_t(left)] < tree.size[std::size_t(right)] ? left : right;
+    const auto large = small == left ? right : left;
+    EXPECT_EQ(tree.size[std::size_t(large)], 4.0);
+    EXPECT_EQ(tree.majority[std::size_t(large)], 0);
+    EXPECT_FLOAT_EQ(tree.purity[std::size_t(large)], 0.75f);
+    EXPECT_FLOAT_EQ(tree.accuracy[std::size_t(large)], 0.75f);
+    EXPECT_EQ(tree.majority[std::size_t(small)], 1);
+    EXPECT_FLOAT_EQ(tree.purity[std::size_t(small)], 1.0f);
+    // Centroid of the large group is 0.1625: nearest members 0.2, 0.1, then 0.0.
+    EXPECT_EQ(tree.representatives[std::size_t(large)], (std::array<std::int64_t, 3>{2, 1, 0}));
+    auto members = tree.members(large);
+    std::sort(members.begin(), members.end());
+    EXPECT_EQ(members, (std::vector<std::int64_t>{0, 1, 2, 3}));
+    const auto means = tree.nodeMeans({1, 1, 1, 1, 5, 7});
+    EXPECT_FLOAT_EQ(means[std::size_t(small)], 6.0f);
+    EXPECT_FLOAT_EQ(means[std::size_t(root)], 16.0f / 6.0f);
 }
 
 }  // namespace
