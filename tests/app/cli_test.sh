@@ -66,6 +66,37 @@ check "extract without --layers is a usage error" test $? -eq 2
 "$cli" demo-model --out "$work/demo" --max-steps oops >"$work/out" 2>"$work/err"
 check "demo-model rejects a bad --max-steps" test $? -eq 2
 
+# Clustering and treemaps on the store written above (6 stimuli) and on a .npy.
+"$cli" cluster --input "$work/acts.h5:features.0" --method ward --out "$work/z.npy" >"$work/c.json" 2>"$work/err"
+check "cluster ward on a store exits 0" test $? -eq 0
+check "the linkage has SciPy's layout" /usr/bin/python3 -c "
+import numpy as np, json
+from scipy.cluster.hierarchy import is_valid_linkage
+z = np.load('$work/z.npy'); assert z.shape == (5, 4) and z.dtype == np.float64 and is_valid_linkage(z)
+assert json.load(open('$work/c.json'))['approximate'] is False"
+"$cli" cluster --input "$work/acts.h5:features.0" --items units --method kmeans --k 3 --out "$work/l.npy" >"$work/k.json" 2>"$work/err"
+check "kmeans on units writes one label per unit" /usr/bin/python3 -c "
+import numpy as np, json
+assert np.load('$work/l.npy').shape == (8,) and json.load(open('$work/k.json'))['inertia'] >= 0"
+"$cli" cluster --input "$work/acts.h5:head.1" --method seminmf --k 2 --out "$work/f" >"$work/f.json" 2>"$work/err"
+check "semi-NMF writes W and H" /usr/bin/python3 -c "
+import numpy as np
+assert np.load('$work/f.W.npy').shape == (6, 2) and np.load('$work/f.H.npy').shape == (2, 5)"
+"$cli" treemap --linkage "$work/z.npy" --width 800 --height 600 --layout squarify --depth 2 --out "$work/r.json" >/dev/null 2>"$work/err"
+check "treemap writes one rectangle per node" /usr/bin/python3 -c "
+import json
+r = json.load(open('$work/r.json')); root = [c for c in r if c['parent'] == -1][0]
+assert root['id'] == 10 and root['w'] == 800 and set(r[0]) == {'id', 'parent', 'x', 'y', 'w', 'h', 'size'}"
+"$cli" cluster --input "$work/acts.h5" --method ward --out "$work/bad.npy" >"$work/out" 2>"$work/err"; rc=$?
+check "a store with several layers needs one named" test $rc -ne 0 -a "$(lines "$work/err")" -eq 1
+"$cli" cluster --input "$fixtures/wrong_rank.npy" --method ward --out "$work/bad.npy" >"$work/out" 2>"$work/err"; rc=$?
+check "a 3-D .npy is refused in one line" test $rc -ne 0 -a "$(lines "$work/err")" -eq 1
+"$cli" cluster --input "$work/acts.h5:head.1" --method nmf --k 2 --out "$work/n" >"$work/out" 2>"$work/err"; rc=$?
+check "NMF refuses signed data, pointing to seminmf" bash -c "test $rc -ne 0 && grep -q seminmf '$work/err'"
+"$cli" treemap --linkage "$work/l.npy" --width 10 --height 10 --out "$work/r2.json" >"$work/out" 2>"$work/err"; rc=$?
+check "treemap refuses a non-linkage array" test $rc -ne 0 -a ! -e "$work/r2.json"
+check "no output files were left by failures" bash -c "! ls '$work' | grep -E '^bad\\.npy|^n\\.[WH]|^r2|tmp'"
+
 "$gui" --help >"$work/out" 2>&1; check "unitscope --help exits 0" test $? -eq 0
 "$gui" --version >"$work/out" 2>&1; check "unitscope --version exits 0" test $? -eq 0
 "$gui" --screenshot "$work/x.png" --panel nonsense >"$work/out" 2>"$work/err"
