@@ -257,10 +257,20 @@ void TreemapView::paintCell(QPainter& painter, const analysis::TreemapCell& cell
                        : QPen(QColor(25, 25, 30), cell.depth <= 1 ? 2 : 1));
     painter.setBrush(Qt::NoBrush);
     painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5));
-    if (!deepest || rect.width() < 30 || rect.height() < 22) return;
+    if (!deepest || rect.width() < 12 || rect.height() < 12) return;
+    const auto s = std::size_t(cell.id);
+    if (rect.width() < 30 || rect.height() < 22) {  // too small for a label: one picture
+        const auto found = thumbnails_.find(tree_->representatives[s][0]);
+        if (found == thumbnails_.end()) return;
+        const double side = std::min(rect.width(), rect.height()) - 2;
+        painter.drawImage(
+            QRectF(rect.center().x() - side / 2, rect.center().y() - side / 2, side, side),
+            found->second);
+        ++thumbnailsDrawn_;
+        return;
+    }
 
     // Label, then up to three thumbnails of the members nearest the centroid.
-    const auto s = std::size_t(cell.id);
     QString label = QString::number(tree_->size[s]);
     if (tree_->majority[s] >= 0)
         label += " " + QString::fromStdString(tree_->classNames[std::size_t(tree_->majority[s])]) +
