@@ -28,6 +28,8 @@ constexpr const char* kUsage =
     "                                Ward/average/complete/single, k-means, NMF, semi-NMF\n"
     "  treemap --linkage L.npy --width W --height H --out rects.json\n"
     "                                lay out a clustering as a treemap\n"
+    "  brain-info FILE               NIfTI/MGH/GIFTI/FreeSurfer header facts as JSON\n"
+    "  brain-dump FILE --out PREFIX  the file's arrays as .npy, as nibabel reads them\n"
     "\n"
     "Run 'unitscope-cli SUBCOMMAND --help' for a subcommand's options.\n";
 
@@ -57,7 +59,9 @@ int main(int argc, char** argv) {
         {"extract", us::cli::extract},
         {"demo-model", us::cli::demoModel},
         {"cluster", us::cli::cluster},
-        {"treemap", us::cli::treemap}};
+        {"treemap", us::cli::treemap},
+        {"brain-info", us::cli::brainInfo},
+        {"brain-dump", us::cli::brainDump}};
     const auto found = commands.find(command);
     if (found == commands.end())
         return us::cli::fail("unknown subcommand '" + command + "' (see unitscope-cli --help)", 2);

@@ -9,9 +9,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 configure_and_build -DUNITSCOPE_BUILD_TESTS=ON
 
 cd "$BUILD_DIR"
-# Each test run gets its own virtual display; GLX on Mesa's software rasteriser.
+# One virtual display for the whole run; -noreset keeps Xvfb from resetting when the last
+# client disconnects (a new client connecting during the reset fails: seen as "bad X server
+# connection" in a VTK test). GLX on Mesa's software rasteriser.
 export QT_XCB_GL_INTEGRATION=xcb_glx
 export LIBGL_ALWAYS_SOFTWARE=1
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
-exec xvfb-run --auto-servernum --server-args="-screen 0 1920x1200x24" \
+exec xvfb-run --auto-servernum --server-args="-screen 0 1920x1200x24 -noreset" \
   ctest --output-on-failure -j 1 "$@"

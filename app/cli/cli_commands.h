@@ -13,6 +13,8 @@ int extract(const std::vector<std::string>& args);
 int demoModel(const std::vector<std::string>& args);
 int cluster(const std::vector<std::string>& args);
 int treemap(const std::vector<std::string>& args);
+int brainInfo(const std::vector<std::string>& args);
+int brainDump(const std::vector<std::string>& args);
 
 // Prints "unitscope-cli: message" on stderr and returns code.
 int fail(const std::string& message, int code = 1);
