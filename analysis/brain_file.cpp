@@ -6,13 +6,16 @@ namespace us::analysis {
 namespace fs = std::filesystem;
 namespace {
 
-bool endsWith(const std::string& text, const std::string& suffix) { return text.ends_with(suffix); }
+bool endsWith(const std::string& text, const std::string& suffix) {
+    return text.ends_with(suffix);
+}
 
 }  // namespace
 
 BrainFile readBrainFile(const fs::path& path) {
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) throw std::runtime_error("file not found: '" + path.string() + "'");
+    if (!fs::is_regular_file(path, ec))
+        throw std::runtime_error("file not found: '" + path.string() + "'");
     const std::string name = path.filename().string();
     BrainFile file;
     if (endsWith(name, ".nii") || endsWith(name, ".nii.gz") || endsWith(name, ".hdr") ||
@@ -29,9 +32,9 @@ BrainFile readBrainFile(const fs::path& path) {
     } else if (endsWith(name, ".label")) {
         file.vertexData = readFreeSurferLabel(path);
     } else {
-        const std::string base = name.size() > 3 && (name.starts_with("lh.") || name.starts_with("rh."))
-                                     ? name.substr(3)
-                                     : name;
+        const std::string base =
+            name.size() > 3 && (name.starts_with("lh.") || name.starts_with("rh.")) ? name.substr(3)
+                                                                                    : name;
         if (base == "curv" || base == "thickness" || base == "sulc" || base == "area" ||
             base == "volume" || base == "jacobian_white" || base.starts_with("curv."))
             file.vertexData = readFreeSurferCurv(path);

@@ -50,12 +50,14 @@ SurfaceMesh readFreeSurferSurface(const fs::path& path) {
     SurfaceMesh mesh;
     mesh.format = "freesurfer";
     mesh.vertices.resize(std::size_t(vertices) * 3);
-    for (auto& v : mesh.vertices) v = readBigFloat(in, "vertex coordinates");
+    for (auto& v : mesh.vertices)
+        v = readBigFloat(in, "vertex coordinates");
     mesh.faces.resize(std::size_t(faces) * 3);
     for (auto& f : mesh.faces) {
         f = readBigInt32(in, "faces");
         if (f < 0 || f >= vertices)
-            fail(path, "a face refers to vertex " + std::to_string(f) + " of " + std::to_string(vertices));
+            fail(path, "a face refers to vertex " + std::to_string(f) + " of " +
+                           std::to_string(vertices));
     }
     return mesh;
 }
@@ -72,7 +74,8 @@ VertexData readFreeSurferCurv(const fs::path& path) {
     data.format = "freesurfer-curv";
     data.shape = {vertices};
     data.values.resize(std::size_t(vertices));
-    for (auto& v : data.values) v = readBigFloat(in, "values");
+    for (auto& v : data.values)
+        v = readBigFloat(in, "values");
     return data;
 }
 
@@ -103,7 +106,8 @@ VertexData readFreeSurferAnnot(const fs::path& path) {
     std::vector<std::int64_t> rowValue(std::size_t(rows), 0);
     for (std::int32_t e = 0; e < stored; ++e) {
         const std::int32_t row = readBigInt32(in, "a colour-table entry");
-        if (row < 0 || row >= rows) fail(path, "a colour-table entry has index " + std::to_string(row));
+        if (row < 0 || row >= rows)
+            fail(path, "a colour-table entry has index " + std::to_string(row));
         const std::int32_t length = readBigInt32(in, "a colour-table name");
         if (length < 0 || length > 1 << 16) fail(path, "implausible label name length");
         std::string name(std::size_t(length), '\0');
@@ -115,15 +119,17 @@ VertexData readFreeSurferAnnot(const fs::path& path) {
         data.labelNames.push_back(name);
         data.labelKeys.push_back(row);
         data.labelColours.push_back(std::uint32_t((r & 255) << 16 | (g & 255) << 8 | (b & 255)));
-        rowValue[std::size_t(row)] = std::int64_t(r) + std::int64_t(g) * 256 + std::int64_t(b) * 65536;
+        rowValue[std::size_t(row)] =
+            std::int64_t(r) + std::int64_t(g) * 256 + std::int64_t(b) * 65536;
     }
     data.shape = {vertices};
     data.values.resize(std::size_t(vertices));
     for (std::int32_t i = 0; i < vertices; ++i) {
         const std::int32_t colour = colours[std::size_t(i)];
-        const auto found = colour == 0 ? rowValue.end()
-                                       : std::find(rowValue.begin(), rowValue.end(), colour);
-        data.values[std::size_t(i)] = found == rowValue.end() ? -1.0 : double(found - rowValue.begin());
+        const auto found =
+            colour == 0 ? rowValue.end() : std::find(rowValue.begin(), rowValue.end(), colour);
+        data.values[std::size_t(i)] =
+            found == rowValue.end() ? -1.0 : double(found - rowValue.begin());
     }
     return data;
 }
@@ -148,7 +154,8 @@ VertexData readFreeSurferLabel(const fs::path& path) {
         std::istringstream row(line);
         long long vertex = 0;
         double x, y, z, value;
-        if (!(row >> vertex >> x >> y >> z >> value)) fail(path, "row " + std::to_string(i + 3) + " is malformed");
+        if (!(row >> vertex >> x >> y >> z >> value))
+            fail(path, "row " + std::to_string(i + 3) + " is malformed");
         data.values.push_back(double(vertex));
     }
     data.shape = {std::int64_t(data.values.size())};

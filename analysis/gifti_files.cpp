@@ -9,6 +9,7 @@ extern "C" {  // giftiio's header has no C++ guards
 #include <memory>
 #include <stdexcept>
 
+#include "analysis/stderr_silencer.h"
 #include "analysis/surface_data.h"
 
 namespace us::analysis {
@@ -25,15 +26,17 @@ constexpr int kIntentTriangle = 1009;
 
 double valueAt(const giiDataArray& array, long long i) {
     switch (array.datatype) {
-        case 2: return static_cast<const std::uint8_t*>(array.data)[i];      // uint8
-        case 8: return static_cast<const std::int32_t*>(array.data)[i];      // int32
-        case 16: return static_cast<const float*>(array.data)[i];            // float32
-        case 64: return static_cast<const double*>(array.data)[i];           // float64
-        case 256: return static_cast<const std::int8_t*>(array.data)[i];     // int8
-        case 512: return static_cast<const std::uint16_t*>(array.data)[i];   // uint16
-        case 768: return static_cast<const std::uint32_t*>(array.data)[i];   // uint32
-        case 4: return static_cast<const std::int16_t*>(array.data)[i];      // int16
-        default: throw std::runtime_error("unsupported GIFTI datatype " + std::to_string(array.datatype));
+        case 2: return static_cast<const std::uint8_t*>(array.data)[i];     // uint8
+        case 8: return static_cast<const std::int32_t*>(array.data)[i];     // int32
+        case 16: return static_cast<const float*>(array.data)[i];           // float32
+        case 64: return static_cast<const double*>(array.data)[i];          // float64
+        case 256: return static_cast<const std::int8_t*>(array.data)[i];    // int8
+        case 512: return static_cast<const std::uint16_t*>(array.data)[i];  // uint16
+        case 768: return static_cast<const std::uint32_t*>(array.data)[i];  // uint32
+        case 4: return static_cast<const std::int16_t*>(array.data)[i];     // int16
+        default:
+            throw std::runtime_error("unsupported GIFTI datatype " +
+                                     std::to_string(array.datatype));
     }
 }
 
@@ -49,7 +52,8 @@ std::vector<double> cOrderValues(const fs::path& path, const giiDataArray& array
     const bool columnMajor = array.ind_ord == GIFTI_IND_ORD_COL_MAJOR;
     for (long long r = 0; r < rows; ++r)
         for (long long c = 0; c < columns; ++c)
-            values[std::size_t(r * columns + c)] = valueAt(array, columnMajor ? c * rows + r : r * columns + c);
+            values[std::size_t(r * columns + c)] =
+                valueAt(array, columnMajor ? c * rows + r : r * columns + c);
     return values;
 }
 
@@ -57,10 +61,14 @@ std::vector<double> cOrderValues(const fs::path& path, const giiDataArray& array
 
 GiftiContents readGifti(const fs::path& path) {
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) throw std::runtime_error("file not found: '" + path.string() + "'");
+    if (!fs::is_regular_file(path, ec))
+        throw std::runtime_error("file not found: '" + path.string() + "'");
     gifti_set_verb(0);
-    std::unique_ptr<gifti_image, int (*)(gifti_image*)> image(
-        gifti_read_image(path.string().c_str(), 1), gifti_free_image);
+    std::unique_ptr<gifti_image, int (*)(gifti_image*)> image(nullptr, gifti_free_image);
+    {
+        const StderrSilencer quiet;  // expat and giftiio print their own messages
+        image.reset(gifti_read_image(path.string().c_str(), 1));
+    }
     if (!image) fail(path, "the XML or its data cannot be parsed");
     if (image->numDA < 1 || !image->darray) fail(path, "it holds no data arrays");
     GiftiContents contents;
@@ -78,7 +86,8 @@ GiftiContents readGifti(const fs::path& path) {
             if (cols != 3) fail(path, "the triangles must be m x 3");
             contents.mesh.faces.assign(values.begin(), values.end());
         } else {
-            if (vertexRows >= 0 && rows * cols != vertexRows) fail(path, "data arrays differ in length");
+            if (vertexRows >= 0 && rows * cols != vertexRows)
+                fail(path, "data arrays differ in length");
             vertexRows = rows * cols;
             columns.push_back(std::move(values));
             contents.data.format = array->intent == kIntentLabel ? "gifti-label" : "gifti";
@@ -95,11 +104,13 @@ GiftiContents readGifti(const fs::path& path) {
     }
     if (!columns.empty()) {
         const std::int64_t n = vertexRows, k = std::int64_t(columns.size());
-        contents.data.shape = k == 1 ? std::vector<std::int64_t>{n} : std::vector<std::int64_t>{n, k};
+        contents.data.shape =
+            k == 1 ? std::vector<std::int64_t>{n} : std::vector<std::int64_t>{n, k};
         contents.data.values.resize(std::size_t(n * k));
         for (std::int64_t c = 0; c < k; ++c)
             for (std::int64_t r = 0; r < n; ++r)
-                contents.data.values[std::size_t(r * k + c)] = columns[std::size_t(c)][std::size_t(r)];
+                contents.data.values[std::size_t(r * k + c)] =
+                    columns[std::size_t(c)][std::size_t(r)];
     }
     const auto& table = image->labeltable;
     for (int i = 0; i < table.length; ++i) {
@@ -108,7 +119,8 @@ GiftiContents readGifti(const fs::path& path) {
         std::uint32_t colour = 0;
         if (table.rgba)
             for (int c = 0; c < 3; ++c)
-                colour = colour << 8 | std::uint32_t(std::clamp(table.rgba[i * 4 + c], 0.0f, 1.0f) * 255 + 0.5f);
+                colour = colour << 8 |
+                         std::uint32_t(std::clamp(table.rgba[i * 4 + c], 0.0f, 1.0f) * 255 + 0.5f);
         contents.data.labelColours.push_back(colour);
     }
     return contents;

@@ -32,7 +32,8 @@ std::uint64_t GzReader::readSome(void* into, std::uint64_t n) {
 
 void GzReader::read(void* into, std::uint64_t n, const char* what) {
     if (readSome(into, n) != n)
-        throw std::runtime_error("'" + path_.string() + "' is truncated (while reading " + what + ")");
+        throw std::runtime_error("'" + path_.string() + "' is truncated (while reading " + what +
+                                 ")");
 }
 
 void GzReader::skip(std::uint64_t n, const char* what) {
@@ -64,8 +65,14 @@ T big(GzReader& in, const char* what) {
 }
 }  // namespace
 
-std::int32_t readBigInt32(GzReader& in, const char* what) { return big<std::int32_t>(in, what); }
-std::int16_t readBigInt16(GzReader& in, const char* what) { return big<std::int16_t>(in, what); }
-float readBigFloat(GzReader& in, const char* what) { return big<float>(in, what); }
+std::int32_t readBigInt32(GzReader& in, const char* what) {
+    return big<std::int32_t>(in, what);
+}
+std::int16_t readBigInt16(GzReader& in, const char* what) {
+    return big<std::int16_t>(in, what);
+}
+float readBigFloat(GzReader& in, const char* what) {
+    return big<float>(in, what);
+}
 
 }  // namespace us::analysis

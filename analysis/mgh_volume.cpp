@@ -19,11 +19,13 @@ constexpr std::uint64_t kHeaderBytes = 284;  // data start
 
 Volume readMghVolume(const fs::path& path) {
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) throw std::runtime_error("file not found: '" + path.string() + "'");
+    if (!fs::is_regular_file(path, ec))
+        throw std::runtime_error("file not found: '" + path.string() + "'");
     GzReader in(path);
     if (readBigInt32(in, "the version") != 1) fail(path, "version must be 1");
     std::int32_t dims[4];
-    for (auto& d : dims) d = readBigInt32(in, "the dimensions");
+    for (auto& d : dims)
+        d = readBigInt32(in, "the dimensions");
     const std::int32_t type = readBigInt32(in, "the data type");
     readBigInt32(in, "dof");
     const std::int16_t goodRas = readBigInt16(in, "the RAS flag");
@@ -32,10 +34,13 @@ Volume readMghVolume(const fs::path& path) {
     float centre[3] = {0, 0, 0};
     std::uint64_t used = 4 * 7 + 2;
     if (goodRas) {
-        for (auto& d : delta) d = readBigFloat(in, "voxel sizes");
+        for (auto& d : delta)
+            d = readBigFloat(in, "voxel sizes");
         for (auto& row : mdc)
-            for (auto& v : row) v = readBigFloat(in, "direction cosines");
-        for (auto& c : centre) c = readBigFloat(in, "the centre");
+            for (auto& v : row)
+                v = readBigFloat(in, "direction cosines");
+        for (auto& c : centre)
+            c = readBigFloat(in, "the centre");
         used += 15 * 4;
     }
     in.skip(kHeaderBytes - used, "the header");
@@ -45,7 +50,8 @@ Volume readMghVolume(const fs::path& path) {
     std::int64_t voxels = 1;
     for (int i = 0; i < 4; ++i) {
         if (dims[i] < 1) fail(path, "dimension " + std::to_string(i + 1) + " is zero or negative");
-        if (voxels > kMaxVolumeVoxels / dims[i]) fail(path, "its dimensions multiply past the size limit");
+        if (voxels > kMaxVolumeVoxels / dims[i])
+            fail(path, "its dimensions multiply past the size limit");
         voxels *= dims[i];
         if (i < 3 || dims[3] != 1) volume.shape.push_back(dims[i]);
     }
@@ -76,7 +82,8 @@ Volume readMghVolume(const fs::path& path) {
     // nibabel: MdcD = Mdc.T * delta (float32); centre offset in float64.
     float mdcd[3][3];
     for (int r = 0; r < 3; ++r)
-        for (int c = 0; c < 3; ++c) mdcd[r][c] = mdc[c][r] * delta[c];
+        for (int c = 0; c < 3; ++c)
+            mdcd[r][c] = mdc[c][r] * delta[c];
     volume.affine.setIdentity();
     for (int r = 0; r < 3; ++r) {
         double centreOffset = 0;

@@ -5,12 +5,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
 #include "analysis/gz_reader.h"
+#include "analysis/stderr_silencer.h"
 #include "analysis/volume.h"
 
 namespace us::analysis {
@@ -85,13 +86,16 @@ Eigen::Matrix4d qformAffine(const nifti_image& image, const fs::path& path) {
                               {xZ - wY, yZ + wX, 1.0L - (xX + yY)}};
         std::memcpy(r, m, sizeof r);
     }
-    Real vox[3] = {headerReal(image, image.dx), headerReal(image, image.dy), headerReal(image, image.dz)};
-    if (vox[0] < 0 || vox[1] < 0 || vox[2] < 0) fail(path, "pixdim[1..3] must be positive for the qform");
+    Real vox[3] = {headerReal(image, image.dx), headerReal(image, image.dy),
+                   headerReal(image, image.dz)};
+    if (vox[0] < 0 || vox[1] < 0 || vox[2] < 0)
+        fail(path, "pixdim[1..3] must be positive for the qform");
     const Real qfac = image.qfac < 0 ? -1.0L : 1.0L;
     vox[2] *= qfac;
     Eigen::Matrix4d affine = Eigen::Matrix4d::Identity();
     for (int i = 0; i < 3; ++i)
-        for (int j = 0; j < 3; ++j) affine(i, j) = double(r[i][j] * vox[j]);
+        for (int j = 0; j < 3; ++j)
+            affine(i, j) = double(r[i][j] * vox[j]);
     affine(0, 3) = headerReal(image, image.qoffset_x);
     affine(1, 3) = headerReal(image, image.qoffset_y);
     affine(2, 3) = headerReal(image, image.qoffset_z);
@@ -101,7 +105,8 @@ Eigen::Matrix4d qformAffine(const nifti_image& image, const fs::path& path) {
 Eigen::Matrix4d sformAffine(const nifti_image& image) {
     Eigen::Matrix4d affine = Eigen::Matrix4d::Identity();
     for (int i = 0; i < 3; ++i)
-        for (int j = 0; j < 4; ++j) affine(i, j) = image.sto_xyz.m[i][j];
+        for (int j = 0; j < 4; ++j)
+            affine(i, j) = image.sto_xyz.m[i][j];
     return affine;
 }
 
@@ -123,7 +128,8 @@ Eigen::Matrix4d baseAffine(const std::vector<std::int64_t>& shape,
 
 std::int64_t Volume::voxelCount() const {
     std::int64_t n = 1;
-    for (auto d : shape) n *= d;
+    for (auto d : shape)
+        n *= d;
     return n;
 }
 
@@ -133,10 +139,12 @@ std::vector<double> Volume::dataInCOrder() const {
     std::vector<std::int64_t> index(rank, 0);
     // Walk file order (first index fastest) and place each value at its C-order offset.
     std::vector<std::int64_t> cStride(rank, 1);
-    for (std::size_t d = rank; d-- > 1;) cStride[d - 1] = cStride[d] * shape[d];
+    for (std::size_t d = rank; d-- > 1;)
+        cStride[d - 1] = cStride[d] * shape[d];
     for (std::size_t i = 0; i < data.size(); ++i) {
         std::int64_t offset = 0;
-        for (std::size_t d = 0; d < rank; ++d) offset += index[d] * cStride[d];
+        for (std::size_t d = 0; d < rank; ++d)
+            offset += index[d] * cStride[d];
         out[std::size_t(offset)] = data[i];
         for (std::size_t d = 0; d < rank; ++d) {
             if (++index[d] < shape[d]) break;
@@ -148,10 +156,14 @@ std::vector<double> Volume::dataInCOrder() const {
 
 Volume readNiftiVolume(const fs::path& path) {
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) throw std::runtime_error("file not found: '" + path.string() + "'");
+    if (!fs::is_regular_file(path, ec))
+        throw std::runtime_error("file not found: '" + path.string() + "'");
     nifti_set_debug_level(0);
-    std::unique_ptr<nifti_image, decltype(&nifti_image_free)> image(
-        nifti_image_read(path.string().c_str(), 0), &nifti_image_free);
+    std::unique_ptr<nifti_image, decltype(&nifti_image_free)> image(nullptr, &nifti_image_free);
+    {
+        const StderrSilencer quiet;  // libnifti prints its own "** ERROR" lines
+        image.reset(nifti_image_read(path.string().c_str(), 0));
+    }
     if (!image) fail(path, "the header cannot be read");
     const int rank = int(image->dim[0]);
     if (rank < 1 || rank > 7) fail(path, "dim[0] must be between 1 and 7");
@@ -159,9 +171,11 @@ Volume readNiftiVolume(const fs::path& path) {
     volume.format = image->nifti_type >= NIFTI_FTYPE_NIFTI2_1 ? "nifti2" : "nifti1";
     std::int64_t voxels = 1;
     for (int d = 1; d <= rank; ++d) {
-        if (image->dim[d] < 1) fail(path, "dimension " + std::to_string(d) + " is zero or negative");
+        if (image->dim[d] < 1)
+            fail(path, "dimension " + std::to_string(d) + " is zero or negative");
         if (voxels > kMaxVolumeVoxels / image->dim[d])
-            fail(path, "its dimensions multiply past " + std::to_string(kMaxVolumeVoxels) + " voxels");
+            fail(path,
+                 "its dimensions multiply past " + std::to_string(kMaxVolumeVoxels) + " voxels");
         voxels *= image->dim[d];
         volume.shape.push_back(image->dim[d]);
         volume.voxelSize.push_back(headerReal(*image, image->pixdim[d]));
@@ -188,14 +202,30 @@ Volume readNiftiVolume(const fs::path& path) {
 
     const bool swap = image->byteorder != nifti_short_order();
     switch (image->datatype) {
-        case DT_UINT8: convert<std::uint8_t>(raw.data(), std::size_t(voxels), false, volume.data); break;
-        case DT_INT8: convert<std::int8_t>(raw.data(), std::size_t(voxels), false, volume.data); break;
-        case DT_INT16: convert<std::int16_t>(raw.data(), std::size_t(voxels), swap, volume.data); break;
-        case DT_UINT16: convert<std::uint16_t>(raw.data(), std::size_t(voxels), swap, volume.data); break;
-        case DT_INT32: convert<std::int32_t>(raw.data(), std::size_t(voxels), swap, volume.data); break;
-        case DT_UINT32: convert<std::uint32_t>(raw.data(), std::size_t(voxels), swap, volume.data); break;
-        case DT_INT64: convert<std::int64_t>(raw.data(), std::size_t(voxels), swap, volume.data); break;
-        case DT_UINT64: convert<std::uint64_t>(raw.data(), std::size_t(voxels), swap, volume.data); break;
+        case DT_UINT8:
+            convert<std::uint8_t>(raw.data(), std::size_t(voxels), false, volume.data);
+            break;
+        case DT_INT8:
+            convert<std::int8_t>(raw.data(), std::size_t(voxels), false, volume.data);
+            break;
+        case DT_INT16:
+            convert<std::int16_t>(raw.data(), std::size_t(voxels), swap, volume.data);
+            break;
+        case DT_UINT16:
+            convert<std::uint16_t>(raw.data(), std::size_t(voxels), swap, volume.data);
+            break;
+        case DT_INT32:
+            convert<std::int32_t>(raw.data(), std::size_t(voxels), swap, volume.data);
+            break;
+        case DT_UINT32:
+            convert<std::uint32_t>(raw.data(), std::size_t(voxels), swap, volume.data);
+            break;
+        case DT_INT64:
+            convert<std::int64_t>(raw.data(), std::size_t(voxels), swap, volume.data);
+            break;
+        case DT_UINT64:
+            convert<std::uint64_t>(raw.data(), std::size_t(voxels), swap, volume.data);
+            break;
         case DT_FLOAT32: convert<float>(raw.data(), std::size_t(voxels), swap, volume.data); break;
         case DT_FLOAT64: convert<double>(raw.data(), std::size_t(voxels), swap, volume.data); break;
     }

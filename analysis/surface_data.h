@@ -9,21 +9,21 @@
 namespace us::analysis {
 
 struct SurfaceMesh {
-    std::string format;              // "freesurfer", "gifti"
-    std::vector<double> vertices;    // n x 3
-    std::vector<std::int64_t> faces; // m x 3, zero-based, checked against n
+    std::string format;               // "freesurfer", "gifti"
+    std::vector<double> vertices;     // n x 3
+    std::vector<std::int64_t> faces;  // m x 3, zero-based, checked against n
     std::int64_t vertexCount() const { return std::int64_t(vertices.size() / 3); }
     std::int64_t faceCount() const { return std::int64_t(faces.size() / 3); }
 };
 
 struct VertexData {
-    std::string format;           // "freesurfer-curv", "gifti", "freesurfer-annot", ...
+    std::string format;               // "freesurfer-curv", "gifti", "freesurfer-annot", ...
     std::vector<std::int64_t> shape;  // (n,) or (n, k) for several GIFTI arrays
     std::vector<double> values;       // C order
     // Labels (annot, label.gii): per-vertex label values index into these names.
     std::vector<std::string> labelNames;
-    std::vector<std::int64_t> labelKeys;    // the value each name is stored with
-    std::vector<std::uint32_t> labelColours; // 0xRRGGBB
+    std::vector<std::int64_t> labelKeys;      // the value each name is stored with
+    std::vector<std::uint32_t> labelColours;  // 0xRRGGBB
 };
 
 // Refuse before allocating.

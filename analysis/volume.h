@@ -12,10 +12,10 @@
 namespace us::analysis {
 
 struct Volume {
-    std::string format;                // "nifti1", "nifti2", "mgh"
-    std::vector<std::int64_t> shape;   // nibabel's shape, e.g. (91, 109, 91) or (64, 64, 30, 4)
-    std::string datatype;              // numpy name of the stored type: "int16", "float32", ...
-    std::vector<double> voxelSize;     // one per dimension (pixdim / delta)
+    std::string format;               // "nifti1", "nifti2", "mgh"
+    std::vector<std::int64_t> shape;  // nibabel's shape, e.g. (91, 109, 91) or (64, 64, 30, 4)
+    std::string datatype;             // numpy name of the stored type: "int16", "float32", ...
+    std::vector<double> voxelSize;    // one per dimension (pixdim / delta)
     Eigen::Matrix4d affine = Eigen::Matrix4d::Identity();
     int sformCode = 0, qformCode = 0;  // NIfTI only
     // Scaled values in file order (first index fastest, as on disk and in nibabel's

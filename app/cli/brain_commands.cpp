@@ -20,7 +20,8 @@ int brainInfo(const std::vector<std::string>& args) {
     try {
         const CliArgs options(args, {});
         if (options.positionals().size() != 1) throw UsageError("brain-info takes one FILE");
-        std::cout << analysis::describeBrainFile(analysis::readBrainFile(options.positionals()[0])).dump(2)
+        std::cout << analysis::describeBrainFile(analysis::readBrainFile(options.positionals()[0]))
+                         .dump(2)
                   << "\n";
         return 0;
     } catch (const UsageError& e) {
@@ -32,11 +33,12 @@ int brainInfo(const std::vector<std::string>& args) {
 
 int brainDump(const std::vector<std::string>& args) {
     if (wantsHelp(args)) {
-        std::cout << "usage: unitscope-cli brain-dump FILE --out PREFIX\n\n"
-                     "Writes .npy arrays (C order): volumes PREFIX.data.npy (float64, the array\n"
-                     "nibabel's get_fdata() returns); surfaces PREFIX.vertices.npy (float64 n x 3)\n"
-                     "and PREFIX.faces.npy (int64 m x 3); per-vertex data and labels\n"
-                     "PREFIX.data.npy (float64).\n";
+        std::cout
+            << "usage: unitscope-cli brain-dump FILE --out PREFIX\n\n"
+               "Writes .npy arrays (C order): volumes PREFIX.data.npy (float64, the array\n"
+               "nibabel's get_fdata() returns); surfaces PREFIX.vertices.npy (float64 n x 3)\n"
+               "and PREFIX.faces.npy (int64 m x 3); per-vertex data and labels\n"
+               "PREFIX.data.npy (float64).\n";
         return 0;
     }
     try {
@@ -47,19 +49,23 @@ int brainDump(const std::vector<std::string>& args) {
         nlohmann::ordered_json written = nlohmann::ordered_json::array();
         if (file.volume) {
             const auto values = file.volume->dataInCOrder();
-            analysis::writeNpy(prefix + ".data.npy", std::span<const double>(values), file.volume->shape);
+            analysis::writeNpy(prefix + ".data.npy", std::span<const double>(values),
+                               file.volume->shape);
             written.push_back(prefix + ".data.npy");
         }
         if (file.mesh) {
-            analysis::writeNpy(prefix + ".vertices.npy", std::span<const double>(file.mesh->vertices),
+            analysis::writeNpy(prefix + ".vertices.npy",
+                               std::span<const double>(file.mesh->vertices),
                                {file.mesh->vertexCount(), 3});
-            analysis::writeNpy(prefix + ".faces.npy", std::span<const std::int64_t>(file.mesh->faces),
+            analysis::writeNpy(prefix + ".faces.npy",
+                               std::span<const std::int64_t>(file.mesh->faces),
                                {file.mesh->faceCount(), 3});
             written.push_back(prefix + ".vertices.npy");
             written.push_back(prefix + ".faces.npy");
         }
         if (file.vertexData) {
-            analysis::writeNpy(prefix + ".data.npy", std::span<const double>(file.vertexData->values),
+            analysis::writeNpy(prefix + ".data.npy",
+                               std::span<const double>(file.vertexData->values),
                                file.vertexData->shape);
             written.push_back(prefix + ".data.npy");
         }
