@@ -85,10 +85,10 @@ VertexData readFreeSurferAnnot(const fs::path& path) {
     GzReader in(path);
     const std::int32_t vertices = readBigInt32(in, "the vertex count");
     checkCount(path, vertices, "vertex");
-    std::vector<std::int32_t> colours(std::size_t(vertices), 0);
-    for (auto& colour : colours) {
+    std::vector<std::int32_t> colours;
+    for (std::int32_t i = 0; i < vertices; ++i) {
         readBigInt32(in, "vertex labels");
-        colour = readBigInt32(in, "vertex labels");
+        colours.push_back(readBigInt32(in, "vertex labels"));
     }
     if (readBigInt32(in, "the colour-table flag") == 0) fail(path, "it has no colour table");
     const std::int32_t version = readBigInt32(in, "the colour table");
@@ -103,7 +103,8 @@ VertexData readFreeSurferAnnot(const fs::path& path) {
     if (stored < 0 || stored > rows) fail(path, "implausible number of colour-table entries");
     VertexData data;
     data.format = "freesurfer-annot";
-    std::vector<std::int64_t> rowValue(std::size_t(rows), 0);
+    if (stored == 0 && rows > 0) fail(path, "the colour table is empty");
+    std::vector<std::int64_t> rowValue(std::size_t(rows), 0);  // rows <= 2^20, checked above
     for (std::int32_t e = 0; e < stored; ++e) {
         const std::int32_t row = readBigInt32(in, "a colour-table entry");
         if (row < 0 || row >= rows)

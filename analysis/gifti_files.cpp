@@ -5,7 +5,11 @@ extern "C" {  // giftiio's header has no C++ guards
 }
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <stdexcept>
 
@@ -22,6 +26,95 @@ constexpr int kIntentTriangle = 1009;
 
 [[noreturn]] void fail(const fs::path& path, const std::string& why) {
     throw std::runtime_error("'" + path.string() + "' is not a usable GIFTI file: " + why);
+}
+
+// giftiio trusts its input (a fuzzer crashed it with a base64 block cut short by other
+// text), so the XML is checked first with expat: well-formed, known attribute values,
+// plausible sizes, and data blocks made only of characters their encoding allows.
+class GiftiValidator {
+  public:
+    std::string error;
+
+    static void start(void* self, const char* name, const char** attributes) {
+        static_cast<GiftiValidator*>(self)->onStart(name, attributes);
+    }
+    static void end(void* self, const char* name) { static_cast<GiftiValidator*>(self)->onEnd(name); }
+    static void text(void* self, const char* s, int length) {
+        static_cast<GiftiValidator*>(self)->onText(s, length);
+    }
+
+  private:
+    void onStart(const char* name, const char** attributes) {
+        const std::string element = name;
+        inData_ = element == "Data";
+        if (element != "DataArray") return;
+        std::map<std::string, std::string> a;
+        for (int i = 0; attributes[i] && attributes[i + 1]; i += 2) a[attributes[i]] = attributes[i + 1];
+        const auto need = [&](const char* key, std::initializer_list<const char*> allowed) {
+            const auto found = a.find(key);
+            if (found == a.end()) return setError(std::string("a DataArray has no ") + key);
+            for (const char* value : allowed)
+                if (found->second == value) return;
+            setError(std::string("unsupported ") + key + " '" + found->second + "'");
+        };
+        need("Encoding", {"ASCII", "Base64Binary", "GZipBase64Binary"});
+        need("DataType", {"NIFTI_TYPE_UINT8", "NIFTI_TYPE_INT8", "NIFTI_TYPE_INT16", "NIFTI_TYPE_UINT16",
+                          "NIFTI_TYPE_INT32", "NIFTI_TYPE_UINT32", "NIFTI_TYPE_FLOAT32",
+                          "NIFTI_TYPE_FLOAT64"});
+        if (a.contains("ArrayIndexingOrder")) need("ArrayIndexingOrder", {"RowMajorOrder", "ColumnMajorOrder"});
+        if (a.contains("Endian")) need("Endian", {"LittleEndian", "BigEndian"});
+        if (a.contains("ExternalFileName") && !a["ExternalFileName"].empty())
+            setError("external data files are not supported");
+        const int rank = parseCount(a["Dimensionality"]);
+        if (rank < 1 || rank > 2) return setError("Dimensionality must be 1 or 2");
+        long long total = 1;
+        for (int d = 0; d < rank; ++d) {
+            const int n = parseCount(a["Dim" + std::to_string(d)]);
+            if (n < 1) return setError("Dim" + std::to_string(d) + " must be a positive integer");
+            total *= n;
+            if (total > (1LL << 28)) return setError("its array dimensions are implausibly large");
+        }
+        encoding_ = a["Encoding"];
+    }
+    void onEnd(const char* name) {
+        if (std::string(name) == "Data") inData_ = false;
+    }
+    void onText(const char* s, int length) {
+        if (!inData_ || !error.empty()) return;
+        for (int i = 0; i < length; ++i) {
+            const unsigned char c = static_cast<unsigned char>(s[i]);
+            const bool space = std::isspace(c);
+            const bool ok = encoding_ == "ASCII"
+                                ? space || std::isdigit(c) || std::strchr("+-.eEinfatINFAT", c)
+                                : space || std::isalnum(c) || c == '+' || c == '/' || c == '=';
+            if (!ok) return setError("a Data block holds characters its encoding does not allow");
+        }
+    }
+    static int parseCount(const std::string& text) {
+        if (text.empty() || text.size() > 9) return -1;
+        for (char c : text)
+            if (!std::isdigit(static_cast<unsigned char>(c))) return -1;
+        return std::stoi(text);
+    }
+    void setError(const std::string& why) {
+        if (error.empty()) error = why;
+    }
+    bool inData_ = false;
+    std::string encoding_;
+};
+
+void validateGifti(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreate(nullptr), XML_ParserFree);
+    GiftiValidator validator;
+    XML_SetUserData(parser.get(), &validator);
+    XML_SetElementHandler(parser.get(), GiftiValidator::start, GiftiValidator::end);
+    XML_SetCharacterDataHandler(parser.get(), GiftiValidator::text);
+    if (XML_Parse(parser.get(), xml.data(), int(xml.size()), XML_TRUE) == XML_STATUS_ERROR)
+        fail(path, std::string("malformed XML (") + XML_ErrorString(XML_GetErrorCode(parser.get())) +
+                       " at line " + std::to_string(XML_GetCurrentLineNumber(parser.get())) + ")");
+    if (!validator.error.empty()) fail(path, validator.error);
 }
 
 double valueAt(const giiDataArray& array, long long i) {
@@ -63,6 +156,7 @@ GiftiContents readGifti(const fs::path& path) {
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
         throw std::runtime_error("file not found: '" + path.string() + "'");
+    validateGifti(path);
     gifti_set_verb(0);
     std::unique_ptr<gifti_image, int (*)(gifti_image*)> image(nullptr, gifti_free_image);
     {

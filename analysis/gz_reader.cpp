@@ -45,6 +45,19 @@ void GzReader::skip(std::uint64_t n, const char* what) {
     }
 }
 
+std::vector<unsigned char> GzReader::readExactly(std::uint64_t n, const char* what) {
+    constexpr std::uint64_t kStep = 16u << 20;
+    std::vector<unsigned char> bytes;
+    while (bytes.size() < n) {
+        const std::uint64_t step = std::min<std::uint64_t>(kStep, n - bytes.size());
+        const std::size_t before = bytes.size();
+        bytes.resize(before + step);
+        if (readSome(bytes.data() + before, step) != step)
+            throw std::runtime_error("'" + path_.string() + "' is truncated (while reading " + what + ")");
+    }
+    return bytes;
+}
+
 bool GzReader::atEnd() {
     unsigned char extra;
     return readSome(&extra, 1) == 0;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <zlib.h>
 
@@ -19,6 +20,9 @@ class GzReader {
     // Reads up to n bytes; returns how many.
     std::uint64_t readSome(void* into, std::uint64_t n);
     void skip(std::uint64_t n, const char* what);
+    // n bytes, allocated as they arrive (16 MiB steps): a header that claims gigabytes
+    // cannot make us allocate more than the file really holds.
+    std::vector<unsigned char> readExactly(std::uint64_t n, const char* what);
     bool atEnd();
     const std::filesystem::path& path() const { return path_; }
 

@@ -1,11 +1,10 @@
 // IDX files (the MNIST format), gzipped or not: images as 0x00000803 (N, rows, cols) or
 // 0x00000804 (N, rows, cols, channels) unsigned bytes, labels as 0x00000801 (N).
-#include <zlib.h>
-
 #include <array>
 #include <memory>
 #include <stdexcept>
 
+#include "analysis/gz_reader.h"
 #include "analysis/stimulus_set.h"
 
 namespace us::analysis {
@@ -18,34 +17,6 @@ constexpr std::uint64_t kMaxIdxBytes = std::uint64_t(8) << 30;
     throw std::runtime_error("'" + path.string() + "' is not a usable IDX file: " + why);
 }
 
-// gzread reads plain files as they are too, so one path serves .gz and raw files.
-class GzFile {
-  public:
-    explicit GzFile(const fs::path& path) : file_(gzopen(path.string().c_str(), "rb"), gzclose) {
-        if (!file_) throw std::runtime_error("cannot open '" + path.string() + "'");
-        gzbuffer(file_.get(), 1 << 17);
-    }
-    // Reads up to n bytes; returns how many were read.
-    std::uint64_t read(void* into, std::uint64_t n) {
-        std::uint64_t done = 0;
-        auto* bytes = static_cast<unsigned char*>(into);
-        while (done < n) {
-            const unsigned chunk = unsigned(std::min<std::uint64_t>(n - done, 1u << 30));
-            const int got = gzread(file_.get(), bytes + done, chunk);
-            if (got <= 0) break;
-            done += std::uint64_t(got);
-        }
-        return done;
-    }
-    bool atEnd() {
-        unsigned char extra;
-        return gzread(file_.get(), &extra, 1) == 0;
-    }
-
-  private:
-    std::unique_ptr<gzFile_s, int (*)(gzFile)> file_;
-};
-
 std::uint32_t bigEndian(const unsigned char* p) {
     return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) |
            std::uint32_t(p[3]);
@@ -57,9 +28,9 @@ struct IdxArray {
 };
 
 IdxArray readIdx(const fs::path& path) {
-    GzFile file(path);
+    GzReader file(path);
     std::array<unsigned char, 4> magic{};
-    if (file.read(magic.data(), 4) != 4 || magic[0] != 0 || magic[1] != 0)
+    if (file.readSome(magic.data(), 4) != 4 || magic[0] != 0 || magic[1] != 0)
         fail(path, "no IDX magic number");
     if (magic[2] != 0x08) fail(path, "only unsigned-byte IDX data is supported");
     const int rank = magic[3];
@@ -68,15 +39,17 @@ IdxArray readIdx(const fs::path& path) {
     std::uint64_t total = 1;
     for (int d = 0; d < rank; ++d) {
         std::array<unsigned char, 4> dim{};
-        if (file.read(dim.data(), 4) != 4) fail(path, "truncated header");
+        if (file.readSome(dim.data(), 4) != 4) fail(path, "truncated header");
         array.dims.push_back(bigEndian(dim.data()));
         total *= array.dims.back();
         if (total > kMaxIdxBytes) fail(path, "dimensions multiply past 8 GiB");
     }
-    array.bytes.resize(total);
-    if (file.read(array.bytes.data(), total) != total)
+    try {
+        array.bytes = file.readExactly(total, "image data");
+    } catch (const std::runtime_error&) {
         fail(path, "the header declares " + std::to_string(total) +
                        " data bytes but the file holds fewer (inconsistent sizes)");
+    }
     if (!file.atEnd()) fail(path, "the file holds more data than its header declares");
     return array;
 }

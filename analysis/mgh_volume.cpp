@@ -1,5 +1,6 @@
 // FreeSurfer MGH / MGZ volumes as nibabel's MGHImage reads them (big-endian, Fortran order),
 // including its float32 arithmetic for the direction-cosine part of the affine.
+#include <bit>
 #include <stdexcept>
 
 #include "analysis/gz_reader.h"
@@ -64,21 +65,21 @@ Volume readMghVolume(const fs::path& path) {
         default: fail(path, "unsupported data type " + std::to_string(type));
     }
     volume.voxelSize = {delta[0], delta[1], delta[2]};
+    const int itemBytes = type == 0 ? 1 : type == 4 ? 2 : 4;
+    const auto raw = in.readExactly(std::uint64_t(voxels) * std::uint64_t(itemBytes), "voxel data");
     volume.data.resize(std::size_t(voxels));
-    for (auto& v : volume.data) {
+    for (std::size_t i = 0; i < volume.data.size(); ++i) {
+        const unsigned char* p = raw.data() + i * std::size_t(itemBytes);
+        const std::uint32_t word = itemBytes == 4 ? std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 |
+                                                        std::uint32_t(p[2]) << 8 | p[3]
+                                                  : 0;
         switch (type) {
-            case 0: {
-                unsigned char b;
-                in.read(&b, 1, "voxel data");
-                v = b;
-                break;
-            }
-            case 1: v = readBigInt32(in, "voxel data"); break;
-            case 3: v = readBigFloat(in, "voxel data"); break;
-            case 4: v = readBigInt16(in, "voxel data"); break;
+            case 0: volume.data[i] = p[0]; break;
+            case 1: volume.data[i] = std::int32_t(word); break;
+            case 3: volume.data[i] = std::bit_cast<float>(word); break;
+            case 4: volume.data[i] = std::int16_t(std::uint16_t(p[0] << 8 | p[1])); break;
         }
     }
-
     // nibabel: MdcD = Mdc.T * delta (float32); centre offset in float64.
     float mdcd[3][3];
     for (int r = 0; r < 3; ++r)

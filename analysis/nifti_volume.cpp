@@ -195,8 +195,7 @@ Volume readNiftiVolume(const fs::path& path) {
     }
     GzReader in(dataPath);
     in.skip(std::uint64_t(image->iname_offset), "the header and extensions");
-    std::vector<unsigned char> raw(bytes);
-    in.read(raw.data(), bytes, "voxel data");
+    const std::vector<unsigned char> raw = in.readExactly(bytes, "voxel data");
     if (compressed && !in.atEnd())
         fail(path, "the compressed stream holds more data than the header declares");
 

@@ -11,13 +11,13 @@ build_pkgs=(
   build-essential cmake pkg-config ccache
   qt6-base-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
   libvtk9-dev libimgui-dev libstb-dev libtorch-dev
-  libeigen3-dev libhdf5-dev nlohmann-json3-dev libnifti2-dev libgiftiio-dev libssl-dev zlib1g-dev libblas-dev
+  libeigen3-dev libhdf5-dev nlohmann-json3-dev libnifti2-dev libgiftiio-dev libexpat1-dev libssl-dev zlib1g-dev libblas-dev
   libopenblas0-pthread
   mricron-data dataset-fashion-mnist
 )
 # Test-only: test frameworks and the independent reference implementations.
 test_pkgs=(
-  libgtest-dev libbenchmark-dev
+  libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev
   python3-torch python3-torchvision python3-nibabel python3-scipy python3-sklearn python3-h5py python3-numpy
 )
 # Software OpenGL for Xvfb and a font for VTK / Qt text.

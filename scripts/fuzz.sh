@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang-14 (ASan + UBSan) from the parser sources alone (no
+# LibTorch, no Qt) and runs each for SECONDS (default 30), seeded with the test fixtures.
+# Usage: scripts/fuzz.sh [SECONDS] [BUILD_DIR]   Exits non-zero on any finding.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+seconds="${1:-30}"
+out="${2:-$BUILD_DIR}/fuzz"
+fixtures="${2:-$BUILD_DIR}/test-cache"
+mkdir -p "$out"
+cxx=clang++-14
+flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+       -I"$ROOT" -I/usr/include/eigen3 -I/usr/include/nifti -I/usr/include/gifti -I/usr/include/stb -DNDEBUG)
+libs=(-lnifti2 -lgiftiio -lexpat -lznz -lz)
+parsers=(analysis/brain_file.cpp analysis/nifti_volume.cpp analysis/mgh_volume.cpp
+         analysis/freesurfer_files.cpp analysis/gifti_files.cpp analysis/gz_reader.cpp
+         analysis/stderr_silencer.cpp)
+arrays=(analysis/npy.cpp analysis/atomic_file.cpp analysis/file_sync.cpp analysis/stimulus_set.cpp
+        analysis/idx_stimuli.cpp analysis/folder_stimuli.cpp analysis/npy_stimuli.cpp
+        analysis/image.cpp analysis/input_spec.cpp analysis/gz_reader.cpp)
+build() {  # name, sources...
+  local name="$1"; shift
+  local newest; newest=$(cd "$ROOT" && ls -t "$@" tests/fuzz/"$name".cpp | head -1)
+  if [[ ! -x "$out/$name" || "$ROOT/$newest" -nt "$out/$name" ]]; then
+    (cd "$ROOT" && "$cxx" "${flags[@]}" tests/fuzz/"$name".cpp "$@" -o "$out/$name" "${libs[@]}" -lstb -lssl -lcrypto)
+  fi
+}
+build fuzz_brain_readers "${parsers[@]}"
+build fuzz_arrays "${arrays[@]}"
+
+# Seeds: every fixture file, prefixed with the byte that selects its reader.
+seed() {  # corpus dir, selector byte, files...
+  local dir="$1" byte="$2"; shift 2
+  mkdir -p "$dir"
+  for f in "$@"; do
+    [[ -f "$f" ]] || continue
+    { printf "\\x$(printf %02x "$byte")"; cat "$f"; } >"$dir/$(basename "$f")-$byte"
+  done
+}
+brain="$fixtures/brain-fixtures"; model="$fixtures/model-fixtures"
+corpus="$out/corpus"
+seed "$corpus/brain" 0 "$brain"/plain_*.nii "$brain"/*.nii
+seed "$corpus/brain" 1 "$brain"/*.nii.gz
+seed "$corpus/brain" 2 "$brain"/vol.mgh
+seed "$corpus/brain" 3 "$brain"/vol4d.mgz
+seed "$corpus/brain" 4 "$brain"/lh.white
+seed "$corpus/brain" 5 "$brain"/lh.curv
+seed "$corpus/brain" 6 "$brain"/lh.aparc.annot
+seed "$corpus/brain" 7 "$brain"/lh.cortex.label
+seed "$corpus/brain" 8 "$brain"/*.gii
+seed "$corpus/arrays" 1 "$model"/*.npy
+seed "$corpus/arrays" 0 "$model"/*idx3-ubyte*
+
+export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
+export UBSAN_OPTIONS=print_stacktrace=1
+for target in brain arrays; do
+  dir="$corpus/$target"
+  target="fuzz_$( [[ $target == brain ]] && echo brain_readers || echo arrays )"
+  echo "fuzzing $target for ${seconds}s"
+  "$out/$target" "$dir" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 \
+    -artifact_prefix="$out/$target-" -print_final_stats=1 2>"$out/$target.log" ||
+    { tail -40 "$out/$target.log"; echo "FINDING in $target (log: $out/$target.log)"; exit 1; }
+  grep -E "stat::number_of_executed_units|stat::new_units_added" "$out/$target.log" | tr '\n' ' '; echo
+done
