@@ -97,6 +97,38 @@ check "NMF refuses signed data, pointing to seminmf" bash -c "test $rc -ne 0 && 
 check "treemap refuses a non-linkage array" test $rc -ne 0 -a ! -e "$work/r2.json"
 check "no output files were left by failures" bash -c "! ls '$work' | grep -E '^bad\\.npy|^n\\.[WH]|^r2|tmp'"
 
+# Brain files: the CLI's arrays equal nibabel's, on files nibabel writes here.
+/usr/bin/python3 - "$work" <<'PY'
+import sys, numpy as np, nibabel as nib
+from nibabel.freesurfer import io as fsio
+w = sys.argv[1]; rng = np.random.RandomState(1)
+aff = np.array([[0, -2.0, 0, 10], [1.5, 0, 0, -20], [0, 0, 3.0, 5], [0, 0, 0, 1]])
+img = nib.Nifti1Image(rng.randint(-50, 50, size=(4, 5, 6, 2)).astype(np.int16), aff)
+img.header.set_slope_inter(0.5, 3.0); nib.save(img, w + "/v.nii.gz")
+fsio.write_geometry(w + "/lh.pial", (rng.randn(9, 3) * 10).astype(np.float32), rng.randint(0, 9, (12, 3)).astype(np.int32))
+PY
+"$cli" brain-dump "$work/v.nii.gz" --out "$work/v" >/dev/null 2>"$work/err"
+check "brain-dump of a scaled 4-D NIfTI equals nibabel's get_fdata" /usr/bin/python3 -c "
+import numpy as np, nibabel as nib
+ours = np.load('$work/v.data.npy'); ref = nib.load('$work/v.nii.gz').get_fdata()
+assert ours.dtype == np.float64 and ours.shape == ref.shape == (4, 5, 6, 2) and (ours == ref).all()"
+"$cli" brain-info "$work/v.nii.gz" >"$work/vi.json" 2>"$work/err"
+check "brain-info reports nibabel's affine" /usr/bin/python3 -c "
+import json, numpy as np, nibabel as nib
+info = json.load(open('$work/vi.json'))
+assert info['dims'] == [4, 5, 6, 2] and info['datatype'] == 'int16'
+assert np.allclose(info['affine'], nib.load('$work/v.nii.gz').affine, atol=1e-6)"
+"$cli" brain-dump "$work/lh.pial" --out "$work/s" >/dev/null 2>"$work/err"
+check "brain-dump of a FreeSurfer surface equals nibabel's" /usr/bin/python3 -c "
+import numpy as np
+from nibabel.freesurfer import io as fsio
+v, f = fsio.read_geometry('$work/lh.pial')
+assert (np.load('$work/s.vertices.npy') == v).all() and (np.load('$work/s.faces.npy') == f).all()
+assert np.load('$work/s.faces.npy').dtype == np.int64"
+head -c 200 "$work/v.nii.gz" >"$work/cut.nii.gz"
+"$cli" brain-info "$work/cut.nii.gz" >"$work/out" 2>"$work/err"; rc=$?
+check "a truncated NIfTI gives one line and a non-zero exit" test $rc -ne 0 -a "$(lines "$work/err")" -eq 1
+
 "$gui" --help >"$work/out" 2>&1; check "unitscope --help exits 0" test $? -eq 0
 "$gui" --version >"$work/out" 2>&1; check "unitscope --version exits 0" test $? -eq 0
 "$gui" --screenshot "$work/x.png" --panel nonsense >"$work/out" 2>"$work/err"
