@@ -38,7 +38,9 @@ class GiftiValidator {
     static void start(void* self, const char* name, const char** attributes) {
         static_cast<GiftiValidator*>(self)->onStart(name, attributes);
     }
-    static void end(void* self, const char* name) { static_cast<GiftiValidator*>(self)->onEnd(name); }
+    static void end(void* self, const char* name) {
+        static_cast<GiftiValidator*>(self)->onEnd(name);
+    }
     static void text(void* self, const char* s, int length) {
         static_cast<GiftiValidator*>(self)->onText(s, length);
     }
@@ -49,7 +51,8 @@ class GiftiValidator {
         inData_ = element == "Data";
         if (element != "DataArray") return;
         std::map<std::string, std::string> a;
-        for (int i = 0; attributes[i] && attributes[i + 1]; i += 2) a[attributes[i]] = attributes[i + 1];
+        for (int i = 0; attributes[i] && attributes[i + 1]; i += 2)
+            a[attributes[i]] = attributes[i + 1];
         const auto need = [&](const char* key, std::initializer_list<const char*> allowed) {
             const auto found = a.find(key);
             if (found == a.end()) return setError(std::string("a DataArray has no ") + key);
@@ -58,10 +61,11 @@ class GiftiValidator {
             setError(std::string("unsupported ") + key + " '" + found->second + "'");
         };
         need("Encoding", {"ASCII", "Base64Binary", "GZipBase64Binary"});
-        need("DataType", {"NIFTI_TYPE_UINT8", "NIFTI_TYPE_INT8", "NIFTI_TYPE_INT16", "NIFTI_TYPE_UINT16",
-                          "NIFTI_TYPE_INT32", "NIFTI_TYPE_UINT32", "NIFTI_TYPE_FLOAT32",
-                          "NIFTI_TYPE_FLOAT64"});
-        if (a.contains("ArrayIndexingOrder")) need("ArrayIndexingOrder", {"RowMajorOrder", "ColumnMajorOrder"});
+        need("DataType",
+             {"NIFTI_TYPE_UINT8", "NIFTI_TYPE_INT8", "NIFTI_TYPE_INT16", "NIFTI_TYPE_UINT16",
+              "NIFTI_TYPE_INT32", "NIFTI_TYPE_UINT32", "NIFTI_TYPE_FLOAT32", "NIFTI_TYPE_FLOAT64"});
+        if (a.contains("ArrayIndexingOrder"))
+            need("ArrayIndexingOrder", {"RowMajorOrder", "ColumnMajorOrder"});
         if (a.contains("Endian")) need("Endian", {"LittleEndian", "BigEndian"});
         if (a.contains("ExternalFileName") && !a["ExternalFileName"].empty())
             setError("external data files are not supported");
@@ -106,14 +110,16 @@ class GiftiValidator {
 void validateGifti(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreate(nullptr), XML_ParserFree);
+    std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreate(nullptr),
+                                                                   XML_ParserFree);
     GiftiValidator validator;
     XML_SetUserData(parser.get(), &validator);
     XML_SetElementHandler(parser.get(), GiftiValidator::start, GiftiValidator::end);
     XML_SetCharacterDataHandler(parser.get(), GiftiValidator::text);
     if (XML_Parse(parser.get(), xml.data(), int(xml.size()), XML_TRUE) == XML_STATUS_ERROR)
-        fail(path, std::string("malformed XML (") + XML_ErrorString(XML_GetErrorCode(parser.get())) +
-                       " at line " + std::to_string(XML_GetCurrentLineNumber(parser.get())) + ")");
+        fail(path, std::string("malformed XML (") +
+                       XML_ErrorString(XML_GetErrorCode(parser.get())) + " at line " +
+                       std::to_string(XML_GetCurrentLineNumber(parser.get())) + ")");
     if (!validator.error.empty()) fail(path, validator.error);
 }
 

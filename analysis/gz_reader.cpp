@@ -53,7 +53,8 @@ std::vector<unsigned char> GzReader::readExactly(std::uint64_t n, const char* wh
         const std::size_t before = bytes.size();
         bytes.resize(before + step);
         if (readSome(bytes.data() + before, step) != step)
-            throw std::runtime_error("'" + path_.string() + "' is truncated (while reading " + what + ")");
+            throw std::runtime_error("'" + path_.string() + "' is truncated (while reading " +
+                                     what + ")");
     }
     return bytes;
 }

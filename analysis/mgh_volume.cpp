@@ -70,9 +70,10 @@ Volume readMghVolume(const fs::path& path) {
     volume.data.resize(std::size_t(voxels));
     for (std::size_t i = 0; i < volume.data.size(); ++i) {
         const unsigned char* p = raw.data() + i * std::size_t(itemBytes);
-        const std::uint32_t word = itemBytes == 4 ? std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 |
-                                                        std::uint32_t(p[2]) << 8 | p[3]
-                                                  : 0;
+        const std::uint32_t word = itemBytes == 4
+                                       ? std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 |
+                                             std::uint32_t(p[2]) << 8 | p[3]
+                                       : 0;
         switch (type) {
             case 0: volume.data[i] = p[0]; break;
             case 1: volume.data[i] = std::int32_t(word); break;

@@ -1,5 +1,5 @@
 // unitscope-cli: Unitscope without a GUI, for batch jobs, scripts and tests.
-// Links analysis/ (and render/ for figures) only: no Qt.
+// Links analysis/ and render/ (offscreen VTK figures) only: no Qt.
 
 #include <iostream>
 #include <map>
@@ -30,6 +30,8 @@ constexpr const char* kUsage =
     "                                lay out a clustering as a treemap\n"
     "  brain-info FILE               NIfTI/MGH/GIFTI/FreeSurfer header facts as JSON\n"
     "  brain-dump FILE --out PREFIX  the file's arrays as .npy, as nibabel reads them\n"
+    "  render-surface --surface S --size WxH --out PNG\n"
+    "                                a surface figure with an overlay and colour bar\n"
     "\n"
     "Run 'unitscope-cli SUBCOMMAND --help' for a subcommand's options.\n";
 
@@ -61,7 +63,8 @@ int main(int argc, char** argv) {
         {"cluster", us::cli::cluster},
         {"treemap", us::cli::treemap},
         {"brain-info", us::cli::brainInfo},
-        {"brain-dump", us::cli::brainDump}};
+        {"brain-dump", us::cli::brainDump},
+        {"render-surface", us::cli::renderSurface}};
     const auto found = commands.find(command);
     if (found == commands.end())
         return us::cli::fail("unknown subcommand '" + command + "' (see unitscope-cli --help)", 2);

@@ -103,30 +103,7 @@ void BrainScene::applyPreset(CameraPreset preset) {
     if (!model_.mesh) return;
     double bounds[6];
     model_.mesh->GetBounds(bounds);
-    const double centre[3] = {(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2,
-                              (bounds[4] + bounds[5]) / 2};
-    // Mesh axes follow the voxel axes; for RAS-oriented volumes +x is right, +y anterior, +z up.
-    double direction[3] = {-1, 0, 0};
-    double up[3] = {0, 0, 1};
-    switch (preset) {
-        case CameraPreset::LateralLeft: direction[0] = -1; break;
-        case CameraPreset::LateralRight: direction[0] = 1; break;
-        case CameraPreset::Dorsal: direction[0] = 0, direction[2] = 1, up[2] = 0, up[1] = 1; break;
-        case CameraPreset::Ventral:
-            direction[0] = 0, direction[2] = -1, up[2] = 0, up[1] = 1;
-            break;
-        case CameraPreset::Anterior: direction[0] = 0, direction[1] = 1; break;
-        case CameraPreset::Posterior: direction[0] = 0, direction[1] = -1; break;
-    }
-    vtkCamera* camera = renderer_->GetActiveCamera();
-    camera->SetFocalPoint(centre);
-    camera->SetPosition(centre[0] + direction[0], centre[1] + direction[1],
-                        centre[2] + direction[2]);
-    camera->SetViewUp(up);
-    camera->SetViewAngle(30.0);
-    renderer_->ResetCamera(bounds);
-    camera->Dolly(1.45);  // ResetCamera fits the bounding sphere, leaving wide margins
-    renderer_->ResetCameraClippingRange();
+    placeCamera(renderer_, bounds, preset);
 }
 
 std::vector<double> BrainScene::cameraState() const {

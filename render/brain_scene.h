@@ -15,10 +15,9 @@
 #include <vector>
 
 #include "render/brain_model.h"
+#include "render/camera_presets.h"
 
 namespace us::render {
-
-enum class CameraPreset { LateralLeft, LateralRight, Dorsal, Ventral, Anterior, Posterior };
 
 struct BrainPick {
     int label = 0;                    // 0: no atlas region here

@@ -125,6 +125,38 @@ from nibabel.freesurfer import io as fsio
 v, f = fsio.read_geometry('$work/lh.pial')
 assert (np.load('$work/s.vertices.npy') == v).all() and (np.load('$work/s.faces.npy') == f).all()
 assert np.load('$work/s.faces.npy').dtype == np.int64"
+# render-surface: a sphere in a volume whose values rise along +x, seen from the front.
+/usr/bin/python3 - "$work" <<'PY'
+import sys, numpy as np, nibabel as nib
+from nibabel.freesurfer import io as fsio
+w = sys.argv[1]
+th, ph = np.meshgrid(np.linspace(0.05, np.pi - 0.05, 40), np.linspace(0, 2 * np.pi, 80, endpoint=False), indexing="ij")
+v = np.stack([40 * np.sin(th) * np.cos(ph), 40 * np.sin(th) * np.sin(ph), 40 * np.cos(th)], -1).reshape(-1, 3)
+R, C = th.shape
+f = [[r * C + c, (r + 1) * C + c, r * C + (c + 1) % C] for r in range(R - 1) for c in range(C)]
+f += [[r * C + (c + 1) % C, (r + 1) * C + c, (r + 1) * C + (c + 1) % C] for r in range(R - 1) for c in range(C)]
+fsio.write_geometry(w + "/lh.sphere", v.astype(np.float32), np.array(f, dtype=np.int32))
+x = np.arange(50) * 2 - 49.0
+aff = np.diag([2.0, 2.0, 2.0, 1.0]); aff[:3, 3] = -49
+nib.save(nib.Nifti1Image(np.broadcast_to(x[:, None, None] / 49, (50, 50, 50)).astype(np.float32), aff), w + "/xgrad.nii.gz")
+PY
+"$cli" render-surface --surface "$work/lh.sphere" --overlay "$work/xgrad.nii.gz" --threshold 0.3 \
+  --cmap diverging --view anterior --size 800x600 --out "$work/sphere.png" >/dev/null 2>"$work/err"
+check "render-surface writes a PNG" test -s "$work/sphere.png"
+check "the overlay shows where it passes the threshold and not where it does not" /usr/bin/python3 -c "
+from PIL import Image
+im = Image.open('$work/sphere.png').convert('RGB')
+left, right, centre = im.getpixel((230, 300)), im.getpixel((570, 300)), im.getpixel((400, 300))
+assert left[0] > left[2] + 60, left      # +x (red) on the viewer's left from the front
+assert right[2] > right[0] + 60, right   # -x (blue) on the right
+assert abs(centre[0] - centre[2]) < 8, centre  # sub-threshold: the grey underlay
+# The colour bar's ends are the map's ends (ColorBrewer RdBu: dark blue .. dark red).
+row = [im.getpixel((x, 585)) for x in range(800)]
+bar = [p for p in row if p != (255, 255, 255)]
+assert bar[2][2] > bar[2][0] and bar[-3][0] > bar[-3][2], (bar[2], bar[-3])"
+"$cli" render-surface --surface "$work/lh.sphere" --overlay "$work/v.nii.gz" --size 80x60 --out "$work/x.png" --view sideways >"$work/out" 2>"$work/err"
+check "render-surface rejects an unknown view in one line" test $? -ne 0 -a "$(lines "$work/err")" -eq 1
+
 head -c 200 "$work/v.nii.gz" >"$work/cut.nii.gz"
 "$cli" brain-info "$work/cut.nii.gz" >"$work/out" 2>"$work/err"; rc=$?
 check "a truncated NIfTI gives one line and a non-zero exit" test $rc -ne 0 -a "$(lines "$work/err")" -eq 1
