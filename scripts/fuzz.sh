@@ -28,7 +28,15 @@ build() {  # name, sources...
 build fuzz_brain_readers "${parsers[@]}"
 build fuzz_arrays "${arrays[@]}"
 
-# Seeds: every fixture file, prefixed with the byte that selects its reader.
+# Seeds: every fixture file, prefixed with the byte that selects its reader. The fixtures are
+# made by the tests' Python scripts; make them here when this runs first.
+for kind in brain model; do
+  if [[ ! -f "$fixtures/$kind-fixtures/done" ]]; then
+    mkdir -p "$fixtures"
+    /usr/bin/python3 "$ROOT/tests/fixtures/make_${kind}_fixtures.py" "$fixtures/$kind-fixtures.tmp-$$" >/dev/null
+    mv -T "$fixtures/$kind-fixtures.tmp-$$" "$fixtures/$kind-fixtures" 2>/dev/null || rm -rf "$fixtures/$kind-fixtures.tmp-$$"
+  fi
+done
 seed() {  # corpus dir, selector byte, files...
   local dir="$1" byte="$2"; shift 2
   mkdir -p "$dir"
