@@ -13,10 +13,13 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QVBoxLayout>
 
+#include "analysis/brain_file.h"
 #include "analysis/demo_data.h"
 #include "analysis/session_file.h"
 #include "analysis/versions.h"
+#include "analysis/volume_sampling.h"
 #include "app/model_controller.h"
 #include "render/brain_model.h"
 #include "widgets/brain_view.h"
@@ -25,6 +28,7 @@
 #include "widgets/jobs_panel.h"
 #include "widgets/layer_tree.h"
 #include "widgets/neuron_inspector.h"
+#include "widgets/overlay_controls.h"
 #include "widgets/treemap_panel.h"
 
 namespace us::app {
@@ -101,7 +105,15 @@ void MainWindow::buildPanels() {
     inspector_->setFocusPolicy(Qt::ClickFocus);
 
     // Brain on the left; the network panels share the right as tabs, the inspector in front.
-    auto* brain = addPanel("brain", tr("Brain"), brainView_, Qt::LeftDockWidgetArea);
+    // The brain panel: the overlay controls (hidden until an overlay is open) above the view.
+    auto* brainPanel = new QWidget(this);
+    auto* brainLayout = new QVBoxLayout(brainPanel);
+    brainLayout->setContentsMargins(0, 0, 0, 0);
+    brainLayout->setSpacing(0);
+    overlayControls_ = new widgets::OverlayControls(brainPanel);
+    brainLayout->addWidget(overlayControls_);
+    brainLayout->addWidget(brainView_, 1);
+    auto* brain = addPanel("brain", tr("Brain"), brainPanel, Qt::LeftDockWidgetArea);
     auto* inspector =
         addPanel("inspector", tr("Neuron inspector"), inspector_, Qt::RightDockWidgetArea);
     auto* graph = addPanel("graph", tr("Attribution graph"), graphView_, Qt::RightDockWidgetArea);
@@ -124,6 +136,17 @@ void MainWindow::buildPanels() {
     connect(jobsPanel_, &widgets::JobsPanel::cancelRequested, &jobs_, &JobRunner::cancel);
 
     connect(brainView_, &widgets::BrainView::hoverChanged, readout_, &QLabel::setText);
+    connect(overlayControls_, &widgets::OverlayControls::styleChanged, this,
+            [this](const render::OverlayStyle& style) {
+                brainView_->scene().setOverlayStyle(style);
+                brainView_->update();
+            });
+    connect(overlayControls_, &widgets::OverlayControls::closeRequested, this, [this] {
+        brainView_->scene().clearOverlay();
+        brainView_->scene().setCaption(tr("Colin27 (MNI space), AAL atlas regions").toStdString());
+        overlayControls_->hide();
+        brainView_->update();
+    });
     connect(brainView_, &widgets::BrainView::regionClicked, this,
             [this](const QString& text) { statusBar()->showMessage(text); });
     connect(brainView_, &widgets::BrainView::surfacePainted, this,
@@ -155,6 +178,14 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Open session..."), QKeySequence::Open, this,
                     &MainWindow::openSessionDialog);
     file->addSeparator();
+    file->addAction(
+        tr("Open brain &overlay..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, [this] {
+            const QString path = QFileDialog::getOpenFileName(
+                this, tr("Open brain overlay"), QString(),
+                tr("Volumes and per-vertex data (*.nii *.nii.gz *.mgh *.mgz *.gii *curv *thickness "
+                   "*sulc);;All files (*)"));
+            if (!path.isEmpty()) openBrainOverlay(path);
+        });
     file->addAction(tr("Open &model..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), models_,
                     &ModelController::openModelDialog);
     file->addAction(tr("Open stimuli &file..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I),
@@ -279,6 +310,41 @@ void MainWindow::openDemo(std::optional<analysis::UnitRef> select) {
             Q_EMIT demoLoadFailed(error);
         });
     models_->prepareDemo(cacheDirectory(), select);
+}
+
+void MainWindow::openBrainOverlay(const QString& path) {
+    if (!brainView_->scene().hasModel()) {
+        statusBar()->showMessage(tr("Open the demo brain first (File > Open demo)."), 6000);
+        return;
+    }
+    // The mesh is read-only once built: the job may read its vertices.
+    auto vertices = brainView_->scene().worldVertices();
+    jobs_.submitTyped<std::vector<float>>(
+        tr("Open overlay %1").arg(QFileInfo(path).fileName()),
+        [path = path.toStdString(), vertices = std::move(vertices)](const analysis::JobContext&) {
+            const auto file = analysis::readBrainFile(path);
+            if (file.volume) return analysis::sampleVolume(*file.volume, vertices);
+            if (file.vertexData && file.vertexData->values.size() == vertices.size() / 3)
+                return std::vector<float>(file.vertexData->values.begin(),
+                                          file.vertexData->values.end());
+            throw std::runtime_error("'" + path +
+                                     "' is neither a volume nor per-vertex data for this surface");
+        },
+        [this, name = QFileInfo(path).fileName()](std::vector<float> values) {
+            const auto style = widgets::defaultOverlayStyle(values);
+            brainView_->scene().setOverlay(std::move(values), name.toStdString(), style);
+            brainView_->scene().setCaption(
+                tr("Colin27 (MNI space), overlay %1").arg(name).toStdString());
+            overlayControls_->setOverlay(name, style);
+            brainView_->update();
+            Q_EMIT brainOverlayShown();
+        },
+        [this](const QString& error) {
+            QMessageBox* box = new QMessageBox(QMessageBox::Critical, tr("Open overlay"), error,
+                                               QMessageBox::Ok, this);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        });
 }
 
 // View states from an opened session, applied once the view has content to show.

@@ -22,6 +22,7 @@ class EmptyStatePanel;
 class JobsPanel;
 class LayerTree;
 class NeuronInspector;
+class OverlayControls;
 class TreemapPanel;
 }  // namespace us::widgets
 
@@ -55,6 +56,10 @@ class MainWindow : public QMainWindow {
     us::widgets::LayerTree* layerTree() const { return layerTree_; }
     us::widgets::TreemapPanel* treemap() const { return treemapPanel_; }
     ModelController* models() const { return models_; }
+    us::widgets::OverlayControls* overlayControls() const { return overlayControls_; }
+    // Loads a volume (sampled at the surface's vertices) or per-vertex data as the brain
+    // surface's overlay, as a job.
+    void openBrainOverlay(const QString& path);
     // Dialogs for failures are shown unless turned off (screenshot mode).
     void setInteractive(bool interactive);
     QString statusReadout() const;
@@ -62,6 +67,7 @@ class MainWindow : public QMainWindow {
     bool networkReady() const { return networkReady_; }
 
   Q_SIGNALS:
+    void brainOverlayShown();
     void brainSurfacePainted();
     void networkShown();
     void unitShown(const QString& layer, qint64 index);
@@ -93,6 +99,7 @@ class MainWindow : public QMainWindow {
     us::widgets::BrainView* brainView_ = nullptr;
     us::widgets::GraphView* graphView_ = nullptr;
     us::widgets::TreemapPanel* treemapPanel_ = nullptr;
+    us::widgets::OverlayControls* overlayControls_ = nullptr;
     us::widgets::NeuronInspector* inspector_ = nullptr;
     us::widgets::LayerTree* layerTree_ = nullptr;
     ModelController* models_ = nullptr;

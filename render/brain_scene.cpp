@@ -13,6 +13,9 @@
 
 #include <Eigen/Core>
 
+#include <cmath>
+#include <stdexcept>
+
 #include "render/atlas_palette.h"
 #include "render/brain_surface.h"
 
@@ -20,6 +23,8 @@ namespace us::render {
 namespace {
 
 constexpr const char* kColourArray = "atlas_colour";
+constexpr const char* kOverlayColourArray = "overlay_colour";
+constexpr std::uint8_t kUnderlayGrey = 165;
 
 vtkSmartPointer<vtkUnsignedCharArray> regionColours(vtkDataArray* labels) {
     auto colours = vtkSmartPointer<vtkUnsignedCharArray>::New();
@@ -59,6 +64,19 @@ BrainScene::BrainScene() {
     message_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
     message_->GetPositionCoordinate()->SetValue(0.5, 0.5);
     renderer_->AddViewProp(message_);
+
+    colourBar_->SetLookupTable(colourBarTable_);
+    colourBar_->SetOrientationToHorizontal();
+    colourBar_->SetPosition(0.25, 0.02);
+    colourBar_->SetWidth(0.5);
+    colourBar_->SetHeight(0.1);
+    colourBar_->SetNumberOfLabels(5);
+    colourBar_->GetTitleTextProperty()->SetColor(0.9, 0.9, 0.9);
+    colourBar_->GetLabelTextProperty()->SetColor(0.9, 0.9, 0.9);
+    colourBar_->GetTitleTextProperty()->ItalicOff();
+    colourBar_->GetLabelTextProperty()->ItalicOff();
+    colourBar_->VisibilityOff();
+    renderer_->AddViewProp(colourBar_);
 }
 
 void BrainScene::setCaption(const std::string& text) {
@@ -71,11 +89,13 @@ void BrainScene::setMessage(const std::string& text) {
 
 void BrainScene::setModel(BrainModel model) {
     model_ = std::move(model);
+    overlay_.clear();
+    colourBar_->VisibilityOff();
     // The mesh is shared with the job that built it: colour a shallow copy, never the original.
-    vtkNew<vtkPolyData> display;
+    auto display = vtkSmartPointer<vtkPolyData>::New();
     display->ShallowCopy(model_.mesh);
     vtkDataArray* labels = display->GetPointData()->GetArray(kAtlasLabelArray);
-    vtkNew<vtkPolyDataMapper> mapper;
+    auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
     mapper->SetInputData(display);
     if (labels) {
         display->GetPointData()->AddArray(regionColours(labels));
@@ -85,6 +105,8 @@ void BrainScene::setModel(BrainModel model) {
         mapper->ScalarVisibilityOn();
     }
     actor_->SetMapper(mapper);
+    display_ = display;
+    mapper_ = mapper;
 
     // A cell locator turns a 100 ms pick on 470k triangles into well under a millisecond.
     vtkNew<vtkStaticCellLocator> locator;
@@ -93,6 +115,68 @@ void BrainScene::setModel(BrainModel model) {
     picker_->RemoveAllLocators();
     picker_->AddLocator(locator);
     applyPreset(CameraPreset::LateralLeft);
+}
+
+std::vector<double> BrainScene::worldVertices() const {
+    std::vector<double> world;
+    if (!model_.mesh) return world;
+    vtkPoints* points = model_.mesh->GetPoints();
+    world.resize(std::size_t(points->GetNumberOfPoints()) * 3);
+    for (vtkIdType i = 0; i < points->GetNumberOfPoints(); ++i) {
+        double p[3];
+        points->GetPoint(i, p);
+        const Eigen::Vector4d w = model_.meshToWorld * Eigen::Vector4d(p[0], p[1], p[2], 1.0);
+        for (int k = 0; k < 3; ++k)
+            world[std::size_t(3 * i + k)] = w[k];
+    }
+    return world;
+}
+
+void BrainScene::setOverlay(std::vector<float> values, const std::string& name,
+                            const OverlayStyle& style) {
+    if (!display_ || vtkIdType(values.size()) != display_->GetNumberOfPoints())
+        throw std::invalid_argument("the overlay needs one value per surface vertex");
+    overlay_ = std::move(values);
+    overlayColours_ = vtkSmartPointer<vtkUnsignedCharArray>::New();
+    overlayColours_->SetName(kOverlayColourArray);
+    overlayColours_->SetNumberOfComponents(3);
+    overlayColours_->SetNumberOfTuples(vtkIdType(overlay_.size()));
+    display_->GetPointData()->AddArray(overlayColours_);
+    mapper_->SetScalarModeToUsePointFieldData();
+    mapper_->SelectColorArray(kOverlayColourArray);
+    mapper_->SetColorModeToDirectScalars();
+    mapper_->ScalarVisibilityOn();
+    colourBar_->SetTitle(name.c_str());
+    colourBar_->VisibilityOn();
+    setOverlayStyle(style);
+}
+
+void BrainScene::setOverlayStyle(const OverlayStyle& style) {
+    style_ = style;
+    if (overlay_.empty()) return;
+    const std::vector<std::uint8_t> grey(overlay_.size(), kUnderlayGrey);
+    recolourOverlay(overlay_.data(), grey.data(), overlay_.size(), style_,
+                    overlayColours_->GetPointer(0));
+    overlayColours_->Modified();
+    const Lut& lut = lookupTable(style_.map);
+    colourBarTable_->SetNumberOfTableValues(256);
+    for (int i = 0; i < 256; ++i)
+        colourBarTable_->SetTableValue(i, lut[std::size_t(i)][0] / 255.0,
+                                       lut[std::size_t(i)][1] / 255.0,
+                                       lut[std::size_t(i)][2] / 255.0, 1.0);
+    double lo = style_.min, hi = style_.max;
+    if (style_.symmetric) {
+        hi = std::max(std::abs(lo), std::abs(hi));
+        lo = -hi;
+    }
+    colourBarTable_->SetTableRange(lo, hi);
+    colourBarTable_->Modified();
+}
+
+void BrainScene::clearOverlay() {
+    overlay_.clear();
+    colourBar_->VisibilityOff();
+    if (mapper_) mapper_->SelectColorArray(kColourArray);
 }
 
 std::size_t BrainScene::triangleCount() const {
@@ -143,6 +227,8 @@ std::optional<BrainPick> BrainScene::pick(double x, double y) {
     }
     BrainPick result;
     result.vertex = nearest;
+    if (!overlay_.empty() && nearest >= 0 && std::isfinite(overlay_[std::size_t(nearest)]))
+        result.overlayValue = overlay_[std::size_t(nearest)];
     if (vtkDataArray* labels = mesh->GetPointData()->GetArray(kAtlasLabelArray))
         result.label = static_cast<int>(labels->GetTuple1(nearest));
     result.region = model_.regionNames.name(result.label);

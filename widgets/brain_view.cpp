@@ -44,11 +44,13 @@ QString BrainView::describe(const us::render::BrainPick& pick) {
         pick.label == 0
             ? tr("no atlas region")
             : QString("%1 (label %2)").arg(QString::fromStdString(pick.region)).arg(pick.label);
-    return QString("%1   x %2, y %3, z %4 mm")
-        .arg(region)
-        .arg(pick.worldMm[0], 0, 'f', 1)
-        .arg(pick.worldMm[1], 0, 'f', 1)
-        .arg(pick.worldMm[2], 0, 'f', 1);
+    QString text = QString("%1   x %2, y %3, z %4 mm")
+                       .arg(region)
+                       .arg(pick.worldMm[0], 0, 'f', 1)
+                       .arg(pick.worldMm[1], 0, 'f', 1)
+                       .arg(pick.worldMm[2], 0, 'f', 1);
+    if (pick.overlayValue) text += tr("   overlay %1").arg(double(*pick.overlayValue), 0, 'g', 4);
+    return text;
 }
 
 void BrainView::paintGL() {

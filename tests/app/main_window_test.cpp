@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
@@ -12,6 +13,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QTreeWidget>
 
 #include <cmath>
@@ -28,6 +30,7 @@
 #include "widgets/graph_view.h"
 #include "widgets/layer_tree.h"
 #include "widgets/neuron_inspector.h"
+#include "widgets/overlay_controls.h"
 #include "widgets/treemap_panel.h"
 #include "widgets/treemap_view.h"
 
@@ -234,6 +237,53 @@ class MainWindowTest : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(window_->inspector()->grid()->count() == 16, 20000);
         view->setSearch({});
         panel->colourBox()->setCurrentIndex(0);
+    }
+
+    void brainOverlayFromAVolumeWithThresholdAndColourBar() {
+        const auto fixtures = us::test::pythonFixtures("make_brain_fixtures.py", "brain-fixtures");
+        window_->findChild<QDockWidget*>("brain")->raise();
+        window_->brainView()->applyPreset(us::render::CameraPreset::LateralLeft);
+        QSignalSpy shown(window_.get(), &MainWindow::brainOverlayShown);
+        window_->openBrainOverlay(
+            QString::fromStdString((fixtures / "overlays" / "mni_x_gradient.nii.gz").string()));
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 30000);
+        QVERIFY(window_->overlayControls()->isVisible());
+        const auto count = [](const QImage& image, auto predicate) {
+            int n = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    n += predicate(QColor(image.pixel(x, y)));
+            return n;
+        };
+        const auto blue = [](const QColor& c) { return c.blue() > c.red() + 40; };
+        const auto red = [](const QColor& c) {
+            return c.red() > c.blue() + 40 && c.red() > c.green() + 40;
+        };
+        // The left hemisphere (x < 0) faces us: the diverging map paints it blue, not red.
+        const QImage frame = window_->brainView()->grabFramebuffer();
+        frame.save(QDir::temp().filePath("unitscope-test-overlay.png"));
+        const QRect surfaceArea(0, 0, frame.width(), int(frame.height() * 0.8));  // above the bar
+        const int bluePixels = count(frame.copy(surfaceArea), blue);
+        QVERIFY2(bluePixels > 5000, qPrintable(QString::number(bluePixels)));
+        QVERIFY(count(frame.copy(surfaceArea), red) < bluePixels / 50);
+        // The colour bar's ends are the map's ends: blue on the left, red on the right.
+        const QImage bar = frame.copy(
+            QRect(0, int(frame.height() * 0.85), frame.width(), int(frame.height() * 0.15)));
+        QVERIFY(count(bar.copy(0, 0, bar.width() / 2, bar.height()), blue) > 50);
+        QVERIFY(count(bar.copy(bar.width() / 2, 0, bar.width() / 2, bar.height()), red) > 50);
+        // A threshold above every value leaves only the grey underlay.
+        window_->overlayControls()->thresholdBox()->setValue(2.0);
+        const QImage hidden = window_->brainView()->grabFramebuffer();
+        QVERIFY(count(hidden.copy(surfaceArea), blue) < bluePixels / 100);
+        window_->overlayControls()->thresholdBox()->setValue(0.0);
+        // Hovering reads out the overlay's value.
+        const QPoint centre(window_->brainView()->width() / 2, window_->brainView()->height() / 2);
+        QTest::mouseMove(window_->brainView(), centre);
+        QTRY_VERIFY(window_->statusReadout().contains("overlay -"));
+        // Removing the overlay brings the atlas colours back.
+        window_->overlayControls()->findChild<QToolButton*>()->click();
+        QVERIFY(!window_->brainView()->scene().hasOverlay());
+        QVERIFY(!window_->overlayControls()->isVisible());
     }
 
     void layerTreeListsTheDemoModules() {

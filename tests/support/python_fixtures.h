@@ -7,6 +7,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
@@ -14,7 +17,13 @@ namespace us::test {
 
 inline std::filesystem::path pythonFixtures(const std::string& script, const std::string& name) {
     namespace fs = std::filesystem;
-    const fs::path dir = fs::path(UNITSCOPE_TEST_CACHE_DIR) / name;
+    // The cache is keyed by the script's content, so an edited script regenerates its fixtures.
+    const fs::path scriptPath = fs::path(UNITSCOPE_TEST_FIXTURE_DIR) / script;
+    std::ifstream source(scriptPath);
+    const std::string text((std::istreambuf_iterator<char>(source)),
+                           std::istreambuf_iterator<char>());
+    const fs::path dir = fs::path(UNITSCOPE_TEST_CACHE_DIR) /
+                         (name + "-" + std::to_string(std::hash<std::string>{}(text) % 1000000007));
     if (fs::exists(dir / "done")) return dir;
     fs::create_directories(dir.parent_path());
     const fs::path temp = dir.string() + ".tmp-" + std::to_string(::getpid());
