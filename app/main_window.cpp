@@ -15,10 +15,13 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 
+#include <Eigen/LU>
+
 #include "analysis/brain_file.h"
 #include "analysis/demo_data.h"
 #include "analysis/session_file.h"
 #include "analysis/versions.h"
+#include "analysis/volume.h"
 #include "analysis/volume_sampling.h"
 #include "app/model_controller.h"
 #include "render/brain_model.h"
@@ -29,6 +32,7 @@
 #include "widgets/layer_tree.h"
 #include "widgets/neuron_inspector.h"
 #include "widgets/overlay_controls.h"
+#include "widgets/slice_view.h"
 #include "widgets/treemap_panel.h"
 
 namespace us::app {
@@ -47,7 +51,8 @@ std::filesystem::path cacheDirectory() {
 }  // namespace
 
 const QStringList& MainWindow::panelNames() {
-    static const QStringList names{"brain", "graph", "treemap", "inspector", "layers", "jobs"};
+    static const QStringList names{"brain",     "slices", "graph", "treemap",
+                                   "inspector", "layers", "jobs"};
     return names;
 }
 
@@ -114,6 +119,10 @@ void MainWindow::buildPanels() {
     brainLayout->addWidget(overlayControls_);
     brainLayout->addWidget(brainView_, 1);
     auto* brain = addPanel("brain", tr("Brain"), brainPanel, Qt::LeftDockWidgetArea);
+    sliceView_ = new widgets::SliceView(this);
+    auto* slices = addPanel("slices", tr("Slices"), sliceView_, Qt::LeftDockWidgetArea);
+    tabifyDockWidget(brain, slices);
+    brain->raise();
     auto* inspector =
         addPanel("inspector", tr("Neuron inspector"), inspector_, Qt::RightDockWidgetArea);
     auto* graph = addPanel("graph", tr("Attribution graph"), graphView_, Qt::RightDockWidgetArea);
@@ -140,9 +149,17 @@ void MainWindow::buildPanels() {
             [this](const render::OverlayStyle& style) {
                 brainView_->scene().setOverlayStyle(style);
                 brainView_->update();
+                sliceView_->setOverlayStyle(style);
             });
+    // One cursor: a click on the surface or in a slice moves it everywhere.
+    connect(brainView_, &widgets::BrainView::pointClicked, this,
+            [this](double x, double y, double z) {
+                sliceView_->setCursor({x, y, z});
+            });
+    connect(sliceView_, &widgets::SliceView::cursorMoved, this, &MainWindow::describeCursor);
     connect(overlayControls_, &widgets::OverlayControls::closeRequested, this, [this] {
         brainView_->scene().clearOverlay();
+        sliceView_->clearOverlay();
         brainView_->scene().setCaption(tr("Colin27 (MNI space), AAL atlas regions").toStdString());
         overlayControls_->hide();
         brainView_->update();
@@ -309,7 +326,53 @@ void MainWindow::openDemo(std::optional<analysis::UnitRef> select) {
             brainView_->setMessage(tr("Could not load the brain:\n%1").arg(error));
             Q_EMIT demoLoadFailed(error);
         });
+    struct Volumes {
+        std::shared_ptr<const analysis::Volume> anatomy, atlas;
+        analysis::AtlasLabels names;
+    };
+    jobs_.submitTyped<Volumes>(
+        tr("Load Colin27 volumes"),
+        [files](const analysis::JobContext&) {
+            return Volumes{
+                std::make_shared<const analysis::Volume>(analysis::readNiftiVolume(files.anatomy)),
+                std::make_shared<const analysis::Volume>(analysis::readNiftiVolume(files.atlas)),
+                analysis::AtlasLabels::readMricronText(files.atlasNames)};
+        },
+        [this](Volumes volumes) {
+            atlasVolume_ = volumes.atlas;
+            atlasNames_ = std::move(volumes.names);
+            sliceView_->setUnderlay(volumes.anatomy);
+        },
+        [this](const QString& error) { Q_EMIT demoLoadFailed(error); });
     models_->prepareDemo(cacheDirectory(), select);
+}
+
+// The cursor's read-out: world mm, voxel, atlas region, and the value of every loaded layer.
+void MainWindow::describeCursor(double x, double y, double z) {
+    brainView_->scene().setCursorMarker({x, y, z});
+    brainView_->update();
+    const auto voxel = sliceView_->cursorVoxel();
+    QString text = tr("x %1, y %2, z %3 mm   voxel %4, %5, %6")
+                       .arg(x, 0, 'f', 1)
+                       .arg(y, 0, 'f', 1)
+                       .arg(z, 0, 'f', 1)
+                       .arg(voxel[0])
+                       .arg(voxel[1])
+                       .arg(voxel[2]);
+    if (atlasVolume_) {
+        const Eigen::Vector4d v = atlasVolume_->affine.inverse() * Eigen::Vector4d(x, y, z, 1.0);
+        const auto& s = atlasVolume_->shape;
+        const long long i = std::llround(v[0]), j = std::llround(v[1]), k = std::llround(v[2]);
+        if (i >= 0 && j >= 0 && k >= 0 && i < s[0] && j < s[1] && k < s[2]) {
+            const int label = int(atlasVolume_->data[std::size_t(i + s[0] * (j + s[1] * k))]);
+            const std::string region = atlasNames_.name(label);
+            text +=
+                "   " + (region.empty() ? tr("no atlas region") : QString::fromStdString(region));
+        }
+    }
+    for (const auto& [name, value] : sliceView_->valuesAtCursor())
+        text += QString("   %1 %2").arg(QString::fromStdString(name)).arg(value, 0, 'g', 4);
+    readout_->setText(text);
 }
 
 void MainWindow::openBrainOverlay(const QString& path) {

@@ -8,7 +8,9 @@
 
 #include <optional>
 
+#include "analysis/atlas_labels.h"
 #include "analysis/session.h"
+#include "analysis/volume.h"
 #include "app/job_runner.h"
 
 class QDockWidget;
@@ -23,6 +25,7 @@ class JobsPanel;
 class LayerTree;
 class NeuronInspector;
 class OverlayControls;
+class SliceView;
 class TreemapPanel;
 }  // namespace us::widgets
 
@@ -57,6 +60,7 @@ class MainWindow : public QMainWindow {
     us::widgets::TreemapPanel* treemap() const { return treemapPanel_; }
     ModelController* models() const { return models_; }
     us::widgets::OverlayControls* overlayControls() const { return overlayControls_; }
+    us::widgets::SliceView* sliceView() const { return sliceView_; }
     // Loads a volume (sampled at the surface's vertices) or per-vertex data as the brain
     // surface's overlay, as a job.
     void openBrainOverlay(const QString& path);
@@ -100,6 +104,10 @@ class MainWindow : public QMainWindow {
     us::widgets::GraphView* graphView_ = nullptr;
     us::widgets::TreemapPanel* treemapPanel_ = nullptr;
     us::widgets::OverlayControls* overlayControls_ = nullptr;
+    us::widgets::SliceView* sliceView_ = nullptr;
+    std::shared_ptr<const us::analysis::Volume> atlasVolume_;
+    us::analysis::AtlasLabels atlasNames_;
+    void describeCursor(double x, double y, double z);
     us::widgets::NeuronInspector* inspector_ = nullptr;
     us::widgets::LayerTree* layerTree_ = nullptr;
     ModelController* models_ = nullptr;

@@ -7,11 +7,13 @@
 #include <vtkPointData.h>
 #include <vtkPolyDataMapper.h>
 #include <vtkProperty.h>
+#include <vtkSphereSource.h>
 #include <vtkStaticCellLocator.h>
 #include <vtkTextProperty.h>
 #include <vtkUnsignedCharArray.h>
 
 #include <Eigen/Core>
+#include <Eigen/LU>
 
 #include <cmath>
 #include <stdexcept>
@@ -171,6 +173,25 @@ void BrainScene::setOverlayStyle(const OverlayStyle& style) {
     }
     colourBarTable_->SetTableRange(lo, hi);
     colourBarTable_->Modified();
+}
+
+void BrainScene::setCursorMarker(const std::array<double, 3>& worldMm) {
+    if (!model_.mesh) return;
+    if (!cursorMarker_->GetMapper()) {
+        vtkNew<vtkSphereSource> sphere;
+        sphere->SetRadius(2.5);
+        sphere->SetThetaResolution(16);
+        sphere->SetPhiResolution(16);
+        vtkNew<vtkPolyDataMapper> mapper;
+        mapper->SetInputConnection(sphere->GetOutputPort());
+        cursorMarker_->SetMapper(mapper);
+        cursorMarker_->GetProperty()->SetColor(0.25, 0.95, 0.4);
+        cursorMarker_->PickableOff();
+        renderer_->AddActor(cursorMarker_);
+    }
+    const Eigen::Vector4d mesh =
+        model_.meshToWorld.inverse() * Eigen::Vector4d(worldMm[0], worldMm[1], worldMm[2], 1.0);
+    cursorMarker_->SetPosition(mesh[0], mesh[1], mesh[2]);
 }
 
 void BrainScene::clearOverlay() {

@@ -60,6 +60,8 @@ class BrainScene {
     // Recolours only (threshold, colour map, range, opacity): milliseconds for 300k vertices.
     void setOverlayStyle(const OverlayStyle& style);
     void clearOverlay();
+    // The shared cursor, as a small marker at a world position.
+    void setCursorMarker(const std::array<double, 3>& worldMm);
     bool hasOverlay() const { return !overlay_.empty(); }
     const OverlayStyle& overlayStyle() const { return style_; }
     const std::vector<float>& overlayValues() const { return overlay_; }
@@ -78,6 +80,7 @@ class BrainScene {
     OverlayStyle style_;
     vtkNew<vtkScalarBarActor> colourBar_;
     vtkNew<vtkLookupTable> colourBarTable_;
+    vtkNew<vtkActor> cursorMarker_;
 };
 
 }  // namespace us::render

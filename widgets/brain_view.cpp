@@ -78,7 +78,10 @@ void BrainView::mouseReleaseEvent(QMouseEvent* event) {
     // A click (not a drag) identifies the region under the cursor.
     if (event->button() == Qt::LeftButton &&
         (event->position() - pressPos_).manhattanLength() < 4 && scene_.hasModel()) {
-        if (const auto pick = pickAt(event->position())) Q_EMIT regionClicked(describe(*pick));
+        if (const auto pick = pickAt(event->position())) {
+            Q_EMIT regionClicked(describe(*pick));
+            Q_EMIT pointClicked(pick->worldMm[0], pick->worldMm[1], pick->worldMm[2]);
+        }
     }
 }
 

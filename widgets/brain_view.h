@@ -27,6 +27,7 @@ class BrainView : public VtkGlWidget {
     // Region and coordinates under the cursor; empty when the cursor is off the surface.
     void hoverChanged(const QString& readout);
     void regionClicked(const QString& readout);
+    void pointClicked(double x, double y, double z);
     // The first frame that shows a loaded surface has been painted.
     void surfacePainted();
 

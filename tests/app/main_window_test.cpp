@@ -31,6 +31,7 @@
 #include "widgets/layer_tree.h"
 #include "widgets/neuron_inspector.h"
 #include "widgets/overlay_controls.h"
+#include "widgets/slice_view.h"
 #include "widgets/treemap_panel.h"
 #include "widgets/treemap_view.h"
 
@@ -284,6 +285,57 @@ class MainWindowTest : public QObject {
         window_->overlayControls()->findChild<QToolButton*>()->click();
         QVERIFY(!window_->brainView()->scene().hasOverlay());
         QVERIFY(!window_->overlayControls()->isVisible());
+    }
+
+    void slicesFollowOneCursorWithLetters() {
+        auto* slices = window_->sliceView();
+        QTRY_VERIFY_WITH_TIMEOUT(slices->hasUnderlay(), 30000);
+        window_->findChild<QDockWidget*>("slices")->raise();
+        QTRY_VERIFY(slices->isVisible() && slices->width() > 200);
+        const QImage before = window_->grabPanel("slices");
+        before.save(QDir::temp().filePath("unitscope-test-slices.png"));
+        // L and R letters in the coronal pane: yellow text at its left and right edges.
+        const QRectF coronal = slices->paneRect(1);
+        const auto yellow = [&](const QRect& area) {
+            int n = 0;
+            for (int y = area.top(); y <= area.bottom(); ++y)
+                for (int x = area.left(); x <= area.right(); ++x) {
+                    const QColor c(before.pixel(x, y));
+                    n += c.red() > 200 && c.green() > 180 && c.blue() < 120;
+                }
+            return n;
+        };
+        const int midY = int(coronal.center().y());
+        QVERIFY(yellow(QRect(int(coronal.left()), midY - 12, 20, 24)) > 5);
+        QVERIFY(yellow(QRect(int(coronal.right()) - 20, midY - 12, 20, 24)) > 5);
+        // A click in the axial pane moves the cursor there (x and y change, z stays).
+        QSignalSpy moved(slices, &us::widgets::SliceView::cursorMoved);
+        const Eigen::Vector3d start = slices->cursor();
+        const QPointF target = slices->toWidget(2, start + Eigen::Vector3d(-30, 20, 0));
+        QTest::mouseClick(slices, Qt::LeftButton, {}, target.toPoint());
+        QCOMPARE(moved.count(), 1);
+        QVERIFY(std::abs(slices->cursor()[0] - (start[0] - 30)) < 2.5);
+        QVERIFY(std::abs(slices->cursor()[1] - (start[1] + 20)) < 2.5);
+        QCOMPARE(slices->cursor()[2], start[2]);
+        QVERIFY(window_->statusReadout().contains("voxel"));
+        QVERIFY(window_->statusReadout().contains("anatomy"));
+        // The scroll wheel steps through axial slices.
+        const QPoint inAxial = slices->paneRect(2).center().toPoint();
+        QWheelEvent wheel(inAxial, slices->mapToGlobal(inAxial), {}, {0, 120}, Qt::NoButton, {},
+                          Qt::NoScrollPhase, false);
+        QApplication::sendEvent(slices, &wheel);
+        QVERIFY(std::abs(slices->cursor()[2] - (start[2] + 1)) < 1e-6);
+        // A click on the brain surface moves the slices' cursor to the picked point.
+        window_->findChild<QDockWidget*>("brain")->raise();
+        auto* brain = window_->brainView();
+        QTRY_VERIFY(brain->isVisible());
+        brain->grabFramebuffer();
+        const QPoint centre(brain->width() / 2, brain->height() / 2);
+        const auto pick = brain->pickAt(centre);
+        QVERIFY(pick.has_value());
+        QTest::mouseClick(brain, Qt::LeftButton, {}, centre);
+        QTRY_VERIFY(std::abs(slices->cursor()[0] - pick->worldMm[0]) < 1.5);
+        QVERIFY(window_->statusReadout().contains(QString::fromStdString(pick->region)));
     }
 
     void layerTreeListsTheDemoModules() {
