@@ -8,6 +8,8 @@
 #include <QStandardPaths>
 
 #include <algorithm>
+#include <cstring>
+#include <filesystem>
 #include <cstdio>
 #include <numeric>
 #include <vector>
@@ -52,13 +54,33 @@ int main(int argc, char** argv) {
     }
     std::sort(times.begin(), times.end());
     const double mean = std::accumulate(times.begin(), times.end(), 0.0) / times.size();
+
+    // The peer: python3-vtk9 rendering the same cached mesh, in the same run.
+    double peerMean = -1;
+    for (const auto& entry : std::filesystem::directory_iterator(cache))
+        if (entry.path().extension() == ".vtp") {
+            const std::string command = "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:"
+                                        "glibc.malloc.trim_threshold=1073741824 /usr/bin/python3 '" UNITSCOPE_BENCH_DIR
+                                        "/vtk_frames_peer.py' '" + entry.path().string() + "' " +
+                                        std::to_string(int(view.width() * view.devicePixelRatioF())) + " " +
+                                        std::to_string(int(view.height() * view.devicePixelRatioF())) + " " +
+                                        std::to_string(frames);
+            if (FILE* pipe = popen(command.c_str(), "r")) {
+                char buffer[512] = {};
+                if (fgets(buffer, sizeof buffer, pipe))
+                    if (const char* at = std::strstr(buffer, "\"mean_ms\": ")) peerMean = std::atof(at + 11);
+                pclose(pipe);
+            }
+            break;
+        }
     std::printf(
         "{\"triangles\": %zu, \"size\": [%d, %d], \"mesh_load_ms\": %lld, \"first_frame_ms\": "
         "%.1f, "
         "\"frames\": %d, \"mean_ms\": %.1f, \"median_ms\": %.1f, \"min_ms\": %.1f, \"max_ms\": "
-        "%.1f}\n",
+        "%.1f, \"python3_vtk9_mean_ms\": %.1f, \"ratio_to_vtk9\": %.2f}\n",
         view.scene().triangleCount(), static_cast<int>(view.width() * view.devicePixelRatioF()),
         static_cast<int>(view.height() * view.devicePixelRatioF()), static_cast<long long>(loadMs),
-        firstMs, frames, mean, times[times.size() / 2], times.front(), times.back());
+        firstMs, frames, mean, times[times.size() / 2], times.front(), times.back(), peerMean,
+        peerMean > 0 ? mean / peerMean : -1.0);
     return 0;
 }
