@@ -236,6 +236,14 @@ void MainWindow::buildMenus() {
         view->addAction(toggle);
     }
     view->addSeparator();
+    QAction* radiological = view->addAction(tr("Radiological slices (left on the right)"));
+    radiological->setCheckable(true);
+    radiological->setChecked(QSettings().value("slices/radiological", false).toBool());
+    sliceView_->setRadiological(radiological->isChecked());
+    connect(radiological, &QAction::toggled, this, [this](bool on) {
+        sliceView_->setRadiological(on);
+        QSettings().setValue("slices/radiological", on);
+    });
     view->addAction(tr("&Reset layout"), this, &MainWindow::resetLayout);
     QMenu* camera = view->addMenu(tr("Brain &camera"));
     using render::CameraPreset;
