@@ -189,31 +189,6 @@ const std::vector<std::string>& fashionMnistClassNames() {
     return names;
 }
 
-std::vector<LayerInfo> describeDemoModel(const JobContext& context) {
-    torch::NoGradGuard noGrad;
-    auto net = buildDemoNetwork();
-    net->eval();
-    auto x = torch::zeros({1, 1, 28, 28});
-    std::vector<LayerInfo> layers;
-    layers.push_back({"input", "Input", {1, 28, 28}, 0});
-    const auto children = net->named_children();
-    size_t i = 0;
-    for (auto& module : *net) {
-        context.checkCancelled();
-        x = module.forward(x);
-        LayerInfo info;
-        info.name = children[i].key();
-        info.type = typeName(children[i].value()->name());
-        info.outputShape.assign(x.sizes().begin() + 1, x.sizes().end());
-        for (const auto& p : children[i].value()->parameters())
-            info.parameterCount += p.numel();
-        layers.push_back(std::move(info));
-        ++i;
-        context.report(double(i) / double(children.size()), layers.back().name);
-    }
-    return layers;
-}
-
 DemoModelResult trainOrLoadDemoModel(const fs::path& dir, const DemoTrainingOptions& options,
                                      const JobContext& context) {
     if (auto cached = reuse(dir, options)) return *cached;

@@ -9,13 +9,8 @@
 #include <vector>
 
 #include "analysis/job_context.h"
-#include "analysis/layer_info.h"
 
 namespace us::analysis {
-
-// Builds the demo architecture untrained and runs one zero image through it, layer by layer,
-// to report each layer's output shape and parameter count. Must run on the torch worker thread.
-std::vector<LayerInfo> describeDemoModel(const JobContext& context);
 
 // Fashion-MNIST's class names, in label order.
 const std::vector<std::string>& fashionMnistClassNames();
