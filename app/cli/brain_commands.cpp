@@ -17,18 +17,14 @@ int brainInfo(const std::vector<std::string>& args) {
                      "annotations.\n";
         return 0;
     }
-    try {
+    return guarded("brain-info", [&] {
         const CliArgs options(args, {});
         if (options.positionals().size() != 1) throw UsageError("brain-info takes one FILE");
         std::cout << analysis::describeBrainFile(analysis::readBrainFile(options.positionals()[0]))
                          .dump(2)
                   << "\n";
         return 0;
-    } catch (const UsageError& e) {
-        return fail(std::string(e.what()) + " (see unitscope-cli brain-info --help)", 2);
-    } catch (const std::exception& e) {
-        return fail(e.what());
-    }
+    });
 }
 
 int brainDump(const std::vector<std::string>& args) {
@@ -41,7 +37,7 @@ int brainDump(const std::vector<std::string>& args) {
                "PREFIX.data.npy (float64).\n";
         return 0;
     }
-    try {
+    return guarded("brain-dump", [&] {
         const CliArgs options(args, {"out"});
         if (options.positionals().size() != 1) throw UsageError("brain-dump takes one FILE");
         const std::string prefix = options.required("out");
@@ -71,11 +67,7 @@ int brainDump(const std::vector<std::string>& args) {
         }
         std::cout << nlohmann::ordered_json{{"written", written}}.dump(2) << "\n";
         return 0;
-    } catch (const UsageError& e) {
-        return fail(std::string(e.what()) + " (see unitscope-cli brain-dump --help)", 2);
-    } catch (const std::exception& e) {
-        return fail(e.what());
-    }
+    });
 }
 
 }  // namespace us::cli

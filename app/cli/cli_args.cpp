@@ -2,6 +2,9 @@
 
 #include <sstream>
 
+#include "analysis/job_context.h"
+#include "app/cli/cli_commands.h"
+
 namespace us::cli {
 
 CliArgs::CliArgs(const std::vector<std::string>& args, const std::set<std::string>& valueOptions,
@@ -67,6 +70,18 @@ bool wantsHelp(const std::vector<std::string>& args) {
     for (const auto& a : args)
         if (a == "--help" || a == "-h") return true;
     return false;
+}
+
+int guarded(const std::string& command, const std::function<int()>& body) {
+    try {
+        return body();
+    } catch (const UsageError& e) {
+        return fail(std::string(e.what()) + " (see unitscope-cli " + command + " --help)", 2);
+    } catch (const analysis::JobCancelled&) {
+        return fail("cancelled; no output was written", 130);
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
 }
 
 std::vector<std::string> splitList(const std::string& text, char separator) {

@@ -2,6 +2,7 @@
 // A small option parser for unitscope-cli subcommands: "--name value", "--name=value",
 // boolean "--flag" and positionals. Unknown options are errors, so typos never pass silently.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -41,6 +42,11 @@ std::vector<std::string> splitList(const std::string& text, char separator = ','
 
 // True when the arguments ask for --help or -h.
 bool wantsHelp(const std::vector<std::string>& args);
+
+// Runs a subcommand's body and turns what it throws into the CLI contract: a usage error is
+// one line pointing at `unitscope-cli COMMAND --help` (exit 2), a cancelled job says nothing
+// was written (exit 130), anything else is its message on one line (exit 1).
+int guarded(const std::string& command, const std::function<int()>& body);
 
 // True when stderr is an interactive terminal (progress lines are shown only then).
 bool stderrIsTerminal();

@@ -62,7 +62,7 @@ int cluster(const std::vector<std::string>& args) {
                "      relative reconstruction error |X - WH| / |X|.\n";
         return 0;
     }
-    try {
+    return guarded("cluster", [&] {
         const CliArgs options(args,
                               {"input", "method", "out", "items", "pooling", "k", "seed",
                                "restarts", "iterations", "centroids", "init-w", "init-h"},
@@ -87,78 +87,69 @@ int cluster(const std::vector<std::string>& args) {
         CommandLineJob job;
         const auto start = std::chrono::steady_clock::now();
         ordered_json report{{"method", method}, {"items", x.shape[0]}, {"features", x.shape[1]}};
-        try {
-            if (isLinkage) {
-                const bool approximate =
-                    options.has("approximate") || x.shape[0] > analysis::kMaxExactLinkageItems;
-                if (approximate && method != "ward")
-                    throw std::invalid_argument(
-                        "more than 20,000 items: only --method ward has the approximate two-stage "
-                        "mode; cluster a subset, or use kmeans");
-                const auto linkage =
-                    approximate
-                        ? analysis::twoStageWard(x, options.integer("centroids", 2000, 2, 100000),
-                                                 seed, job.context())
-                        : analysis::exactLinkage(x, analysis::parseLinkageMethod(method),
-                                                 job.context());
-                analysis::writeNpy(out, std::span<const double>(linkage.rows),
-                                   {linkage.leaves - 1, 4});
-                report["approximate"] = linkage.approximate;
-                report["leaves"] = linkage.leaves;
-                if (linkage.approximate) {
-                    std::vector<double> sizes(std::size_t(linkage.leaves), 0.0);
-                    for (auto leaf : linkage.leafOfItem)
-                        sizes[std::size_t(leaf)] += 1;
-                    analysis::writeNpy(besides(out, ".assignments.npy"),
-                                       std::span<const std::int32_t>(linkage.leafOfItem),
-                                       {std::int64_t(linkage.leafOfItem.size())});
-                    analysis::writeNpy(besides(out, ".leaf_sizes.npy"),
-                                       std::span<const double>(sizes), {linkage.leaves});
-                }
-            } else if (method == "kmeans") {
-                analysis::KMeansOptions kmeans;
-                kmeans.k = options.integer("k", 8, 1, 1 << 20);
-                kmeans.restarts = int(options.integer("restarts", 10, 1, 1000));
-                kmeans.maxIterations = int(options.integer("iterations", 300, 1, 100000));
-                kmeans.seed = seed;
-                const auto result = analysis::kmeans(x, kmeans, job.context());
-                analysis::writeNpy(out, std::span<const std::int32_t>(result.labels),
-                                   {std::int64_t(result.labels.size())});
-                report["k"] = kmeans.k;
-                report["inertia"] = result.inertia;
-                report["iterations"] = result.iterations;
-            } else {
-                analysis::FactorisationOptions factorisation;
-                factorisation.k = options.integer("k", 8, 1, 1 << 16);
-                factorisation.iterations = int(options.integer("iterations", 200, 1, 100000));
-                factorisation.seed = seed;
-                factorisation.initialW = readOptionalMatrix(options, "init-w");
-                factorisation.initialH = readOptionalMatrix(options, "init-h");
-                if (factorisation.initialW.has_value() != factorisation.initialH.has_value())
-                    throw UsageError("--init-w and --init-h go together");
-                const auto result = method == "nmf"
-                                        ? analysis::nmf(x, factorisation, job.context())
-                                        : analysis::semiNmf(x, factorisation, job.context());
-                fs::path prefix = out;
-                analysis::writeNpy(prefix.string() + ".W.npy",
-                                   std::span<const float>(result.w.values), result.w.shape);
-                analysis::writeNpy(prefix.string() + ".H.npy",
-                                   std::span<const float>(result.h.values), result.h.shape);
-                report["k"] = factorisation.k;
-                report["relative_error"] = result.relativeError;
-                report["iterations"] = result.iterations;
+        if (isLinkage) {
+            const bool approximate =
+                options.has("approximate") || x.shape[0] > analysis::kMaxExactLinkageItems;
+            if (approximate && method != "ward")
+                throw std::invalid_argument(
+                    "more than 20,000 items: only --method ward has the approximate two-stage "
+                    "mode; cluster a subset, or use kmeans");
+            const auto linkage =
+                approximate
+                    ? analysis::twoStageWard(x, options.integer("centroids", 2000, 2, 100000), seed,
+                                             job.context())
+                    : analysis::exactLinkage(x, analysis::parseLinkageMethod(method),
+                                             job.context());
+            analysis::writeNpy(out, std::span<const double>(linkage.rows), {linkage.leaves - 1, 4});
+            report["approximate"] = linkage.approximate;
+            report["leaves"] = linkage.leaves;
+            if (linkage.approximate) {
+                std::vector<double> sizes(std::size_t(linkage.leaves), 0.0);
+                for (auto leaf : linkage.leafOfItem)
+                    sizes[std::size_t(leaf)] += 1;
+                analysis::writeNpy(besides(out, ".assignments.npy"),
+                                   std::span<const std::int32_t>(linkage.leafOfItem),
+                                   {std::int64_t(linkage.leafOfItem.size())});
+                analysis::writeNpy(besides(out, ".leaf_sizes.npy"), std::span<const double>(sizes),
+                                   {linkage.leaves});
             }
-        } catch (const analysis::JobCancelled&) {
-            return fail("cancelled; no output was written", 130);
+        } else if (method == "kmeans") {
+            analysis::KMeansOptions kmeans;
+            kmeans.k = options.integer("k", 8, 1, 1 << 20);
+            kmeans.restarts = int(options.integer("restarts", 10, 1, 1000));
+            kmeans.maxIterations = int(options.integer("iterations", 300, 1, 100000));
+            kmeans.seed = seed;
+            const auto result = analysis::kmeans(x, kmeans, job.context());
+            analysis::writeNpy(out, std::span<const std::int32_t>(result.labels),
+                               {std::int64_t(result.labels.size())});
+            report["k"] = kmeans.k;
+            report["inertia"] = result.inertia;
+            report["iterations"] = result.iterations;
+        } else {
+            analysis::FactorisationOptions factorisation;
+            factorisation.k = options.integer("k", 8, 1, 1 << 16);
+            factorisation.iterations = int(options.integer("iterations", 200, 1, 100000));
+            factorisation.seed = seed;
+            factorisation.initialW = readOptionalMatrix(options, "init-w");
+            factorisation.initialH = readOptionalMatrix(options, "init-h");
+            if (factorisation.initialW.has_value() != factorisation.initialH.has_value())
+                throw UsageError("--init-w and --init-h go together");
+            const auto result = method == "nmf"
+                                    ? analysis::nmf(x, factorisation, job.context())
+                                    : analysis::semiNmf(x, factorisation, job.context());
+            fs::path prefix = out;
+            analysis::writeNpy(prefix.string() + ".W.npy", std::span<const float>(result.w.values),
+                               result.w.shape);
+            analysis::writeNpy(prefix.string() + ".H.npy", std::span<const float>(result.h.values),
+                               result.h.shape);
+            report["k"] = factorisation.k;
+            report["relative_error"] = result.relativeError;
+            report["iterations"] = result.iterations;
         }
         report["seconds"] = secondsSince(start);
         std::cout << report.dump(2) << "\n";
         return 0;
-    } catch (const UsageError& e) {
-        return fail(std::string(e.what()) + " (see unitscope-cli cluster --help)", 2);
-    } catch (const std::exception& e) {
-        return fail(e.what());
-    }
+    });
 }
 
 int treemap(const std::vector<std::string>& args) {
@@ -171,7 +162,7 @@ int treemap(const std::vector<std::string>& args) {
                      "squarify cuts the dendrogram every D levels (default 1).\n";
         return 0;
     }
-    try {
+    return guarded("treemap", [&] {
         const CliArgs options(
             args, {"linkage", "width", "height", "layout", "depth", "leaf-sizes", "out"});
         if (!options.positionals().empty())
@@ -210,11 +201,7 @@ int treemap(const std::vector<std::string>& args) {
         file.commit();
         std::cout << ordered_json{{"out", out.string()}, {"cells", cells.size()}}.dump(2) << "\n";
         return 0;
-    } catch (const UsageError& e) {
-        return fail(std::string(e.what()) + " (see unitscope-cli treemap --help)", 2);
-    } catch (const std::exception& e) {
-        return fail(e.what());
-    }
+    });
 }
 
 }  // namespace us::cli

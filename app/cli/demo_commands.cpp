@@ -21,7 +21,7 @@ int demoModel(const std::vector<std::string>& args) {
                      "the test accuracy as JSON. Deterministic for a seed.\n";
         return 0;
     }
-    try {
+    return guarded("demo-model", [&] {
         const CliArgs options(args, {"out", "seed", "epochs", "max-steps"});
         if (!options.positionals().empty())
             throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
@@ -32,24 +32,16 @@ int demoModel(const std::vector<std::string>& args) {
         training.maxSteps = options.integer("max-steps", -1, 0, 1LL << 40);
         const std::string out = options.required("out");
         CommandLineJob job;
-        try {
-            const auto result = analysis::trainOrLoadDemoModel(out, training, job.context());
-            nlohmann::ordered_json report{{"model", result.modelPath.string()},
-                                          {"test_accuracy", result.testAccuracy},
-                                          {"training_seconds", result.trainingSeconds},
-                                          {"steps", result.steps},
-                                          {"seed", result.seed},
-                                          {"reused", result.reused}};
-            std::cout << report.dump(2) << "\n";
-            return 0;
-        } catch (const analysis::JobCancelled&) {
-            return fail("cancelled; no model was written", 130);
-        }
-    } catch (const UsageError& e) {
-        return fail(std::string(e.what()) + " (see unitscope-cli demo-model --help)", 2);
-    } catch (const std::exception& e) {
-        return fail(e.what());
-    }
+        const auto result = analysis::trainOrLoadDemoModel(out, training, job.context());
+        nlohmann::ordered_json report{{"model", result.modelPath.string()},
+                                      {"test_accuracy", result.testAccuracy},
+                                      {"training_seconds", result.trainingSeconds},
+                                      {"steps", result.steps},
+                                      {"seed", result.seed},
+                                      {"reused", result.reused}};
+        std::cout << report.dump(2) << "\n";
+        return 0;
+    });
 }
 
 }  // namespace us::cli

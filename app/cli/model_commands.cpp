@@ -22,7 +22,7 @@ int layers(const std::vector<std::string>& args) {
                      "\"output_shape\": null.\n";
         return 0;
     }
-    try {
+    return guarded("layers", [&] {
         const CliArgs options(args, {"input"});
         if (options.positionals().size() != 1) throw UsageError("layers takes one MODEL.pt");
         const std::string modelPath = options.positionals()[0];
@@ -41,11 +41,7 @@ int layers(const std::vector<std::string>& args) {
         }
         std::cout << report.dump(2) << "\n";
         return 0;
-    } catch (const UsageError& e) {
-        return fail(std::string(e.what()) + " (see unitscope-cli layers --help)", 2);
-    } catch (const std::exception& e) {
-        return fail(e.what());
-    }
+    });
 }
 
 int extract(const std::vector<std::string>& args) {
@@ -62,7 +58,7 @@ int extract(const std::vector<std::string>& args) {
                "listed. Prints a JSON summary. Ctrl-C cancels and leaves no file behind.\n";
         return 0;
     }
-    try {
+    return guarded("extract", [&] {
         const CliArgs options(args,
                               {"model", "stimuli", "layers", "out", "batch", "threads", "input"},
                               {"no-predictions"});
@@ -80,25 +76,17 @@ int extract(const std::vector<std::string>& args) {
         if (options.has("threads"))
             analysis::setComputeThreads(int(options.integer("threads", 1, 1, 256)));
         CommandLineJob job;
-        try {
-            const auto summary = analysis::extractActivations(request, job.context());
-            nlohmann::ordered_json report{{"out", request.out.string()},
-                                          {"stored", summary.stored},
-                                          {"skipped", summary.skipped},
-                                          {"layers", request.layers},
-                                          {"seconds", summary.seconds}};
-            std::cout << report.dump(2) << "\n";
-            for (const auto& skipped : summary.skipped)
-                std::cerr << "unitscope-cli: skipped " << skipped << "\n";
-            return 0;
-        } catch (const analysis::JobCancelled&) {
-            return fail("cancelled; no output was written", 130);
-        }
-    } catch (const UsageError& e) {
-        return fail(std::string(e.what()) + " (see unitscope-cli extract --help)", 2);
-    } catch (const std::exception& e) {
-        return fail(e.what());
-    }
+        const auto summary = analysis::extractActivations(request, job.context());
+        nlohmann::ordered_json report{{"out", request.out.string()},
+                                      {"stored", summary.stored},
+                                      {"skipped", summary.skipped},
+                                      {"layers", request.layers},
+                                      {"seconds", summary.seconds}};
+        std::cout << report.dump(2) << "\n";
+        for (const auto& skipped : summary.skipped)
+            std::cerr << "unitscope-cli: skipped " << skipped << "\n";
+        return 0;
+    });
 }
 
 }  // namespace us::cli

@@ -32,7 +32,7 @@ int renderSurface(const std::vector<std::string>& args) {
                "with the overlay's name is drawn with the figure.\n";
         return 0;
     }
-    try {
+    return guarded("render-surface", [&] {
         const CliArgs options(args, {"surface", "overlay", "underlay", "threshold", "cmap", "range",
                                      "view", "size", "out", "title"});
         if (!options.positionals().empty())
@@ -106,11 +106,7 @@ int renderSurface(const std::vector<std::string>& args) {
                          .dump(2)
                   << "\n";
         return 0;
-    } catch (const UsageError& e) {
-        return fail(std::string(e.what()) + " (see unitscope-cli render-surface --help)", 2);
-    } catch (const std::exception& e) {
-        return fail(e.what());
-    }
+    });
 }
 
 }  // namespace us::cli

@@ -20,16 +20,14 @@ int sessionInfo(const std::vector<std::string>& args) {
                      "its selected unit as JSON.\n";
         return 0;
     }
-    if (args.size() != 1) return fail("session-info takes exactly one FILE.unitscope", 2);
-    try {
+    return guarded("session-info", [&] {
+        if (args.size() != 1) throw UsageError("session-info takes exactly one FILE.unitscope");
         const auto session = analysis::loadSession(args[0]);
         nlohmann::json report = analysis::sessionManifest(session);
         report["format"] = analysis::kSessionFormatName;
         std::cout << report.dump(2) << "\n";
         return 0;
-    } catch (const std::exception& e) {
-        return fail(e.what(), 1);
-    }
+    });
 }
 
 }  // namespace us::cli
