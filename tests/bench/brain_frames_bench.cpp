@@ -8,15 +8,15 @@
 #include <QStandardPaths>
 
 #include <algorithm>
-#include <cstring>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <numeric>
 #include <vector>
 
 #include "analysis/demo_data.h"
 #include "app/gui_startup.h"
 #include "render/brain_model.h"
+#include "tests/bench/peer_process.h"
 #include "widgets/brain_view.h"
 
 int main(int argc, char** argv) {
@@ -59,17 +59,19 @@ int main(int argc, char** argv) {
     double peerMean = -1;
     for (const auto& entry : std::filesystem::directory_iterator(cache))
         if (entry.path().extension() == ".vtp") {
-            const std::string command = "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:"
-                                        "glibc.malloc.trim_threshold=1073741824 /usr/bin/python3 '" UNITSCOPE_BENCH_DIR
-                                        "/vtk_frames_peer.py' '" + entry.path().string() + "' " +
-                                        std::to_string(int(view.width() * view.devicePixelRatioF())) + " " +
-                                        std::to_string(int(view.height() * view.devicePixelRatioF())) + " " +
-                                        std::to_string(frames);
-            if (FILE* pipe = popen(command.c_str(), "r")) {
-                char buffer[512] = {};
-                if (fgets(buffer, sizeof buffer, pipe))
-                    if (const char* at = std::strstr(buffer, "\"mean_ms\": ")) peerMean = std::atof(at + 11);
-                pclose(pipe);
+            try {
+                peerMean =
+                    us::bench::runPeer(
+                        us::bench::pythonPeer(
+                            "vtk_frames_peer.py",
+                            "'" + entry.path().string() + "' " +
+                                std::to_string(int(view.width() * view.devicePixelRatioF())) + " " +
+                                std::to_string(int(view.height() * view.devicePixelRatioF())) +
+                                " " + std::to_string(frames)))
+                        .at("mean_ms")
+                        .get<double>();
+            } catch (const std::exception& error) {
+                std::fprintf(stderr, "python3-vtk9 peer: %s\n", error.what());
             }
             break;
         }

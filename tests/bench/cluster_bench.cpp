@@ -16,6 +16,7 @@
 #include "analysis/npy.h"
 #include "analysis/runtime_setup.h"
 #include "analysis/treemap_layout.h"
+#include "tests/bench/peer_process.h"
 
 namespace fs = std::filesystem;
 using namespace us::analysis;
@@ -23,19 +24,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-nlohmann::json run(const std::string& command) {
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) throw std::runtime_error("cannot run " + command);
-    std::string output;
-    char buffer[4096];
-    while (fgets(buffer, sizeof buffer, pipe))
-        output += buffer;
-    if (pclose(pipe) != 0) throw std::runtime_error("peer failed: " + command);
-    return output.empty() ? nlohmann::json() : nlohmann::json::parse(output);
-}
+using us::bench::runPeer;
 
 std::string python(const std::string& arguments) {
-    return "/usr/bin/python3 '" UNITSCOPE_BENCH_DIR "/cluster_peers.py' " + arguments;
+    return us::bench::pythonPeer("cluster_peers.py", arguments);
 }
 
 double since(Clock::time_point start) {
@@ -70,16 +62,16 @@ int main(int argc, char** argv) {
     const fs::path dir = fs::temp_directory_path() / "unitscope-bench-clustering";
     fs::create_directories(dir);
     try {
-        if (!fs::exists(dir / "tree.json")) run(python("data '" + dir.string() + "'"));
+        if (!fs::exists(dir / "tree.json")) runPeer(python("data '" + dir.string() + "'"));
         const auto x = loadX(dir / "X.npy");
         if (which == "ward" || which == "all") {
-            const auto peer = run(python("ward '" + (dir / "X.npy").string() + "'"));
+            const auto peer = runPeer(python("ward '" + (dir / "X.npy").string() + "'"));
             const auto start = Clock::now();
             exactLinkage(x, LinkageMethod::Ward, {});
             report("ward 10000x512 (target: >= 3x scipy)", since(start), peer.at("seconds"));
         }
         if (which == "kmeans" || which == "all") {
-            const auto peer = run(python("kmeans '" + (dir / "X.npy").string() + "' 20 10"));
+            const auto peer = runPeer(python("kmeans '" + (dir / "X.npy").string() + "' 20 10"));
             KMeansOptions options;
             options.k = 20;
             options.restarts = 10;
@@ -91,8 +83,8 @@ int main(int argc, char** argv) {
                 {{"unitscope_inertia", result.inertia}, {"sklearn_inertia", peer.at("inertia")}});
         }
         if (which == "treemap" || which == "all") {
-            const auto peer = run("node '" UNITSCOPE_FIXTURE_DIR "/treemap_d3.mjs' '" + peers +
-                                  "' '" + (dir / "tree.json").string() + "' 1920 1080 3 bench");
+            const auto peer = runPeer("node '" UNITSCOPE_FIXTURE_DIR "/treemap_d3.mjs' '" + peers +
+                                      "' '" + (dir / "tree.json").string() + "' 1920 1080 3 bench");
             NpyHeader header;
             Linkage linkage;
             linkage.rows = readNpyAsDouble(dir / "tree.npy", &header);

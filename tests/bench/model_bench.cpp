@@ -16,6 +16,7 @@
 #include "analysis/demo_model.h"
 #include "analysis/extraction.h"
 #include "analysis/runtime_setup.h"
+#include "tests/bench/peer_process.h"
 
 namespace fs = std::filesystem;
 using namespace us::analysis;
@@ -23,20 +24,7 @@ using namespace us::analysis;
 namespace {
 
 nlohmann::json runPeer(const std::string& arguments) {
-    // The peer gets the same malloc tuning Unitscope applies at start-up (PLATFORM.md).
-    const std::string command =
-        "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:"
-        "glibc.malloc.trim_threshold=1073741824 /usr/bin/python3 '" UNITSCOPE_BENCH_DIR
-        "/model_peers.py' " +
-        arguments;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) throw std::runtime_error("cannot run " + command);
-    std::string output;
-    char buffer[4096];
-    while (fgets(buffer, sizeof buffer, pipe))
-        output += buffer;
-    if (pclose(pipe) != 0) throw std::runtime_error("peer failed: " + command);
-    return nlohmann::json::parse(output);
+    return us::bench::runPeer(us::bench::pythonPeer("model_peers.py", arguments));
 }
 
 double seconds(std::chrono::steady_clock::time_point since) {
