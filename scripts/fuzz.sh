@@ -22,7 +22,7 @@ arrays=(analysis/npy.cpp analysis/atomic_file.cpp analysis/file_sync.cpp analysi
         analysis/image.cpp analysis/input_spec.cpp analysis/gz_reader.cpp)
 build() {  # name, sources...
   local name="$1"; shift
-  local newest; newest=$(cd "$ROOT" && ls -t "$@" tests/fuzz/"$name".cpp | head -1)
+  local newest; newest=$(cd "$ROOT" && ls -t "$@" tests/fuzz/"$name".cpp tests/fuzz/fuzz_input_file.h | head -1)
   if [[ ! -x "$out/$name" || "$ROOT/$newest" -nt "$out/$name" ]]; then
     (cd "$ROOT" && "$cxx" "${flags[@]}" tests/fuzz/"$name".cpp "$@" -o "$out/$name" "${libs[@]}" -lstb -lssl -lcrypto)
   fi
