@@ -404,11 +404,8 @@ const StoreLayer& ActivationStore::layer(const std::string& name) const {
     std::vector<std::string> names;
     for (const auto& layer : impl_->layers)
         names.push_back(layer.name);
-    std::string message = "the store has no layer '" + name + "'";
-    const auto nearest = nearestNames(name, names);
-    for (std::size_t i = 0; i < nearest.size(); ++i)
-        message += (i ? ", " : "; stored layers include: ") + nearest[i];
-    throw std::invalid_argument(message);
+    throw std::invalid_argument("the store has no layer '" + name + "'" +
+                                nearestNamesText(name, names, "stored layers include:"));
 }
 
 std::vector<float> ActivationStore::unitColumn(const std::string& layerName, std::int64_t unit,

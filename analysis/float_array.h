@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <numeric>
+#include <string>
 #include <vector>
 
 namespace us::analysis {
@@ -17,5 +18,15 @@ struct FloatArray {
                                [](std::int64_t a, std::int64_t b) { return a * b; });
     }
 };
+
+// "[1, 3, 224, 224]", for messages.
+inline std::string shapeText(const std::vector<std::int64_t>& shape) {
+    std::string text = "[";
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        if (i) text += ", ";
+        text += std::to_string(shape[i]);
+    }
+    return text + "]";
+}
 
 }  // namespace us::analysis

@@ -37,4 +37,12 @@ std::vector<std::string> nearestNames(const std::string& name,
     return best;
 }
 
+std::string nearestNamesText(const std::string& name, const std::vector<std::string>& candidates,
+                             const std::string& lead) {
+    std::string text;
+    for (const auto& candidate : nearestNames(name, candidates))
+        text += (text.empty() ? "; " + lead + " " : ", ") + candidate;
+    return text;
+}
+
 }  // namespace us::analysis

@@ -4,19 +4,13 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "analysis/float_array.h"
 #include "analysis/npy.h"
 #include "analysis/stimulus_set.h"
 
 namespace us::analysis {
 namespace fs = std::filesystem;
 namespace {
-
-std::string shapeText(const std::vector<std::int64_t>& shape) {
-    std::string text = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i)
-        text += (i ? ", " : "") + std::to_string(shape[i]);
-    return text + "]";
-}
 
 class NpyStimuli final : public StimulusSet {
   public:

@@ -37,13 +37,6 @@ std::string conciseTorchError(const std::string& what) {
     return start == std::string::npos ? what : text.substr(start);
 }
 
-std::string shapeText(c10::IntArrayRef shape) {
-    std::string text = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i)
-        text += (i ? ", " : "") + std::to_string(shape[i]);
-    return text + "]";
-}
-
 // The module instance path a node was inlined from, e.g. "layer1.0.conv1" ("" for the top).
 std::string modulePath(const Node* node) {
     const auto callstack = node->callstack();
@@ -222,14 +215,8 @@ void ScriptModel::checkLayerNames(const std::vector<std::string>& layers) const 
     const std::set<std::string> known(impl_->moduleNames.begin(), impl_->moduleNames.end());
     for (const auto& layer : layers) {
         if (known.contains(layer)) continue;
-        std::string message = "the model has no layer '" + layer + "'";
-        const auto nearest = nearestNames(layer, impl_->moduleNames);
-        if (!nearest.empty()) {
-            message += "; nearest names: ";
-            for (std::size_t i = 0; i < nearest.size(); ++i)
-                message += (i ? ", " : "") + nearest[i];
-        }
-        throw std::invalid_argument(message);
+        throw std::invalid_argument("the model has no layer '" + layer + "'" +
+                                    nearestNamesText(layer, impl_->moduleNames, "nearest names:"));
     }
 }
 
