@@ -23,6 +23,7 @@
 #include "analysis/versions.h"
 #include "analysis/volume.h"
 #include "analysis/volume_sampling.h"
+#include "app/message_box.h"
 #include "app/model_controller.h"
 #include "render/brain_model.h"
 #include "widgets/brain_view.h"
@@ -411,10 +412,7 @@ void MainWindow::openBrainOverlay(const QString& path) {
             Q_EMIT brainOverlayShown();
         },
         [this](const QString& error) {
-            QMessageBox* box = new QMessageBox(QMessageBox::Critical, tr("Open overlay"), error,
-                                               QMessageBox::Ok, this);
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->open();
+            showMessageLater(this, QMessageBox::Critical, tr("Open overlay"), error);
         });
 }
 

@@ -12,6 +12,7 @@
 #include "analysis/demo_data.h"
 #include "analysis/demo_network.h"
 #include "analysis/input_spec.h"
+#include "app/message_box.h"
 #include "widgets/empty_state_panel.h"
 #include "widgets/layer_tree.h"
 #include "widgets/neuron_inspector.h"
@@ -71,21 +72,12 @@ ModelController::ModelController(JobRunner& jobs, widgets::LayerTree* layers,
 
 void ModelController::reportError(const QString& what, const QString& error) {
     Q_EMIT failed(what, error);
-    showMessage(QMessageBox::Critical, what, error);
+    if (interactive_) showMessageLater(dialogParent_, QMessageBox::Critical, what, error);
 }
 
 void ModelController::reportWarning(const QString& what, const QString& text) {
     Q_EMIT warned(what, text);
-    showMessage(QMessageBox::Warning, what, text);
-}
-
-void ModelController::showMessage(int icon, const QString& title, const QString& text) {
-    if (!interactive_) return;
-    // Non-modal: the GUI keeps running while the message is shown.
-    auto* box =
-        new QMessageBox(QMessageBox::Icon(icon), title, text, QMessageBox::Ok, dialogParent_);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
+    if (interactive_) showMessageLater(dialogParent_, QMessageBox::Warning, what, text);
 }
 
 void ModelController::openModelDialog() {
@@ -199,14 +191,22 @@ void ModelController::showStore(const analysis::StoreSummary& store,
     if (!select || !inspector_->requestUnit(*select)) inspector_->requestUnit(fallback);
 }
 
-void ModelController::openStore(const QString& path, std::optional<analysis::UnitRef> select) {
+void ModelController::openStore(const QString& path, std::optional<analysis::UnitRef> select,
+                                const std::string& expectedSha256) {
     auto workspace = workspace_;
     jobs_.submitTyped<analysis::StoreSummary>(
         tr("Open activations %1").arg(QFileInfo(path).fileName()),
         [workspace, path = path.toStdString()](const JobContext&) {
             return workspace->openStore(path);
         },
-        [this, select](analysis::StoreSummary store) { showStore(store, select); },
+        [this, select, expectedSha256, path](analysis::StoreSummary store) {
+            showStore(store, select);
+            if (!expectedSha256.empty() && expectedSha256 != store.sha256)
+                reportWarning(tr("Open session"),
+                              tr("%1 has changed since the session was saved; the inspector "
+                                 "shows its current contents.")
+                                  .arg(path));
+        },
         [this](const QString& error) { reportError(tr("Open activations"), error); });
 }
 
@@ -277,26 +277,10 @@ void ModelController::restore(const std::vector<analysis::DataSource>& sources,
         else if (source.kind == "stimuli")
             openStimuli(path);
     }
-    for (const auto& source : sources) {
-        if (source.kind != "activations") continue;
-        const QString path = QString::fromStdString(source.path);
-        const std::string expected = source.sha256;
-        auto workspace = workspace_;
-        jobs_.submitTyped<analysis::StoreSummary>(
-            tr("Open activations %1").arg(QFileInfo(path).fileName()),
-            [workspace, path = path.toStdString()](const JobContext&) {
-                return workspace->openStore(path);
-            },
-            [this, select, expected, path](analysis::StoreSummary store) {
-                showStore(store, select);
-                if (!expected.empty() && expected != store.sha256)
-                    reportWarning(tr("Open session"),
-                                  tr("%1 has changed since the session was saved; the inspector "
-                                     "shows its current contents.")
-                                      .arg(path));
-            },
-            [this](const QString& error) { reportError(tr("Open activations"), error); });
-    }
+    // The store last: opening it may also open its own model and stimuli when none are open.
+    for (const auto& source : sources)
+        if (source.kind == "activations")
+            openStore(QString::fromStdString(source.path), select, source.sha256);
 }
 
 std::vector<analysis::DataSource> ModelController::sources() const {

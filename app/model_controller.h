@@ -42,7 +42,9 @@ class ModelController : public QObject {
 
     void openModel(const QString& path, std::optional<std::vector<std::int64_t>> inputShape);
     void openStimuli(const QString& path);
-    void openStore(const QString& path, std::optional<analysis::UnitRef> select = std::nullopt);
+    // expectedSha256 (from a session): warn when the file has changed since.
+    void openStore(const QString& path, std::optional<analysis::UnitRef> select = std::nullopt,
+                   const std::string& expectedSha256 = {});
     void extract(const QStringList& layers, const QString& out);
     // Clusters a stored layer's stimuli or units (a job); the treemap shows the result.
     void cluster(const QString& layer, analysis::ItemKind items, analysis::LinkageMethod method);
@@ -75,7 +77,6 @@ class ModelController : public QObject {
     void inspect(const analysis::UnitRef& unit, int k, analysis::Pooling pooling);
     void reportError(const QString& what, const QString& error);
     void reportWarning(const QString& what, const QString& text);
-    void showMessage(int icon, const QString& title, const QString& text);
 
     JobRunner& jobs_;
     widgets::LayerTree* layers_;
