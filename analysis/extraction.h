@@ -11,6 +11,10 @@
 
 namespace us::analysis {
 
+class ScriptModel;
+class StimulusSet;
+struct InputSpec;
+
 struct ExtractionRequest {
     std::filesystem::path model;
     std::filesystem::path stimuli;
@@ -27,8 +31,21 @@ struct ExtractionSummary {
     double seconds = 0;
 };
 
+// A model and stimuli the caller already has open (the GUI's workspace), so that extraction
+// does not load, freeze and hash them again.
+struct ExtractionSources {
+    ScriptModel& model;
+    const StimulusSet& stimuli;
+    const InputSpec& spec;
+    std::string modelSha256;
+};
+
 // Throws std::runtime_error / std::invalid_argument with a clear message for bad input and
-// JobCancelled when cancelled; in both cases no file is left at request.out.
+// JobCancelled when cancelled; in both cases no file is left at the output path.
 ExtractionSummary extractActivations(const ExtractionRequest& request, const JobContext& context);
+ExtractionSummary extractActivations(const ExtractionSources& sources,
+                                     const std::vector<std::string>& layerNames,
+                                     const std::filesystem::path& out, std::int64_t batchSize,
+                                     bool predictions, const JobContext& context);
 
 }  // namespace us::analysis

@@ -44,6 +44,7 @@ ModelSummary ModelWorkspace::openModel(const fs::path& path,
     summary.spec = spec;
     model_ = std::move(model);
     spec_ = spec;
+    modelSha256_ = summary.sha256;
     return summary;
 }
 
@@ -101,14 +102,9 @@ StoreSummary ModelWorkspace::extract(const std::vector<std::string>& layers, con
                                      ExtractionSummary* summary) {
     if (!model_) throw std::runtime_error("open a model first (File > Open model)");
     if (!stimuli_) throw std::runtime_error("open stimuli first (File > Open stimuli)");
-    ExtractionRequest request;
-    request.model = model_->path();
-    request.stimuli = stimuli_->path();
-    request.layers = layers;
-    request.out = out;
-    request.batchSize = batchSize;
-    request.inputShape = spec_.shape;
-    const auto result = extractActivations(request, context);
+    // The open model, stimuli and model hash: nothing is loaded or hashed a second time.
+    const auto result = extractActivations({*model_, *stimuli_, spec_, modelSha256_}, layers, out,
+                                           batchSize, true, context);
     if (summary) *summary = result;
     return openStore(out);
 }

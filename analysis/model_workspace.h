@@ -135,6 +135,7 @@ class ModelWorkspace {
 
     std::unique_ptr<ScriptModel> model_;
     InputSpec spec_;
+    std::string modelSha256_;
     std::unique_ptr<StimulusSet> stimuli_;
     std::optional<ActivationStore> store_;
     std::string storeSha256_;
