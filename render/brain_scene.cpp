@@ -139,6 +139,7 @@ void BrainScene::setOverlay(std::vector<float> values, const std::string& name,
     if (!display_ || vtkIdType(values.size()) != display_->GetNumberOfPoints())
         throw std::invalid_argument("the overlay needs one value per surface vertex");
     overlay_ = std::move(values);
+    underlayGrey_.assign(overlay_.size(), kUnderlayGrey);
     overlayColours_ = vtkSmartPointer<vtkUnsignedCharArray>::New();
     overlayColours_->SetName(kOverlayColourArray);
     overlayColours_->SetNumberOfComponents(3);
@@ -156,8 +157,7 @@ void BrainScene::setOverlay(std::vector<float> values, const std::string& name,
 void BrainScene::setOverlayStyle(const OverlayStyle& style) {
     style_ = style;
     if (overlay_.empty()) return;
-    const std::vector<std::uint8_t> grey(overlay_.size(), kUnderlayGrey);
-    recolourOverlay(overlay_.data(), grey.data(), overlay_.size(), style_,
+    recolourOverlay(overlay_.data(), underlayGrey_.data(), overlay_.size(), style_,
                     overlayColours_->GetPointer(0));
     overlayColours_->Modified();
     const Lut& lut = lookupTable(style_.map);

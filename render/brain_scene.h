@@ -77,6 +77,7 @@ class BrainScene {
     vtkSmartPointer<vtkPolyDataMapper> mapper_;
     vtkSmartPointer<vtkUnsignedCharArray> overlayColours_;
     std::vector<float> overlay_;
+    std::vector<std::uint8_t> underlayGrey_;  // made once per overlay, not per recolour
     OverlayStyle style_;
     vtkNew<vtkScalarBarActor> colourBar_;
     vtkNew<vtkLookupTable> colourBarTable_;
