@@ -160,19 +160,7 @@ void BrainScene::setOverlayStyle(const OverlayStyle& style) {
     recolourOverlay(overlay_.data(), underlayGrey_.data(), overlay_.size(), style_,
                     overlayColours_->GetPointer(0));
     overlayColours_->Modified();
-    const Lut& lut = lookupTable(style_.map);
-    colourBarTable_->SetNumberOfTableValues(256);
-    for (int i = 0; i < 256; ++i)
-        colourBarTable_->SetTableValue(i, lut[std::size_t(i)][0] / 255.0,
-                                       lut[std::size_t(i)][1] / 255.0,
-                                       lut[std::size_t(i)][2] / 255.0, 1.0);
-    double lo = style_.min, hi = style_.max;
-    if (style_.symmetric) {
-        hi = std::max(std::abs(lo), std::abs(hi));
-        lo = -hi;
-    }
-    colourBarTable_->SetTableRange(lo, hi);
-    colourBarTable_->Modified();
+    fillColourBarTable(colourBarTable_, style_);
 }
 
 void BrainScene::setCursorMarker(const std::array<double, 3>& worldMm) {

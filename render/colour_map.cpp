@@ -1,7 +1,10 @@
 #include "render/colour_map.h"
 
+#include <vtkLookupTable.h>
+
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace us::render {
@@ -81,12 +84,38 @@ const Lut& lookupTable(ColourMapName map) {
     return grey;
 }
 
+std::pair<double, double> colourRange(const OverlayStyle& style) {
+    if (!style.symmetric) return {style.min, style.max};
+    const double m = std::max(std::abs(style.min), std::abs(style.max));
+    return {-m, m};
+}
+
+std::pair<double, double> finiteRange(const std::vector<float>& values) {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (float v : values)
+        if (std::isfinite(v)) {
+            lo = std::min(lo, double(v));
+            hi = std::max(hi, double(v));
+        }
+    if (!std::isfinite(lo)) return {0.0, 1.0};
+    return {lo, hi};
+}
+
+void fillColourBarTable(vtkLookupTable* table, const OverlayStyle& style) {
+    const Lut& lut = lookupTable(style.map);
+    table->SetNumberOfTableValues(256);
+    for (int i = 0; i < 256; ++i)
+        table->SetTableValue(i, lut[std::size_t(i)][0] / 255.0, lut[std::size_t(i)][1] / 255.0,
+                             lut[std::size_t(i)][2] / 255.0, 1.0);
+    const auto [lo, hi] = colourRange(style);
+    table->SetTableRange(lo, hi);
+    table->Modified();
+}
+
 void recolourOverlay(const float* values, const std::uint8_t* underlay, std::size_t count,
                      const OverlayStyle& style, std::uint8_t* rgb) {
     const Lut& lut = lookupTable(style.map);
-    const double lo =
-        style.symmetric ? -std::max(std::abs(style.min), std::abs(style.max)) : style.min;
-    const double hi = style.symmetric ? -lo : style.max;
+    const auto [lo, hi] = colourRange(style);
     const float scale = hi > lo ? float(255.0 / (hi - lo)) : 0.0f;
     const float offset = float(lo);
     const float threshold = float(style.threshold);

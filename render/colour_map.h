@@ -6,7 +6,10 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
+
+class vtkLookupTable;
 
 namespace us::render {
 
@@ -25,6 +28,15 @@ struct OverlayStyle {
     bool hideBelowThreshold = true;  // show the underlay there instead of the lowest colour
     double opacity = 1.0;            // overlay over underlay
 };
+
+// The values the colours span: [min, max], or [-m, m] with m = max(|min|, |max|) when symmetric.
+std::pair<double, double> colourRange(const OverlayStyle& style);
+
+// Smallest and largest finite value; (0, 1) when there is none.
+std::pair<double, double> finiteRange(const std::vector<float>& values);
+
+// A VTK lookup table for a colour bar showing this style's map over its colour range.
+void fillColourBarTable(vtkLookupTable* table, const OverlayStyle& style);
 
 // rgb (3 bytes per vertex) <- overlay values over underlay grey levels (one byte per vertex,
 // e.g. from curvature). values may contain NaN (shown as underlay).

@@ -75,18 +75,8 @@ vtkSmartPointer<vtkRenderer> buildSurfaceRenderer(const SurfaceFigure& figure) {
     renderer->AddActor(actor);
 
     if (!figure.overlay.empty()) {
-        const Lut& lut = lookupTable(figure.style.map);
         vtkNew<vtkLookupTable> table;
-        table->SetNumberOfTableValues(256);
-        for (int i = 0; i < 256; ++i)
-            table->SetTableValue(i, lut[std::size_t(i)][0] / 255.0, lut[std::size_t(i)][1] / 255.0,
-                                 lut[std::size_t(i)][2] / 255.0, 1.0);
-        double lo = figure.style.min, hi = figure.style.max;
-        if (figure.style.symmetric) {
-            hi = std::max(std::abs(lo), std::abs(hi));
-            lo = -hi;
-        }
-        table->SetTableRange(lo, hi);
+        fillColourBarTable(table, figure.style);
         vtkNew<vtkScalarBarActor> bar;
         bar->SetLookupTable(table);
         bar->SetTitle(figure.overlayName.c_str());

@@ -9,19 +9,12 @@
 #include <QToolButton>
 
 #include <cmath>
-#include <limits>
 
 namespace us::widgets {
 
 render::OverlayStyle defaultOverlayStyle(const std::vector<float>& values) {
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (float v : values)
-        if (std::isfinite(v)) {
-            lo = std::min(lo, double(v));
-            hi = std::max(hi, double(v));
-        }
+    const auto [lo, hi] = render::finiteRange(values);
     render::OverlayStyle style;
-    if (!std::isfinite(lo)) lo = 0, hi = 1;
     if (lo < 0 && hi > 0) {
         style.map = render::ColourMapName::Diverging;
         style.symmetric = true;

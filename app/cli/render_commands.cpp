@@ -2,9 +2,7 @@
 // offscreen by VTK (no Qt; on Linux it needs an X server, e.g. xvfb-run).
 #include <nlohmann/json.hpp>
 
-#include <cmath>
 #include <iostream>
-#include <limits>
 
 #include "analysis/brain_file.h"
 #include "analysis/volume_sampling.h"
@@ -76,13 +74,7 @@ int renderSurface(const std::vector<std::string>& args) {
                 options.value("title").value_or(fs::path(*path).filename().string());
             figure.style.map = render::parseColourMap(options.value("cmap").value_or("hot"));
             figure.style.threshold = std::stod(options.value("threshold").value_or("0"));
-            double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-            for (float v : figure.overlay)
-                if (std::isfinite(v)) {
-                    lo = std::min(lo, double(v));
-                    hi = std::max(hi, double(v));
-                }
-            if (!std::isfinite(lo)) lo = 0, hi = 1;
+            auto [lo, hi] = render::finiteRange(figure.overlay);
             if (const auto range = options.value("range")) {
                 const auto parts = splitList(*range);
                 if (parts.size() != 2) throw UsageError("--range must be MIN,MAX");
