@@ -2,6 +2,7 @@
 // Volume values at world points (trilinear), for showing a volume overlay on a surface that
 // lives in the volume's world space.
 
+#include <optional>
 #include <vector>
 
 #include "analysis/volume.h"
@@ -11,5 +12,8 @@ namespace us::analysis {
 // points: n x 3 world millimetres. Returns n values of `frame` (4-D volumes); NaN outside.
 std::vector<float> sampleVolume(const Volume& volume, const std::vector<double>& points,
                                 int frame = 0);
+
+// The value of the voxel nearest a world point (first frame); nullopt outside the volume.
+std::optional<double> nearestVoxelValue(const Volume& volume, double x, double y, double z);
 
 }  // namespace us::analysis

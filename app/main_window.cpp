@@ -368,16 +368,11 @@ void MainWindow::describeCursor(double x, double y, double z) {
                        .arg(voxel[0])
                        .arg(voxel[1])
                        .arg(voxel[2]);
-    if (atlasVolume_) {
-        const Eigen::Vector4d v = atlasVolume_->affine.inverse() * Eigen::Vector4d(x, y, z, 1.0);
-        const auto& s = atlasVolume_->shape;
-        const long long i = std::llround(v[0]), j = std::llround(v[1]), k = std::llround(v[2]);
-        if (i >= 0 && j >= 0 && k >= 0 && i < s[0] && j < s[1] && k < s[2]) {
-            const int label = int(atlasVolume_->data[std::size_t(i + s[0] * (j + s[1] * k))]);
-            const std::string region = atlasNames_.name(label);
-            text +=
-                "   " + (region.empty() ? tr("no atlas region") : QString::fromStdString(region));
-        }
+    const auto label =
+        atlasVolume_ ? analysis::nearestVoxelValue(*atlasVolume_, x, y, z) : std::nullopt;
+    if (label) {
+        const std::string region = atlasNames_.name(int(*label));
+        text += "   " + (region.empty() ? tr("no atlas region") : QString::fromStdString(region));
     }
     for (const auto& [name, value] : sliceView_->valuesAtCursor())
         text += QString("   %1 %2").arg(QString::fromStdString(name)).arg(value, 0, 'g', 4);

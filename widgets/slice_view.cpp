@@ -1,5 +1,7 @@
 #include "widgets/slice_view.h"
 
+#include "analysis/volume_sampling.h"
+
 #include <QMouseEvent>
 #include <QPainter>
 #include <QWheelEvent>
@@ -115,12 +117,9 @@ std::array<long long, 3> SliceView::cursorVoxel() const {
 std::vector<std::pair<std::string, double>> SliceView::valuesAtCursor() const {
     std::vector<std::pair<std::string, double>> values;
     const auto sample = [&](const analysis::Volume& volume, const char* name) {
-        const Eigen::Vector4d v =
-            volume.affine.inverse() * Eigen::Vector4d(cursor_[0], cursor_[1], cursor_[2], 1);
-        const long long i = std::llround(v[0]), j = std::llround(v[1]), k = std::llround(v[2]);
-        const auto& s = volume.shape;
-        if (i >= 0 && j >= 0 && k >= 0 && i < s[0] && j < s[1] && k < s[2])
-            values.emplace_back(name, volume.data[std::size_t(i + s[0] * (j + s[1] * k))]);
+        if (const auto value =
+                analysis::nearestVoxelValue(volume, cursor_[0], cursor_[1], cursor_[2]))
+            values.emplace_back(name, *value);
     };
     if (underlay_) sample(*underlay_, "anatomy");
     if (overlay_) sample(*overlay_, "overlay");
