@@ -43,12 +43,22 @@ std::vector<float> sampleVolume(const Volume& volume, const std::vector<double>&
     return values;
 }
 
-std::optional<double> nearestVoxelValue(const Volume& volume, double x, double y, double z) {
+std::optional<std::array<long long, 3>> nearestVoxel(const Volume& volume, double x, double y,
+                                                     double z) {
     if (volume.shape.size() < 3) return std::nullopt;
     const Eigen::Vector4d v = volume.affine.inverse() * Eigen::Vector4d(x, y, z, 1);
+    if (!v.allFinite() || v.head<3>().cwiseAbs().maxCoeff() > 1e15) return std::nullopt;
     const long long i = std::llround(v[0]), j = std::llround(v[1]), k = std::llround(v[2]);
     const auto& s = volume.shape;
     if (i < 0 || j < 0 || k < 0 || i >= s[0] || j >= s[1] || k >= s[2]) return std::nullopt;
+    return std::array<long long, 3>{i, j, k};
+}
+
+std::optional<double> nearestVoxelValue(const Volume& volume, double x, double y, double z) {
+    const auto voxel = nearestVoxel(volume, x, y, z);
+    if (!voxel) return std::nullopt;
+    const auto& s = volume.shape;
+    const auto [i, j, k] = *voxel;
     return volume.data[std::size_t(i + s[0] * (j + s[1] * k))];
 }
 

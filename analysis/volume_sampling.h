@@ -2,6 +2,7 @@
 // Volume values at world points (trilinear), for showing a volume overlay on a surface that
 // lives in the volume's world space.
 
+#include <array>
 #include <optional>
 #include <vector>
 
@@ -13,6 +14,9 @@ namespace us::analysis {
 std::vector<float> sampleVolume(const Volume& volume, const std::vector<double>& points,
                                 int frame = 0);
 
+// Indices of the voxel nearest a world point; nullopt outside the volume.
+std::optional<std::array<long long, 3>> nearestVoxel(const Volume& volume, double x, double y,
+                                                     double z);
 // The value of the voxel nearest a world point (first frame); nullopt outside the volume.
 std::optional<double> nearestVoxelValue(const Volume& volume, double x, double y, double z);
 

@@ -30,6 +30,7 @@ constexpr const char* kUsage =
     "                                lay out a clustering as a treemap\n"
     "  brain-info FILE               NIfTI/MGH/GIFTI/FreeSurfer header facts as JSON\n"
     "  brain-dump FILE --out PREFIX  the file's arrays as .npy, as nibabel reads them\n"
+    "  atlas-lookup ATLAS X,Y,Z ...  atlas regions (FSL .xml or mricron) at world points\n"
     "  render-surface --surface S --size WxH --out PNG\n"
     "                                a surface figure with an overlay and colour bar\n"
     "\n"
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
         {"treemap", us::cli::treemap},
         {"brain-info", us::cli::brainInfo},
         {"brain-dump", us::cli::brainDump},
+        {"atlas-lookup", us::cli::atlasLookup},
         {"render-surface", us::cli::renderSurface}};
     const auto found = commands.find(command);
     if (found == commands.end())

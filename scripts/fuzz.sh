@@ -16,7 +16,8 @@ flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 libs=(-lnifti2 -lgiftiio -lexpat -lznz -lz)
 parsers=(analysis/brain_file.cpp analysis/nifti_volume.cpp analysis/mgh_volume.cpp
          analysis/freesurfer_files.cpp analysis/gifti_files.cpp analysis/gz_reader.cpp
-         analysis/stderr_silencer.cpp)
+         analysis/stderr_silencer.cpp analysis/atlas.cpp analysis/atlas_labels.cpp
+         analysis/nifti_header.cpp analysis/volume_sampling.cpp)
 arrays=(analysis/npy.cpp analysis/atomic_file.cpp analysis/file_sync.cpp analysis/stimulus_set.cpp
         analysis/idx_stimuli.cpp analysis/folder_stimuli.cpp analysis/npy_stimuli.cpp
         analysis/image.cpp analysis/input_spec.cpp analysis/gz_reader.cpp)
@@ -58,6 +59,7 @@ seed "$corpus/brain" 5 "$brain"/lh.curv
 seed "$corpus/brain" 6 "$brain"/lh.aparc.annot
 seed "$corpus/brain" 7 "$brain"/lh.cortex.label
 seed "$corpus/brain" 8 "$brain"/*.gii
+seed "$corpus/brain" 9 "$brain"/atlases/*/*.xml
 seed "$corpus/arrays" 1 "$model"/*.npy
 seed "$corpus/arrays" 0 "$model"/*idx3-ubyte*
 

@@ -1,6 +1,10 @@
-// unitscope-cli brain-info / brain-dump: brain files read exactly as nibabel reads them.
+// unitscope-cli brain-info / brain-dump: brain files read exactly as nibabel reads them;
+// atlas-lookup: world coordinates to atlas regions.
+#include <array>
+#include <cmath>
 #include <iostream>
 
+#include "analysis/atlas.h"
 #include "analysis/brain_file.h"
 #include "analysis/npy.h"
 #include "app/cli/cli_args.h"
@@ -66,6 +70,62 @@ int brainDump(const std::vector<std::string>& args) {
             written.push_back(prefix + ".data.npy");
         }
         std::cout << nlohmann::ordered_json{{"written", written}}.dump(2) << "\n";
+        return 0;
+    });
+}
+
+int atlasLookup(const std::vector<std::string>& args) {
+    if (wantsHelp(args)) {
+        std::cout << "usage: unitscope-cli atlas-lookup ATLAS X,Y,Z [X,Y,Z ...]\n\n"
+                     "Prints JSON: for each world point (millimetres), the nearest voxel of the\n"
+                     "atlas's label volume, its label and the region's name (label 0 and an\n"
+                     "empty name outside every region; null outside the volume).\n"
+                     "ATLAS is an FSL atlas .xml (label or probabilistic, via its summary\n"
+                     "image; the finest resolution present), or a label volume with its names\n"
+                     "table beside it (mricron-data: aal.nii.gz + aal.nii.txt).\n";
+        return 0;
+    }
+    return guarded("atlas-lookup", [&] {
+        const CliArgs options(args, {});
+        const auto& positionals = options.positionals();
+        if (positionals.size() < 2) throw UsageError("atlas-lookup takes ATLAS and X,Y,Z points");
+        std::vector<std::array<double, 3>> points;
+        for (std::size_t i = 1; i < positionals.size(); ++i) {
+            const auto fields = splitList(positionals[i]);
+            std::array<double, 3> point{};
+            bool valid = fields.size() == 3;
+            for (std::size_t k = 0; valid && k < 3; ++k) {
+                std::size_t used = 0;
+                try {
+                    point[k] = std::stod(fields[k], &used);
+                } catch (const std::exception&) {
+                    used = 0;
+                }
+                valid = used == fields[k].size() && used > 0 && std::isfinite(point[k]);
+            }
+            if (!valid) throw UsageError("'" + positionals[i] + "' is not a point X,Y,Z in mm");
+            points.push_back(point);
+        }
+        const auto atlas = analysis::readAtlas(positionals[0]);
+        nlohmann::ordered_json regions = nlohmann::ordered_json::array();
+        for (const auto& [x, y, z] : points) {
+            nlohmann::ordered_json entry{{"mm", {x, y, z}}};
+            if (const auto region = analysis::regionAt(atlas, x, y, z)) {
+                entry["voxel"] = region->voxel;
+                entry["label"] = region->label;
+                entry["region"] = region->name;
+            } else {
+                entry["voxel"] = nullptr;
+                entry["label"] = nullptr;
+                entry["region"] = nullptr;
+            }
+            regions.push_back(std::move(entry));
+        }
+        std::cout << nlohmann::ordered_json{{"atlas", atlas.name},
+                                            {"label_image", atlas.labelImage.string()},
+                                            {"regions", regions}}
+                         .dump(2)
+                  << "\n";
         return 0;
     });
 }

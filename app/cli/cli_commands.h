@@ -15,6 +15,7 @@ int cluster(const std::vector<std::string>& args);
 int treemap(const std::vector<std::string>& args);
 int brainInfo(const std::vector<std::string>& args);
 int brainDump(const std::vector<std::string>& args);
+int atlasLookup(const std::vector<std::string>& args);
 int renderSurface(const std::vector<std::string>& args);
 
 // Prints "unitscope-cli: message" on stderr and returns code.

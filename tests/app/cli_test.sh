@@ -157,6 +157,23 @@ assert bar[2][2] > bar[2][0] and bar[-3][0] > bar[-3][2], (bar[2], bar[-3])"
 "$cli" render-surface --surface "$work/lh.sphere" --overlay "$work/v.nii.gz" --size 80x60 --out "$work/x.png" --view sideways >"$work/out" 2>"$work/err"
 check "render-surface rejects an unknown view in one line" test $? -ne 0 -a "$(lines "$work/err")" -eq 1
 
+# atlas-lookup on mricron's AAL, against nibabel and the names table read here.
+aal=/usr/share/mricron/templates/aal.nii.gz
+"$cli" atlas-lookup "$aal" -50.3,-20.2,10.1 40.4,20.3,30.2 0.2,-60.3,70.1 300,0,0 >"$work/aal.json" 2>"$work/err"
+check "atlas-lookup matches nibabel on AAL" /usr/bin/python3 -c "
+import json, numpy as np, nibabel as nib
+img = nib.load('$aal'); data = np.asanyarray(img.dataobj); inv = np.linalg.inv(img.affine)
+names = {int(l.split()[0]): l.split()[1] for l in open('$aal'[:-3] + '.txt') if l.split()}
+out = json.load(open('$work/aal.json'))['regions']
+assert len(out) == 4 and out[3]['label'] is None, out[3]
+for r in out[:3]:
+    v = np.floor(inv @ np.append(r['mm'], 1) + 0.5)[:3].astype(int)
+    label = int(data[tuple(v)])
+    assert r['voxel'] == v.tolist() and r['label'] == label and r['region'] == names.get(label, ''), r
+assert sum(bool(r['region']) for r in out) >= 2, out"
+"$cli" atlas-lookup "$aal" 1,2 >"$work/out" 2>"$work/err"
+check "atlas-lookup rejects a bad point in one line" test $? -eq 2 -a "$(lines "$work/err")" -eq 1
+
 head -c 200 "$work/v.nii.gz" >"$work/cut.nii.gz"
 "$cli" brain-info "$work/cut.nii.gz" >"$work/out" 2>"$work/err"; rc=$?
 check "a truncated NIfTI gives one line and a non-zero exit" test $rc -ne 0 -a "$(lines "$work/err")" -eq 1
