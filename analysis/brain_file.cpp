@@ -1,6 +1,7 @@
 #include "analysis/brain_file.h"
 
 #include <stdexcept>
+#include <vector>
 
 namespace us::analysis {
 namespace fs = std::filesystem;
@@ -42,6 +43,23 @@ BrainFile readBrainFile(const fs::path& path) {
             file.mesh = readFreeSurferSurface(path);
     }
     return file;
+}
+
+std::optional<fs::path> findSurfaceUnderlay(const fs::path& surface) {
+    const std::string name = surface.filename().string();
+    std::vector<fs::path> candidates;
+    if (name.ends_with(".surf.gii")) {
+        std::string stem = name.substr(0, name.size() - std::string(".surf.gii").size());
+        if (const auto dot = stem.rfind('.'); dot != std::string::npos) stem.resize(dot);
+        for (const char* kind : {".sulc.shape.gii", ".curv.shape.gii"})
+            candidates.push_back(surface.parent_path() / (stem + kind));
+    } else if (name.starts_with("lh.") || name.starts_with("rh.")) {
+        for (const char* kind : {"sulc", "curv"})
+            candidates.push_back(surface.parent_path() / (name.substr(0, 3) + kind));
+    }
+    for (const auto& candidate : candidates)
+        if (fs::is_regular_file(candidate)) return candidate;
+    return std::nullopt;
 }
 
 nlohmann::ordered_json describeBrainFile(const BrainFile& file) {

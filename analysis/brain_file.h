@@ -24,6 +24,10 @@ struct BrainFile {
 // lh./rh. files (pial, white, inflated, sphere, ...) -> surface. Throws with a clear message.
 BrainFile readBrainFile(const std::filesystem::path& path);
 
+// The sulcal depth (preferred) or curvature file next to a surface, to shade it with:
+// lh.pial -> lh.sulc, lh.curv; sub.L.pial.surf.gii -> sub.L.sulc.shape.gii, sub.L.curv.shape.gii.
+std::optional<std::filesystem::path> findSurfaceUnderlay(const std::filesystem::path& surface);
+
 // brain-info's report: format, dims, datatype, voxel sizes, affine, vertex/face counts, labels.
 nlohmann::ordered_json describeBrainFile(const BrainFile& file);
 

@@ -13,26 +13,21 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
-#include <QVBoxLayout>
 
-#include <Eigen/LU>
-
-#include "analysis/brain_file.h"
 #include "analysis/demo_data.h"
 #include "analysis/session_file.h"
 #include "analysis/versions.h"
-#include "analysis/volume.h"
-#include "analysis/volume_sampling.h"
+#include "app/brain_controller.h"
+#include "app/figure_export.h"
 #include "app/message_box.h"
 #include "app/model_controller.h"
-#include "render/brain_model.h"
 #include "widgets/brain_view.h"
 #include "widgets/empty_state_panel.h"
 #include "widgets/graph_view.h"
 #include "widgets/jobs_panel.h"
 #include "widgets/layer_tree.h"
 #include "widgets/neuron_inspector.h"
-#include "widgets/overlay_controls.h"
+#include "widgets/overlay_panel.h"
 #include "widgets/slice_view.h"
 #include "widgets/treemap_panel.h"
 
@@ -52,8 +47,8 @@ std::filesystem::path cacheDirectory() {
 }  // namespace
 
 const QStringList& MainWindow::panelNames() {
-    static const QStringList names{"brain",     "slices", "graph", "treemap",
-                                   "inspector", "layers", "jobs"};
+    static const QStringList names{"brain",   "slices",    "overlays", "graph",
+                                   "treemap", "inspector", "layers",   "jobs"};
     return names;
 }
 
@@ -110,20 +105,17 @@ void MainWindow::buildPanels() {
     }
     inspector_->setFocusPolicy(Qt::ClickFocus);
 
-    // Brain on the left; the network panels share the right as tabs, the inspector in front.
-    // The brain panel: the overlay controls (hidden until an overlay is open) above the view.
-    auto* brainPanel = new QWidget(this);
-    auto* brainLayout = new QVBoxLayout(brainPanel);
-    brainLayout->setContentsMargins(0, 0, 0, 0);
-    brainLayout->setSpacing(0);
-    overlayControls_ = new widgets::OverlayControls(brainPanel);
-    brainLayout->addWidget(overlayControls_);
-    brainLayout->addWidget(brainView_, 1);
-    auto* brain = addPanel("brain", tr("Brain"), brainPanel, Qt::LeftDockWidgetArea);
+    // Brain and slices on the left with the overlay layers below; the network panels share
+    // the right as tabs, the inspector in front.
+    auto* brain = addPanel("brain", tr("Brain"), brainView_, Qt::LeftDockWidgetArea);
     sliceView_ = new widgets::SliceView(this);
     auto* slices = addPanel("slices", tr("Slices"), sliceView_, Qt::LeftDockWidgetArea);
     tabifyDockWidget(brain, slices);
     brain->raise();
+    overlayPanel_ = new widgets::OverlayPanel(this);
+    auto* overlays = addPanel("overlays", tr("Overlays"), overlayPanel_, Qt::LeftDockWidgetArea);
+    splitDockWidget(brain, overlays, Qt::Vertical);
+    brain_ = new BrainController(jobs_, brainView_, sliceView_, overlayPanel_, readout_, this);
     auto* inspector =
         addPanel("inspector", tr("Neuron inspector"), inspector_, Qt::RightDockWidgetArea);
     auto* graph = addPanel("graph", tr("Attribution graph"), graphView_, Qt::RightDockWidgetArea);
@@ -135,7 +127,7 @@ void MainWindow::buildPanels() {
     tabifyDockWidget(inspector, layers);
     inspector->raise();
     resizeDocks({brain, inspector}, {560, 720}, Qt::Horizontal);
-    resizeDocks({brain, jobsDock}, {640, 120}, Qt::Vertical);
+    resizeDocks({brain, overlays, jobsDock}, {560, 150, 110}, Qt::Vertical);
 
     connect(&jobs_, &JobRunner::jobQueued, jobsPanel_, &widgets::JobsPanel::jobQueued);
     connect(&jobs_, &JobRunner::jobStarted, jobsPanel_, &widgets::JobsPanel::jobStarted);
@@ -146,24 +138,12 @@ void MainWindow::buildPanels() {
     connect(jobsPanel_, &widgets::JobsPanel::cancelRequested, &jobs_, &JobRunner::cancel);
 
     connect(brainView_, &widgets::BrainView::hoverChanged, readout_, &QLabel::setText);
-    connect(overlayControls_, &widgets::OverlayControls::styleChanged, this,
-            [this](const render::OverlayStyle& style) {
-                brainView_->scene().setOverlayStyle(style);
-                brainView_->update();
-                sliceView_->setOverlayStyle(style);
-            });
-    // One cursor: a click on the surface or in a slice moves it everywhere.
-    connect(brainView_, &widgets::BrainView::pointClicked, this,
-            [this](double x, double y, double z) {
-                sliceView_->setCursor({x, y, z});
-            });
-    connect(sliceView_, &widgets::SliceView::cursorMoved, this, &MainWindow::describeCursor);
-    connect(overlayControls_, &widgets::OverlayControls::closeRequested, this, [this] {
-        brainView_->scene().clearOverlay();
-        sliceView_->clearOverlay();
-        brainView_->scene().setCaption(tr("Colin27 (MNI space), AAL atlas regions").toStdString());
-        overlayControls_->hide();
-        brainView_->update();
+    connect(brain_, &BrainController::status, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+    connect(brain_, &BrainController::demoLoadFailed, this, &MainWindow::demoLoadFailed);
+    connect(brain_, &BrainController::surfaceShown, this, [this] {
+        applyPendingBrainCamera();
+        brainReady_ = true;
     });
     connect(brainView_, &widgets::BrainView::regionClicked, this,
             [this](const QString& text) { statusBar()->showMessage(text); });
@@ -196,14 +176,14 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Open session..."), QKeySequence::Open, this,
                     &MainWindow::openSessionDialog);
     file->addSeparator();
-    file->addAction(
-        tr("Open brain &overlay..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, [this] {
-            const QString path = QFileDialog::getOpenFileName(
-                this, tr("Open brain overlay"), QString(),
-                tr("Volumes and per-vertex data (*.nii *.nii.gz *.mgh *.mgz *.gii *curv *thickness "
-                   "*sulc);;All files (*)"));
-            if (!path.isEmpty()) openBrainOverlay(path);
-        });
+    file->addAction(tr("Open brain &overlay..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+                    brain_, &BrainController::openOverlayDialog);
+    file->addAction(tr("Open brain &surface..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B),
+                    brain_, &BrainController::openSurfaceDialog);
+    file->addAction(tr("Open surface &curvature / sulcal depth..."), brain_,
+                    &BrainController::openUnderlayDialog);
+    file->addAction(tr("Open a&tlas..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L), brain_,
+                    &BrainController::openAtlasDialog);
     file->addAction(tr("Open &model..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), models_,
                     &ModelController::openModelDialog);
     file->addAction(tr("Open stimuli &file..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I),
@@ -223,6 +203,9 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     file->addAction(tr("&Export screenshot of current panel..."),
                     QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportScreenshot);
+    file->addAction(tr("Export &figure of current panel (any size)..."),
+                    QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this,
+                    &MainWindow::exportFigureDialog);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -254,9 +237,14 @@ void MainWindow::buildMenus() {
         {tr("Dorsal\t3"), CameraPreset::Dorsal},
         {tr("Ventral\t4"), CameraPreset::Ventral},
         {tr("Anterior\t5"), CameraPreset::Anterior},
-        {tr("Posterior\t6"), CameraPreset::Posterior}};
+        {tr("Posterior\t6"), CameraPreset::Posterior},
+        {tr("Left medial\t7"), CameraPreset::MedialLeft},
+        {tr("Right medial\t8"), CameraPreset::MedialRight}};
     for (const auto& [label, preset] : presets)
         camera->addAction(label, this, [this, p = preset] { brainView_->applyPreset(p); });
+    camera->addSeparator();
+    camera->addAction(tr("Reset\tR"), this,
+                      [this] { brainView_->applyPreset(CameraPreset::LateralLeft); });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Unitscope"), this, &MainWindow::showAbout);
@@ -308,6 +296,7 @@ void MainWindow::updateEmptyStates() {
 
 void MainWindow::setInteractive(bool interactive) {
     models_->setInteractive(interactive);
+    brain_->setInteractive(interactive);
 }
 
 void MainWindow::openDemo(std::optional<analysis::UnitRef> select) {
@@ -319,96 +308,8 @@ void MainWindow::openDemo(std::optional<analysis::UnitRef> select) {
     sources_ = {{"brain-anatomy", files.anatomy.string(), {}},
                 {"atlas", files.atlas.string(), {}},
                 {"atlas-names", files.atlasNames.string(), {}}};
-    brainView_->setMessage(tr("Loading the Colin27 brain surface..."));
-    const render::BrainFiles brainFiles{files.anatomy, files.atlas, files.atlasNames};
-    jobs_.submitTyped<render::BrainModel>(
-        tr("Load Colin27 brain surface"),
-        [brainFiles, cache = cacheDirectory()](const analysis::JobContext& context) {
-            return render::loadBrainModel(brainFiles, cache, context);
-        },
-        [this](render::BrainModel model) {
-            brainView_->setModel(std::move(model), tr("Colin27 (MNI space), AAL atlas regions"));
-            applyPendingBrainCamera();
-            brainReady_ = true;
-        },
-        [this](const QString& error) {
-            brainView_->setMessage(tr("Could not load the brain:\n%1").arg(error));
-            Q_EMIT demoLoadFailed(error);
-        });
-    struct Volumes {
-        std::shared_ptr<const analysis::Volume> anatomy, atlas;
-        analysis::AtlasLabels names;
-    };
-    jobs_.submitTyped<Volumes>(
-        tr("Load Colin27 volumes"),
-        [files](const analysis::JobContext&) {
-            return Volumes{
-                std::make_shared<const analysis::Volume>(analysis::readNiftiVolume(files.anatomy)),
-                std::make_shared<const analysis::Volume>(analysis::readNiftiVolume(files.atlas)),
-                analysis::AtlasLabels::readMricronText(files.atlasNames)};
-        },
-        [this](Volumes volumes) {
-            atlasVolume_ = volumes.atlas;
-            atlasNames_ = std::move(volumes.names);
-            sliceView_->setUnderlay(volumes.anatomy);
-        },
-        [this](const QString& error) { Q_EMIT demoLoadFailed(error); });
+    brain_->openDemoBrain(cacheDirectory());
     models_->prepareDemo(cacheDirectory(), select);
-}
-
-// The cursor's read-out: world mm, voxel, atlas region, and the value of every loaded layer.
-void MainWindow::describeCursor(double x, double y, double z) {
-    brainView_->scene().setCursorMarker({x, y, z});
-    brainView_->update();
-    const auto voxel = sliceView_->cursorVoxel();
-    QString text = tr("x %1, y %2, z %3 mm   voxel %4, %5, %6")
-                       .arg(x, 0, 'f', 1)
-                       .arg(y, 0, 'f', 1)
-                       .arg(z, 0, 'f', 1)
-                       .arg(voxel[0])
-                       .arg(voxel[1])
-                       .arg(voxel[2]);
-    const auto label =
-        atlasVolume_ ? analysis::nearestVoxelValue(*atlasVolume_, x, y, z) : std::nullopt;
-    if (label) {
-        const std::string region = atlasNames_.name(int(*label));
-        text += "   " + (region.empty() ? tr("no atlas region") : QString::fromStdString(region));
-    }
-    for (const auto& [name, value] : sliceView_->valuesAtCursor())
-        text += QString("   %1 %2").arg(QString::fromStdString(name)).arg(value, 0, 'g', 4);
-    readout_->setText(text);
-}
-
-void MainWindow::openBrainOverlay(const QString& path) {
-    if (!brainView_->scene().hasModel()) {
-        statusBar()->showMessage(tr("Open the demo brain first (File > Open demo)."), 6000);
-        return;
-    }
-    // The mesh is read-only once built: the job may read its vertices.
-    auto vertices = brainView_->scene().worldVertices();
-    jobs_.submitTyped<std::vector<float>>(
-        tr("Open overlay %1").arg(QFileInfo(path).fileName()),
-        [path = path.toStdString(), vertices = std::move(vertices)](const analysis::JobContext&) {
-            const auto file = analysis::readBrainFile(path);
-            if (file.volume) return analysis::sampleVolume(*file.volume, vertices);
-            if (file.vertexData && file.vertexData->values.size() == vertices.size() / 3)
-                return std::vector<float>(file.vertexData->values.begin(),
-                                          file.vertexData->values.end());
-            throw std::runtime_error("'" + path +
-                                     "' is neither a volume nor per-vertex data for this surface");
-        },
-        [this, name = QFileInfo(path).fileName()](std::vector<float> values) {
-            const auto style = widgets::defaultOverlayStyle(values);
-            brainView_->scene().setOverlay(std::move(values), name.toStdString(), style);
-            brainView_->scene().setCaption(
-                tr("Colin27 (MNI space), overlay %1").arg(name).toStdString());
-            overlayControls_->setOverlay(name, style);
-            brainView_->update();
-            Q_EMIT brainOverlayShown();
-        },
-        [this](const QString& error) {
-            showMessageLater(this, QMessageBox::Critical, tr("Open overlay"), error);
-        });
 }
 
 // View states from an opened session, applied once the view has content to show.
@@ -431,6 +332,8 @@ analysis::Session MainWindow::captureSession() const {
     session.demo = demoOpen_;
     session.sources = sources_;
     for (auto& source : models_->sources())
+        session.sources.push_back(std::move(source));
+    for (auto& source : brain_->sources())
         session.sources.push_back(std::move(source));
     session.selectedUnit = models_->selectedUnit();
     const QByteArray geometry = saveGeometry(), state = saveState();
@@ -498,10 +401,12 @@ bool MainWindow::openSession(const QString& path, bool interactive) {
             inputShape = std::vector<std::int64_t>(it->second.begin(), it->second.end());
         models_->restore(session.sources, inputShape, session.selectedUnit);
     }
-    // Model-side sources are reported by the model controller once they are open again.
+    brain_->restore(session.sources);
+    // Model-side and brain-file sources are reported by their controllers once open again.
     sources_.clear();
     for (const auto& source : session.sources)
-        if (source.kind != "model" && source.kind != "stimuli" && source.kind != "activations")
+        if (source.kind == "brain-anatomy" || source.kind == "atlas" ||
+            source.kind == "atlas-names")
             sources_.push_back(source);
     setSessionPath(path);
     rememberRecent(path);
@@ -562,6 +467,37 @@ void MainWindow::exportScreenshot() {
     if (path.isEmpty()) return;
     if (!grabPanel(name).save(path, "PNG"))
         QMessageBox::critical(this, tr("Export screenshot"), tr("Could not write %1").arg(path));
+}
+
+void MainWindow::exportFigure(const QString& panelName, const QString& path, int width, int height,
+                              bool whiteBackground) {
+    if (panelName == "brain") {
+        brain_->exportFigure(path, width, height, whiteBackground);
+        return;
+    }
+    QWidget* widget = panel(panelName);
+    if (!widget) throw std::runtime_error("no panel named " + panelName.toStdString());
+    saveImageAtomically(renderWidgetAt(widget, QSize(width, height)), path);
+}
+
+void MainWindow::exportFigureDialog() {
+    const QString name = currentPanelName();
+    QWidget* widget = panel(name);
+    if (!widget) return;
+    FigureExportDialog dialog(docks_[name]->windowTitle(), widget->size(), name == "brain", this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export figure of %1").arg(docks_[name]->windowTitle()),
+        QString("unitscope-%1-%2px.png").arg(name).arg(dialog.size().width()),
+        tr("PNG images (*.png)"));
+    if (path.isEmpty()) return;
+    try {
+        exportFigure(name, path, dialog.size().width(), dialog.size().height(),
+                     dialog.whiteBackground());
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
+    } catch (const std::exception& error) {
+        QMessageBox::critical(this, tr("Export figure"), error.what());
+    }
 }
 
 void MainWindow::showAbout() {

@@ -8,9 +8,7 @@
 
 #include <optional>
 
-#include "analysis/atlas_labels.h"
 #include "analysis/session.h"
-#include "analysis/volume.h"
 #include "app/job_runner.h"
 
 class QDockWidget;
@@ -24,13 +22,14 @@ class EmptyStatePanel;
 class JobsPanel;
 class LayerTree;
 class NeuronInspector;
-class OverlayControls;
+class OverlayPanel;
 class SliceView;
 class TreemapPanel;
 }  // namespace us::widgets
 
 namespace us::app {
 
+class BrainController;
 class ModelController;
 
 class MainWindow : public QMainWindow {
@@ -59,11 +58,13 @@ class MainWindow : public QMainWindow {
     us::widgets::LayerTree* layerTree() const { return layerTree_; }
     us::widgets::TreemapPanel* treemap() const { return treemapPanel_; }
     ModelController* models() const { return models_; }
-    us::widgets::OverlayControls* overlayControls() const { return overlayControls_; }
+    BrainController* brain() const { return brain_; }
+    us::widgets::OverlayPanel* overlayPanel() const { return overlayPanel_; }
     us::widgets::SliceView* sliceView() const { return sliceView_; }
-    // Loads a volume (sampled at the surface's vertices) or per-vertex data as the brain
-    // surface's overlay, as a job.
-    void openBrainOverlay(const QString& path);
+    // Writes a panel as a PNG of width x height pixels: the brain view is rendered again at
+    // that size with its colour bars; other panels are drawn scaled. Throws on failure.
+    void exportFigure(const QString& panelName, const QString& path, int width, int height,
+                      bool whiteBackground);
     // Dialogs for failures are shown unless turned off (screenshot mode).
     void setInteractive(bool interactive);
     QString statusReadout() const;
@@ -71,7 +72,6 @@ class MainWindow : public QMainWindow {
     bool networkReady() const { return networkReady_; }
 
   Q_SIGNALS:
-    void brainOverlayShown();
     void brainSurfacePainted();
     void networkShown();
     void unitShown(const QString& layer, qint64 index);
@@ -90,6 +90,7 @@ class MainWindow : public QMainWindow {
     void saveSessionAs();
     void openSessionDialog();
     void exportScreenshot();
+    void exportFigureDialog();
     void showAbout();
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
@@ -103,14 +104,12 @@ class MainWindow : public QMainWindow {
     us::widgets::BrainView* brainView_ = nullptr;
     us::widgets::GraphView* graphView_ = nullptr;
     us::widgets::TreemapPanel* treemapPanel_ = nullptr;
-    us::widgets::OverlayControls* overlayControls_ = nullptr;
+    us::widgets::OverlayPanel* overlayPanel_ = nullptr;
     us::widgets::SliceView* sliceView_ = nullptr;
-    std::shared_ptr<const us::analysis::Volume> atlasVolume_;
-    us::analysis::AtlasLabels atlasNames_;
-    void describeCursor(double x, double y, double z);
     us::widgets::NeuronInspector* inspector_ = nullptr;
     us::widgets::LayerTree* layerTree_ = nullptr;
     ModelController* models_ = nullptr;
+    BrainController* brain_ = nullptr;
     us::widgets::JobsPanel* jobsPanel_ = nullptr;
     QMap<QString, QDockWidget*> docks_;
     QByteArray defaultState_;

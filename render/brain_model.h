@@ -5,7 +5,10 @@
 #include <vtkSmartPointer.h>
 #include <Eigen/Core>
 
+#include <cstdint>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "analysis/atlas_labels.h"
 #include "analysis/job_context.h"
@@ -17,6 +20,9 @@ struct BrainModel {
     us::analysis::AtlasLabels regionNames;
     // Mesh coordinates -> world millimetres (the anatomy's NIfTI affine).
     Eigen::Matrix4d meshToWorld = Eigen::Matrix4d::Identity();
+    // Grey level per vertex under overlays (curvature or sulcal depth); empty: uniform grey.
+    std::vector<std::uint8_t> underlayGrey;
+    std::string description;  // e.g. "lh.pial, sulcal depth underlay"
 };
 
 struct BrainFiles {

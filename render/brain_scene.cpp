@@ -4,6 +4,7 @@
 #include <vtkCell.h>
 #include <vtkDataArray.h>
 #include <vtkMath.h>
+#include <vtkPlane.h>
 #include <vtkPointData.h>
 #include <vtkPolyDataMapper.h>
 #include <vtkProperty.h>
@@ -15,17 +16,22 @@
 #include <Eigen/Core>
 #include <Eigen/LU>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
 #include "render/atlas_palette.h"
 #include "render/brain_surface.h"
+#include "render/colour_bar.h"
+#include "render/offscreen_render.h"
 
 namespace us::render {
 namespace {
 
 constexpr const char* kColourArray = "atlas_colour";
+constexpr const char* kUnderlayArray = "underlay_colour";
 constexpr const char* kOverlayColourArray = "overlay_colour";
+constexpr double kBackground[3] = {0.11, 0.12, 0.14};
 constexpr std::uint8_t kUnderlayGrey = 165;
 
 vtkSmartPointer<vtkUnsignedCharArray> regionColours(vtkDataArray* labels) {
@@ -40,10 +46,26 @@ vtkSmartPointer<vtkUnsignedCharArray> regionColours(vtkDataArray* labels) {
     return colours;
 }
 
+vtkSmartPointer<vtkUnsignedCharArray> rgbArray(const char* name, vtkIdType count) {
+    auto colours = vtkSmartPointer<vtkUnsignedCharArray>::New();
+    colours->SetName(name);
+    colours->SetNumberOfComponents(3);
+    colours->SetNumberOfTuples(count);
+    return colours;
+}
+
+// The underlay's grey levels as RGB: curvature where the model has it, else uniform grey.
+void fillUnderlay(const BrainModel& model, std::uint8_t* rgb, std::size_t count) {
+    const bool curvature = model.underlayGrey.size() == count;
+    for (std::size_t i = 0; i < count; ++i)
+        rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] =
+            curvature ? model.underlayGrey[i] : kUnderlayGrey;
+}
+
 }  // namespace
 
 BrainScene::BrainScene() {
-    renderer_->SetBackground(0.11, 0.12, 0.14);
+    renderer_->SetBackground(kBackground[0], kBackground[1], kBackground[2]);
     renderer_->AddActor(actor_);
     actor_->GetProperty()->SetAmbient(0.15);
     actor_->GetProperty()->SetDiffuse(0.8);
@@ -66,19 +88,6 @@ BrainScene::BrainScene() {
     message_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
     message_->GetPositionCoordinate()->SetValue(0.5, 0.5);
     renderer_->AddViewProp(message_);
-
-    colourBar_->SetLookupTable(colourBarTable_);
-    colourBar_->SetOrientationToHorizontal();
-    colourBar_->SetPosition(0.25, 0.02);
-    colourBar_->SetWidth(0.5);
-    colourBar_->SetHeight(0.1);
-    colourBar_->SetNumberOfLabels(5);
-    colourBar_->GetTitleTextProperty()->SetColor(0.9, 0.9, 0.9);
-    colourBar_->GetLabelTextProperty()->SetColor(0.9, 0.9, 0.9);
-    colourBar_->GetTitleTextProperty()->ItalicOff();
-    colourBar_->GetLabelTextProperty()->ItalicOff();
-    colourBar_->VisibilityOff();
-    renderer_->AddViewProp(colourBar_);
 }
 
 void BrainScene::setCaption(const std::string& text) {
@@ -91,24 +100,27 @@ void BrainScene::setMessage(const std::string& text) {
 
 void BrainScene::setModel(BrainModel model) {
     model_ = std::move(model);
-    overlay_.clear();
-    colourBar_->VisibilityOff();
+    overlays_.clear();
     // The mesh is shared with the job that built it: colour a shallow copy, never the original.
     auto display = vtkSmartPointer<vtkPolyData>::New();
     display->ShallowCopy(model_.mesh);
-    vtkDataArray* labels = display->GetPointData()->GetArray(kAtlasLabelArray);
+    const vtkIdType n = display->GetNumberOfPoints();
+    if (vtkDataArray* labels = display->GetPointData()->GetArray(kAtlasLabelArray))
+        display->GetPointData()->AddArray(regionColours(labels));
+    auto underlay = rgbArray(kUnderlayArray, n);
+    fillUnderlay(model_, underlay->GetPointer(0), std::size_t(n));
+    display->GetPointData()->AddArray(underlay);
+    overlayColours_ = rgbArray(kOverlayColourArray, n);
+    display->GetPointData()->AddArray(overlayColours_);
     auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
     mapper->SetInputData(display);
-    if (labels) {
-        display->GetPointData()->AddArray(regionColours(labels));
-        mapper->SetScalarModeToUsePointFieldData();
-        mapper->SelectColorArray(kColourArray);
-        mapper->SetColorModeToDirectScalars();
-        mapper->ScalarVisibilityOn();
-    }
+    mapper->SetScalarModeToUsePointFieldData();
+    mapper->SetColorModeToDirectScalars();
+    mapper->ScalarVisibilityOn();
     actor_->SetMapper(mapper);
     display_ = display;
     mapper_ = mapper;
+    recolour();
 
     // A cell locator turns a 100 ms pick on 470k triangles into well under a millisecond.
     vtkNew<vtkStaticCellLocator> locator;
@@ -134,33 +146,80 @@ std::vector<double> BrainScene::worldVertices() const {
     return world;
 }
 
-void BrainScene::setOverlay(std::vector<float> values, const std::string& name,
-                            const OverlayStyle& style) {
-    if (!display_ || vtkIdType(values.size()) != display_->GetNumberOfPoints())
-        throw std::invalid_argument("the overlay needs one value per surface vertex");
-    overlay_ = std::move(values);
-    underlayGrey_.assign(overlay_.size(), kUnderlayGrey);
-    overlayColours_ = vtkSmartPointer<vtkUnsignedCharArray>::New();
-    overlayColours_->SetName(kOverlayColourArray);
-    overlayColours_->SetNumberOfComponents(3);
-    overlayColours_->SetNumberOfTuples(vtkIdType(overlay_.size()));
-    display_->GetPointData()->AddArray(overlayColours_);
-    mapper_->SetScalarModeToUsePointFieldData();
-    mapper_->SelectColorArray(kOverlayColourArray);
-    mapper_->SetColorModeToDirectScalars();
-    mapper_->ScalarVisibilityOn();
-    colourBar_->SetTitle(name.c_str());
-    colourBar_->VisibilityOn();
-    setOverlayStyle(style);
+void BrainScene::addOverlay(SurfaceOverlay overlay) {
+    if (!display_ || vtkIdType(overlay.values.size()) != display_->GetNumberOfPoints())
+        throw std::invalid_argument("the overlay has " + std::to_string(overlay.values.size()) +
+                                    " values for a surface of " + std::to_string(vertexCount()) +
+                                    " vertices");
+    overlays_.addOnTop(std::move(overlay));
+    recolour();
 }
 
-void BrainScene::setOverlayStyle(const OverlayStyle& style) {
-    style_ = style;
-    if (overlay_.empty()) return;
-    recolourOverlay(overlay_.data(), underlayGrey_.data(), overlay_.size(), style_,
-                    overlayColours_->GetPointer(0));
-    overlayColours_->Modified();
-    fillColourBarTable(colourBarTable_, style_);
+void BrainScene::setUnderlay(std::vector<std::uint8_t> grey, const std::string& description) {
+    if (!display_ || vtkIdType(grey.size()) != display_->GetNumberOfPoints())
+        throw std::invalid_argument("the underlay has " + std::to_string(grey.size()) +
+                                    " values for a surface of " + std::to_string(vertexCount()) +
+                                    " vertices");
+    model_.underlayGrey = std::move(grey);
+    model_.description = description;
+    auto* underlay =
+        vtkUnsignedCharArray::SafeDownCast(display_->GetPointData()->GetArray(kUnderlayArray));
+    fillUnderlay(model_, underlay->GetPointer(0), vertexCount());
+    underlay->Modified();
+    recolour();
+}
+
+void BrainScene::setOverlayStyle(std::size_t layer, const OverlayStyle& style) {
+    overlays_.at(layer).style = style;
+    recolour();
+}
+
+void BrainScene::setOverlayVisible(std::size_t layer, bool visible) {
+    overlays_.at(layer).visible = visible;
+    recolour();
+}
+
+void BrainScene::moveOverlay(std::size_t from, std::size_t to) {
+    overlays_.move(from, to);
+    recolour();
+}
+
+void BrainScene::removeOverlay(std::size_t layer) {
+    overlays_.remove(layer);
+    recolour();
+}
+
+// Atlas colours (or the underlay) without overlays; else the underlay with every visible
+// layer composited on it from the bottom up.
+void BrainScene::recolour() {
+    if (!mapper_) return;
+    if (overlays_.empty()) {
+        const bool atlas = display_->GetPointData()->GetArray(kColourArray) != nullptr;
+        mapper_->SelectColorArray(atlas ? kColourArray : kUnderlayArray);
+    } else {
+        const auto n = std::size_t(display_->GetNumberOfPoints());
+        std::uint8_t* rgb = overlayColours_->GetPointer(0);
+        fillUnderlay(model_, rgb, n);
+        overlays_.forEachVisibleBottomUp([&](const SurfaceOverlay& layer) {
+            compositeOverlay(layer.values.data(), n, layer.style, rgb);
+        });
+        overlayColours_->Modified();
+        mapper_->SelectColorArray(kOverlayColourArray);
+    }
+    mapper_->Modified();
+    updateColourBars();
+}
+
+void BrainScene::updateColourBars() {
+    for (const auto& bar : colourBars_)
+        renderer_->RemoveViewProp(bar);
+    colourBars_.clear();
+    overlays_.forEachVisibleBottomUp([&](const SurfaceOverlay& layer) {
+        colourBars_.insert(colourBars_.begin(), makeColourBar(layer.style, layer.name, false));
+    });
+    layOutColourBars(colourBars_);
+    for (const auto& bar : colourBars_)
+        renderer_->AddViewProp(bar);
 }
 
 void BrainScene::setCursorMarker(const std::array<double, 3>& worldMm) {
@@ -182,14 +241,12 @@ void BrainScene::setCursorMarker(const std::array<double, 3>& worldMm) {
     cursorMarker_->SetPosition(mesh[0], mesh[1], mesh[2]);
 }
 
-void BrainScene::clearOverlay() {
-    overlay_.clear();
-    colourBar_->VisibilityOff();
-    if (mapper_) mapper_->SelectColorArray(kColourArray);
-}
-
 std::size_t BrainScene::triangleCount() const {
     return model_.mesh ? static_cast<std::size_t>(model_.mesh->GetNumberOfPolys()) : 0;
+}
+
+std::size_t BrainScene::vertexCount() const {
+    return model_.mesh ? static_cast<std::size_t>(model_.mesh->GetNumberOfPoints()) : 0;
 }
 
 void BrainScene::applyPreset(CameraPreset preset) {
@@ -197,6 +254,56 @@ void BrainScene::applyPreset(CameraPreset preset) {
     double bounds[6];
     model_.mesh->GetBounds(bounds);
     placeCamera(renderer_, bounds, preset);
+    clipForPreset(preset);
+}
+
+// A medial view of a surface holding both hemispheres would show the other hemisphere's
+// lateral side: keep only the viewed hemisphere (world x <= 0 for the left).
+void BrainScene::clipForPreset(CameraPreset preset) {
+    mapper_->RemoveAllClippingPlanes();
+    if (preset != CameraPreset::MedialLeft && preset != CameraPreset::MedialRight) return;
+    const auto world = worldVertices();
+    double lo = 0, hi = 0;
+    for (std::size_t i = 0; i < world.size(); i += 3)
+        lo = std::min(lo, world[i]), hi = std::max(hi, world[i]);
+    if (lo > -5 || hi < 5) return;  // one hemisphere only: nothing in the way
+    // World x = r . p + t in mesh coordinates p; the plane r . p + t = 0, kept side by sign.
+    const Eigen::Vector3d r = model_.meshToWorld.block<1, 3>(0, 0).transpose();
+    const double t = model_.meshToWorld(0, 3);
+    const Eigen::Vector3d origin = -t * r / r.squaredNorm();
+    const Eigen::Vector3d normal = preset == CameraPreset::MedialLeft ? Eigen::Vector3d(-r) : r;
+    vtkNew<vtkPlane> plane;
+    plane->SetOrigin(origin.data());
+    plane->SetNormal(normal.data());
+    mapper_->AddClippingPlane(plane);
+}
+
+vtkSmartPointer<vtkImageData> BrainScene::renderFigure(int width, int height,
+                                                       bool whiteBackground) const {
+    auto renderer = vtkSmartPointer<vtkRenderer>::New();
+    if (whiteBackground)
+        renderer->SetBackground(1, 1, 1);
+    else
+        renderer->SetBackground(kBackground[0], kBackground[1], kBackground[2]);
+    if (mapper_) {
+        vtkNew<vtkPolyDataMapper> mapper;
+        mapper->ShallowCopy(mapper_);  // the same colours, array choice and clipping planes
+        mapper->SetInputData(display_);
+        vtkNew<vtkActor> actor;
+        actor->SetMapper(mapper);
+        actor->SetProperty(actor_->GetProperty());
+        renderer->AddActor(actor);
+    }
+    renderer->GetActiveCamera()->DeepCopy(renderer_->GetActiveCamera());
+    std::vector<vtkSmartPointer<vtkScalarBarActor>> bars;
+    overlays_.forEachVisibleBottomUp([&](const SurfaceOverlay& layer) {
+        bars.insert(bars.begin(), makeColourBar(layer.style, layer.name, whiteBackground));
+    });
+    layOutColourBars(bars);
+    for (const auto& bar : bars)
+        renderer->AddViewProp(bar);
+    renderer->ResetCameraClippingRange();
+    return renderOffscreen(renderer, width, height);
 }
 
 std::vector<double> BrainScene::cameraState() const {
@@ -236,10 +343,13 @@ std::optional<BrainPick> BrainScene::pick(double x, double y) {
     }
     BrainPick result;
     result.vertex = nearest;
-    if (!overlay_.empty() && nearest >= 0 && std::isfinite(overlay_[std::size_t(nearest)]))
-        result.overlayValue = overlay_[std::size_t(nearest)];
-    if (vtkDataArray* labels = mesh->GetPointData()->GetArray(kAtlasLabelArray))
+    for (const auto& layer : overlays_.layers())
+        if (nearest >= 0 && std::isfinite(layer.values[std::size_t(nearest)]))
+            result.layerValues.emplace_back(layer.name, layer.values[std::size_t(nearest)]);
+    if (vtkDataArray* labels = mesh->GetPointData()->GetArray(kAtlasLabelArray)) {
+        result.atlasShown = true;
         result.label = static_cast<int>(labels->GetTuple1(nearest));
+    }
     result.region = model_.regionNames.name(result.label);
     const Eigen::Vector4d world =
         model_.meshToWorld * Eigen::Vector4d(position[0], position[1], position[2], 1.0);

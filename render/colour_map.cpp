@@ -112,8 +112,8 @@ void fillColourBarTable(vtkLookupTable* table, const OverlayStyle& style) {
     table->Modified();
 }
 
-void recolourOverlay(const float* values, const std::uint8_t* underlay, std::size_t count,
-                     const OverlayStyle& style, std::uint8_t* rgb) {
+void compositeOverlay(const float* values, std::size_t count, const OverlayStyle& style,
+                      std::uint8_t* rgb) {
     const Lut& lut = lookupTable(style.map);
     const auto [lo, hi] = colourRange(style);
     const float scale = hi > lo ? float(255.0 / (hi - lo)) : 0.0f;
@@ -122,17 +122,20 @@ void recolourOverlay(const float* values, const std::uint8_t* underlay, std::siz
     const int alpha = int(std::lround(std::clamp(style.opacity, 0.0, 1.0) * 256));
     for (std::size_t i = 0; i < count; ++i) {
         const float v = values[i];
-        const int grey = underlay ? underlay[i] : 160;
-        std::uint8_t* out = rgb + 3 * i;
-        if (!(std::abs(v) >= threshold) && (style.hideBelowThreshold || std::isnan(v))) {
-            out[0] = out[1] = out[2] = std::uint8_t(grey);
-            continue;
-        }
+        if (!(std::abs(v) >= threshold) && (style.hideBelowThreshold || std::isnan(v))) continue;
         const int index = std::clamp(int((v - offset) * scale), 0, 255);
         const auto& c = lut[std::size_t(index)];
+        std::uint8_t* out = rgb + 3 * i;
         for (int k = 0; k < 3; ++k)
-            out[k] = std::uint8_t((c[std::size_t(k)] * alpha + grey * (256 - alpha)) >> 8);
+            out[k] = std::uint8_t((c[std::size_t(k)] * alpha + out[k] * (256 - alpha)) >> 8);
     }
+}
+
+void recolourOverlay(const float* values, const std::uint8_t* underlay, std::size_t count,
+                     const OverlayStyle& style, std::uint8_t* rgb) {
+    for (std::size_t i = 0; i < count; ++i)
+        rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = underlay ? underlay[i] : 160;
+    compositeOverlay(values, count, style, rgb);
 }
 
 std::vector<std::uint8_t> curvatureGrey(const std::vector<double>& curvature) {

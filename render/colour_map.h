@@ -38,6 +38,11 @@ std::pair<double, double> finiteRange(const std::vector<float>& values);
 // A VTK lookup table for a colour bar showing this style's map over its colour range.
 void fillColourBarTable(vtkLookupTable* table, const OverlayStyle& style);
 
+// Blends an overlay's colours onto rgb (3 bytes per vertex) in place, leaving rgb where a value
+// is NaN or hidden below threshold: layers composite by calling this bottom to top.
+void compositeOverlay(const float* values, std::size_t count, const OverlayStyle& style,
+                      std::uint8_t* rgb);
+
 // rgb (3 bytes per vertex) <- overlay values over underlay grey levels (one byte per vertex,
 // e.g. from curvature). values may contain NaN (shown as underlay).
 void recolourOverlay(const float* values, const std::uint8_t* underlay, std::size_t count,

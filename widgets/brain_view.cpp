@@ -40,16 +40,18 @@ std::optional<us::render::BrainPick> BrainView::pickAt(const QPointF& widgetPos)
 }
 
 QString BrainView::describe(const us::render::BrainPick& pick) {
-    const QString region =
-        pick.label == 0
-            ? tr("no atlas region")
-            : QString("%1 (label %2)").arg(QString::fromStdString(pick.region)).arg(pick.label);
-    QString text = QString("%1   x %2, y %3, z %4 mm")
-                       .arg(region)
+    QString text = QString("x %1, y %2, z %3 mm")
                        .arg(pick.worldMm[0], 0, 'f', 1)
                        .arg(pick.worldMm[1], 0, 'f', 1)
                        .arg(pick.worldMm[2], 0, 'f', 1);
-    if (pick.overlayValue) text += tr("   overlay %1").arg(double(*pick.overlayValue), 0, 'g', 4);
+    if (pick.atlasShown)
+        text = (pick.label == 0 ? tr("no atlas region")
+                                : QString("%1 (label %2)")
+                                      .arg(QString::fromStdString(pick.region))
+                                      .arg(pick.label)) +
+               "   " + text;
+    for (const auto& [name, value] : pick.layerValues)
+        text += QString("   %1 %2").arg(QString::fromStdString(name)).arg(double(value), 0, 'g', 4);
     return text;
 }
 
@@ -93,6 +95,8 @@ void BrainView::keyPressEvent(QKeyEvent* event) {
         case Qt::Key_4: applyPreset(CameraPreset::Ventral); break;
         case Qt::Key_5: applyPreset(CameraPreset::Anterior); break;
         case Qt::Key_6: applyPreset(CameraPreset::Posterior); break;
+        case Qt::Key_7: applyPreset(CameraPreset::MedialLeft); break;
+        case Qt::Key_8: applyPreset(CameraPreset::MedialRight); break;
         case Qt::Key_R: applyPreset(CameraPreset::LateralLeft); break;
         default: VtkGlWidget::keyPressEvent(event); return;
     }

@@ -73,22 +73,29 @@ void SliceView::setUnderlay(std::shared_ptr<const analysis::Volume> volume) {
     update();
 }
 
-void SliceView::setOverlay(std::shared_ptr<const analysis::Volume> volume,
+void SliceView::addOverlay(const std::string& name, std::shared_ptr<const analysis::Volume> volume,
                            const render::OverlayStyle& style) {
-    overlay_ = std::move(volume);
-    style_ = style;
-    if (underlay_ && overlay_)
-        overlayFromUnderlay_ = overlay_->affine.inverse() * underlay_->affine;
+    overlays_.addOnTop({name, std::move(volume), style, true});
     update();
 }
 
-void SliceView::setOverlayStyle(const render::OverlayStyle& style) {
-    style_ = style;
+void SliceView::setOverlayStyle(std::size_t layer, const render::OverlayStyle& style) {
+    overlays_.at(layer).style = style;
     update();
 }
 
-void SliceView::clearOverlay() {
-    overlay_.reset();
+void SliceView::setOverlayVisible(std::size_t layer, bool visible) {
+    overlays_.at(layer).visible = visible;
+    update();
+}
+
+void SliceView::moveOverlay(std::size_t from, std::size_t to) {
+    overlays_.move(from, to);
+    update();
+}
+
+void SliceView::removeOverlay(std::size_t layer) {
+    overlays_.remove(layer);
     update();
 }
 
@@ -116,13 +123,14 @@ std::array<long long, 3> SliceView::cursorVoxel() const {
 
 std::vector<std::pair<std::string, double>> SliceView::valuesAtCursor() const {
     std::vector<std::pair<std::string, double>> values;
-    const auto sample = [&](const analysis::Volume& volume, const char* name) {
+    const auto sample = [&](const analysis::Volume& volume, const std::string& name) {
         if (const auto value =
                 analysis::nearestVoxelValue(volume, cursor_[0], cursor_[1], cursor_[2]))
             values.emplace_back(name, *value);
     };
     if (underlay_) sample(*underlay_, "anatomy");
-    if (overlay_) sample(*overlay_, "overlay");
+    for (const auto& layer : overlays_.layers())
+        sample(*layer.volume, layer.name);
     return values;
 }
 
@@ -171,12 +179,18 @@ QImage SliceView::sliceImage(int pane) const {
     const long long slice =
         std::clamp<long long>(cursor[std::size_t(nv)], 0, shape[std::size_t(nv)] - 1);
     const bool flipX = axes.horizontal == 0 && radiological_;
+    // Each visible layer's voxel-to-voxel map from the underlay, bottom layer first.
+    std::vector<std::pair<const Overlay*, Eigen::Matrix4d>> layers;
+    overlays_.forEachVisibleBottomUp([&](const Overlay& layer) {
+        layers.emplace_back(&layer, layer.volume->affine.inverse() * underlay_->affine);
+    });
+    std::vector<std::array<long long, 3>> indices(static_cast<std::size_t>(width));
     std::vector<float> values(static_cast<std::size_t>(width));
-    std::vector<std::uint8_t> grey(static_cast<std::size_t>(width));
     QImage image(width, height, QImage::Format_RGB888);
     for (int row = 0; row < height; ++row) {
+        uchar* line = image.scanLine(row);
         for (int col = 0; col < width; ++col) {
-            std::array<long long, 3> index{};
+            auto& index = indices[std::size_t(col)];
             const int h = flipX ? width - 1 - col : col;
             index[std::size_t(hv)] = o.sign[std::size_t(axes.horizontal)] > 0 ? h : width - 1 - h;
             const int up = height - 1 - row;
@@ -185,27 +199,24 @@ QImage SliceView::sliceImage(int pane) const {
             const double value =
                 underlay_
                     ->data[std::size_t(index[0] + shape[0] * (index[1] + shape[1] * index[2]))];
-            grey[std::size_t(col)] =
+            line[3 * col] = line[3 * col + 1] = line[3 * col + 2] =
                 std::uint8_t(std::clamp(value / underlayMax_ * 255.0, 0.0, 255.0));
-            values[std::size_t(col)] = std::numeric_limits<float>::quiet_NaN();
-            if (overlay_) {
+        }
+        for (const auto& [layer, fromUnderlay] : layers) {
+            const auto& os = layer->volume->shape;
+            for (int col = 0; col < width; ++col) {
+                const auto& index = indices[std::size_t(col)];
                 const Eigen::Vector4d ov =
-                    overlayFromUnderlay_ *
+                    fromUnderlay *
                     Eigen::Vector4d(double(index[0]), double(index[1]), double(index[2]), 1);
                 const long long oi = std::llround(ov[0]), oj = std::llround(ov[1]),
                                 ok = std::llround(ov[2]);
-                const auto& os = overlay_->shape;
-                if (oi >= 0 && oj >= 0 && ok >= 0 && oi < os[0] && oj < os[1] && ok < os[2])
-                    values[std::size_t(col)] =
-                        float(overlay_->data[std::size_t(oi + os[0] * (oj + os[1] * ok))]);
+                values[std::size_t(col)] =
+                    oi >= 0 && oj >= 0 && ok >= 0 && oi < os[0] && oj < os[1] && ok < os[2]
+                        ? float(layer->volume->data[std::size_t(oi + os[0] * (oj + os[1] * ok))])
+                        : std::numeric_limits<float>::quiet_NaN();
             }
-        }
-        uchar* line = image.scanLine(row);
-        if (overlay_) {
-            render::recolourOverlay(values.data(), grey.data(), std::size_t(width), style_, line);
-        } else {
-            for (int col = 0; col < width; ++col)
-                line[3 * col] = line[3 * col + 1] = line[3 * col + 2] = grey[std::size_t(col)];
+            render::compositeOverlay(values.data(), std::size_t(width), layer->style, line);
         }
     }
     return image;

@@ -18,6 +18,7 @@
 
 #include "analysis/volume.h"
 #include "render/colour_map.h"
+#include "render/overlay_stack.h"
 
 namespace us::widgets {
 
@@ -27,10 +28,14 @@ class SliceView : public QWidget {
     explicit SliceView(QWidget* parent = nullptr);
 
     void setUnderlay(std::shared_ptr<const analysis::Volume> volume);
-    void setOverlay(std::shared_ptr<const analysis::Volume> volume,
+    // Volume overlay layers, top first, blended bottom to top (nearest voxel).
+    void addOverlay(const std::string& name, std::shared_ptr<const analysis::Volume> volume,
                     const render::OverlayStyle& style);
-    void setOverlayStyle(const render::OverlayStyle& style);
-    void clearOverlay();
+    void setOverlayStyle(std::size_t layer, const render::OverlayStyle& style);
+    void setOverlayVisible(std::size_t layer, bool visible);
+    void moveOverlay(std::size_t from, std::size_t to);
+    void removeOverlay(std::size_t layer);
+    std::size_t overlayCount() const { return overlays_.size(); }
     void setRadiological(bool radiological);
     bool radiological() const { return radiological_; }
     bool hasUnderlay() const { return underlay_ != nullptr; }
@@ -40,7 +45,7 @@ class SliceView : public QWidget {
     Eigen::Vector3d cursor() const { return cursor_; }
     // Voxel indices of the cursor in the underlay (rounded).
     std::array<long long, 3> cursorVoxel() const;
-    // ("anatomy", v), ("overlay", v): nearest-voxel values at the cursor.
+    // ("anatomy", v), then each overlay layer's (name, v): nearest-voxel values at the cursor.
     std::vector<std::pair<std::string, double>> valuesAtCursor() const;
     // Pane rectangles: 0 sagittal, 1 coronal, 2 axial.
     QRectF paneRect(int pane) const;
@@ -70,9 +75,13 @@ class SliceView : public QWidget {
     int paneAt(QPointF point) const;
 
     std::shared_ptr<const analysis::Volume> underlay_;
-    std::shared_ptr<const analysis::Volume> overlay_;
-    render::OverlayStyle style_;
-    Eigen::Matrix4d overlayFromUnderlay_ = Eigen::Matrix4d::Identity();  // voxel -> voxel
+    struct Overlay {
+        std::string name;
+        std::shared_ptr<const analysis::Volume> volume;
+        render::OverlayStyle style;
+        bool visible = true;
+    };
+    render::OverlayStack<Overlay> overlays_;
     double underlayMax_ = 1;
     Eigen::Vector3d cursor_ = Eigen::Vector3d::Zero();
     bool radiological_ = false;

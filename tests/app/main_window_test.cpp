@@ -19,6 +19,7 @@
 #include <cmath>
 
 #include "analysis/session_file.h"
+#include "app/brain_controller.h"
 #include "app/gui_startup.h"
 #include "app/job_runner.h"
 #include "app/main_window.h"
@@ -31,6 +32,7 @@
 #include "widgets/layer_tree.h"
 #include "widgets/neuron_inspector.h"
 #include "widgets/overlay_controls.h"
+#include "widgets/overlay_panel.h"
 #include "widgets/slice_view.h"
 #include "widgets/treemap_panel.h"
 #include "widgets/treemap_view.h"
@@ -244,11 +246,12 @@ class MainWindowTest : public QObject {
         const auto fixtures = us::test::pythonFixtures("make_brain_fixtures.py", "brain-fixtures");
         window_->findChild<QDockWidget*>("brain")->raise();
         window_->brainView()->applyPreset(us::render::CameraPreset::LateralLeft);
-        QSignalSpy shown(window_.get(), &MainWindow::brainOverlayShown);
-        window_->openBrainOverlay(
+        QSignalSpy shown(window_->brain(), &us::app::BrainController::overlayShown);
+        window_->brain()->openOverlay(
             QString::fromStdString((fixtures / "overlays" / "mni_x_gradient.nii.gz").string()));
         QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 30000);
-        QVERIFY(window_->overlayControls()->isVisible());
+        auto* controls = window_->overlayPanel()->controls();
+        QVERIFY(controls->isVisibleTo(window_->overlayPanel()));
         const auto count = [](const QImage& image, auto predicate) {
             int n = 0;
             for (int y = 0; y < image.height(); ++y)
@@ -273,18 +276,18 @@ class MainWindowTest : public QObject {
         QVERIFY(count(bar.copy(0, 0, bar.width() / 2, bar.height()), blue) > 50);
         QVERIFY(count(bar.copy(bar.width() / 2, 0, bar.width() / 2, bar.height()), red) > 50);
         // A threshold above every value leaves only the grey underlay.
-        window_->overlayControls()->thresholdBox()->setValue(2.0);
+        controls->thresholdBox()->setValue(2.0);
         const QImage hidden = window_->brainView()->grabFramebuffer();
         QVERIFY(count(hidden.copy(surfaceArea), blue) < bluePixels / 100);
-        window_->overlayControls()->thresholdBox()->setValue(0.0);
+        controls->thresholdBox()->setValue(0.0);
         // Hovering reads out the overlay's value.
         const QPoint centre(window_->brainView()->width() / 2, window_->brainView()->height() / 2);
         QTest::mouseMove(window_->brainView(), centre);
-        QTRY_VERIFY(window_->statusReadout().contains("overlay -"));
+        QTRY_VERIFY(window_->statusReadout().contains("mni_x_gradient.nii.gz -"));
         // Removing the overlay brings the atlas colours back.
-        window_->overlayControls()->findChild<QToolButton*>()->click();
+        controls->findChild<QToolButton*>()->click();
         QVERIFY(!window_->brainView()->scene().hasOverlay());
-        QVERIFY(!window_->overlayControls()->isVisible());
+        QVERIFY(!controls->isVisibleTo(window_->overlayPanel()));
     }
 
     void slicesFollowOneCursorWithLetters() {

@@ -43,3 +43,24 @@ TEST(ColourMap, ThresholdShowsTheUnderlayAndSymmetricRangesCentreZero) {
     recolourOverlay(values, underlay, 6, style, rgb);
     EXPECT_EQ(rgb[15 + 1], lut[127][1]);  // zero sits in the middle of a symmetric range
 }
+
+TEST(ColourMap, LayersCompositeBottomToTopAndHalfOpacityBlends) {
+    const float bottom[] = {1.0f, 1.0f, NAN};
+    const float top[] = {0.0f, 1.0f, 1.0f};  // 0 is below the top layer's threshold
+    std::uint8_t rgb[9] = {100, 100, 100, 100, 100, 100, 100, 100, 100};
+    OverlayStyle hot;  // hot over [0, 1]: 1.0 is white
+    hot.threshold = 0.5;
+    OverlayStyle grey = hot;
+    grey.map = ColourMapName::Grey;
+    grey.opacity = 0.5;
+    compositeOverlay(bottom, 3, hot, rgb);
+    compositeOverlay(top, 3, grey, rgb);
+    const auto& hotLut = lookupTable(ColourMapName::Hot);
+    const auto& greyLut = lookupTable(ColourMapName::Grey);
+    for (int k = 0; k < 3; ++k) {
+        EXPECT_EQ(rgb[k], hotLut[255][std::size_t(k)]);  // the bottom layer shows through
+        EXPECT_EQ(rgb[3 + k],
+                  (greyLut[255][std::size_t(k)] * 128 + hotLut[255][std::size_t(k)] * 128) >> 8);
+        EXPECT_EQ(rgb[6 + k], (greyLut[255][std::size_t(k)] * 128 + 100 * 128) >> 8);
+    }
+}
