@@ -122,7 +122,9 @@ void compositeOverlay(const float* values, std::size_t count, const OverlayStyle
     const int alpha = int(std::lround(std::clamp(style.opacity, 0.0, 1.0) * 256));
     for (std::size_t i = 0; i < count; ++i) {
         const float v = values[i];
-        if (!(std::abs(v) >= threshold) && (style.hideBelowThreshold || std::isnan(v))) continue;
+        // Exact zeros mean "no data" in most maps (wb_view's default): hidden with the rest.
+        const bool below = !(std::abs(v) >= threshold) || v == 0.0f;
+        if (std::isnan(v) || (below && style.hideBelowThreshold)) continue;
         const int index = std::clamp(int((v - offset) * scale), 0, 255);
         const auto& c = lut[std::size_t(index)];
         std::uint8_t* out = rgb + 3 * i;

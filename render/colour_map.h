@@ -24,9 +24,11 @@ struct OverlayStyle {
     ColourMapName map = ColourMapName::Hot;
     double min = 0, max = 1;  // the colour range; a diverging map uses [-max, max] when symmetric
     bool symmetric = false;
-    double threshold = 0;            // |value| below it counts as sub-threshold
-    bool hideBelowThreshold = true;  // show the underlay there instead of the lowest colour
-    double opacity = 1.0;            // overlay over underlay
+    double threshold = 0;  // |value| below it counts as sub-threshold
+    // Show the underlay there (and at exact zeros, which mean "no data") instead of the
+    // lowest colour.
+    bool hideBelowThreshold = true;
+    double opacity = 1.0;  // overlay over underlay
 };
 
 // The values the colours span: [min, max], or [-m, m] with m = max(|min|, |max|) when symmetric.

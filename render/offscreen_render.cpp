@@ -29,6 +29,11 @@ vtkSmartPointer<vtkImageData> renderOffscreen(vtkRenderer* renderer, int width, 
 }
 
 void writePng(vtkImageData* image, const std::filesystem::path& path) {
+    std::error_code exists;
+    const auto folder = path.has_parent_path() ? path.parent_path() : ".";
+    if (!std::filesystem::is_directory(folder, exists))
+        throw std::runtime_error("cannot write PNG '" + path.string() + "': no folder '" +
+                                 folder.string() + "'");
     const auto temp = std::filesystem::path(path.string() + ".tmp.png");
     vtkNew<vtkPNGWriter> writer;
     writer->SetFileName(temp.string().c_str());
