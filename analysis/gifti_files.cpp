@@ -49,6 +49,7 @@ class GiftiValidator {
     void onStart(const char* name, const char** attributes) {
         const std::string element = name;
         inData_ = element == "Data";
+        if (element == "Label") return checkLabelColour(attributes);
         if (element != "DataArray") return;
         std::map<std::string, std::string> a;
         for (int i = 0; attributes[i] && attributes[i + 1]; i += 2)
@@ -100,9 +101,24 @@ class GiftiValidator {
             if (!std::isdigit(static_cast<unsigned char>(c))) return -1;
         return std::stoi(text);
     }
+    // giftiio keeps one colour table for all labels: a label with part of a colour, or a
+    // table mixing coloured and uncoloured labels, leaves it shorter than the label list
+    // (a fuzzer found the overflow).
+    void checkLabelColour(const char** attributes) {
+        int channels = 0;
+        for (int i = 0; attributes[i] && attributes[i + 1]; i += 2)
+            for (const char* channel : {"Red", "Green", "Blue", "Alpha"})
+                channels += std::strcmp(attributes[i], channel) == 0;
+        if (channels != 0 && channels != 4)
+            return setError("a Label has some but not all of Red, Green, Blue and Alpha");
+        (channels == 4 ? colouredLabels_ : plainLabels_) = true;
+        if (colouredLabels_ && plainLabels_)
+            setError("the label table mixes coloured and uncoloured labels");
+    }
     void setError(const std::string& why) {
         if (error.empty()) error = why;
     }
+    bool colouredLabels_ = false, plainLabels_ = false;
     bool inData_ = false;
     std::string encoding_;
 };

@@ -19,7 +19,7 @@ mkdir -p "$OUT_DIR"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 echo "No display: rendering each panel of the demo to $OUT_DIR"
 echo "(The first run trains the demo network on Fashion-MNIST, about 1.5 minutes on 2 cores, and caches it.)"
-for panel in window brain slices graph treemap inspector layers jobs; do
+for panel in window brain slices overlays graph treemap inspector layers jobs; do
   xvfb-run --auto-servernum --server-args="-screen 0 1920x1200x24 -noreset" \
     "$APP" --demo --screenshot "$OUT_DIR/$panel.png" --panel "$panel" "$@"
 done
