@@ -4,8 +4,10 @@
 #include <nifti2_io.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
+#include <future>
 #include <limits>
 #include <memory>
 #include <stdexcept>
@@ -43,16 +45,37 @@ TypeInfo typeInfo(int datatype) {
     }
 }
 
+// Appends `count` values of type T (file byte order) to out as doubles.
 template <typename T>
-void convert(const unsigned char* raw, std::size_t count, bool swap, std::vector<double>& out) {
-    out.resize(count);
+void appendConverted(const unsigned char* raw, std::size_t count, bool swap,
+                     std::vector<double>& out) {
+    const std::size_t start = out.size();
+    out.resize(start + count);
     for (std::size_t i = 0; i < count; ++i) {
         unsigned char bytes[sizeof(T)];
         std::memcpy(bytes, raw + i * sizeof(T), sizeof(T));
         if (swap) std::reverse(bytes, bytes + sizeof(T));
         T value;
         std::memcpy(&value, bytes, sizeof(T));
-        out[i] = double(value);
+        out[start + i] = double(value);
+    }
+}
+
+using Converter = void (*)(const unsigned char*, std::size_t, bool, std::vector<double>&);
+
+Converter converterFor(int datatype) {
+    switch (datatype) {
+        case DT_UINT8: return &appendConverted<std::uint8_t>;
+        case DT_INT8: return &appendConverted<std::int8_t>;
+        case DT_INT16: return &appendConverted<std::int16_t>;
+        case DT_UINT16: return &appendConverted<std::uint16_t>;
+        case DT_INT32: return &appendConverted<std::int32_t>;
+        case DT_UINT32: return &appendConverted<std::uint32_t>;
+        case DT_INT64: return &appendConverted<std::int64_t>;
+        case DT_UINT64: return &appendConverted<std::uint64_t>;
+        case DT_FLOAT32: return &appendConverted<float>;
+        case DT_FLOAT64: return &appendConverted<double>;
+        default: return nullptr;
     }
 }
 
@@ -195,39 +218,35 @@ Volume readNiftiVolume(const fs::path& path) {
     }
     GzReader in(dataPath);
     in.skip(std::uint64_t(image->iname_offset), "the header and extensions");
-    const std::vector<unsigned char> raw = in.readExactly(bytes, "voxel data");
+    // Inflating and converting overlap: a second thread converts one chunk while the next is
+    // read. Memory grows only as data arrive, so a header that lies about its size cannot
+    // make us allocate more than the file holds.
+    const bool swap = image->byteorder != nifti_short_order();
+    const Converter convert = converterFor(image->datatype);
+    constexpr std::uint64_t kChunk = 16u << 20;  // a multiple of every type's size
+    // Growing the array chunk by chunk would copy it again and again: reserve what the file
+    // can really hold (all of it when uncompressed, as checked above; deflate expands at most
+    // 1032-fold).
+    const std::uint64_t fileBytes = fs::file_size(dataPath, ec);
+    const std::uint64_t plausible = compressed ? std::min(bytes, fileBytes * 1032) : bytes;
+    volume.data.reserve(std::size_t(plausible / std::uint64_t(type.bytes)));
+    std::array<std::vector<unsigned char>, 2> buffers;
+    std::future<void> converting;
+    for (std::uint64_t done = 0, chunk = 0; done < bytes; ++chunk) {
+        const std::uint64_t step = std::min(kChunk, bytes - done);
+        auto& buffer = buffers[chunk % 2];
+        buffer.resize(step);
+        in.read(buffer.data(), step, "voxel data");
+        if (converting.valid()) converting.get();
+        converting = std::async(std::launch::async, [&volume, &buffer, convert, swap, step, type] {
+            convert(buffer.data(), std::size_t(step / std::uint64_t(type.bytes)), swap,
+                    volume.data);
+        });
+        done += step;
+    }
+    if (converting.valid()) converting.get();
     if (compressed && !in.atEnd())
         fail(path, "the compressed stream holds more data than the header declares");
-
-    const bool swap = image->byteorder != nifti_short_order();
-    switch (image->datatype) {
-        case DT_UINT8:
-            convert<std::uint8_t>(raw.data(), std::size_t(voxels), false, volume.data);
-            break;
-        case DT_INT8:
-            convert<std::int8_t>(raw.data(), std::size_t(voxels), false, volume.data);
-            break;
-        case DT_INT16:
-            convert<std::int16_t>(raw.data(), std::size_t(voxels), swap, volume.data);
-            break;
-        case DT_UINT16:
-            convert<std::uint16_t>(raw.data(), std::size_t(voxels), swap, volume.data);
-            break;
-        case DT_INT32:
-            convert<std::int32_t>(raw.data(), std::size_t(voxels), swap, volume.data);
-            break;
-        case DT_UINT32:
-            convert<std::uint32_t>(raw.data(), std::size_t(voxels), swap, volume.data);
-            break;
-        case DT_INT64:
-            convert<std::int64_t>(raw.data(), std::size_t(voxels), swap, volume.data);
-            break;
-        case DT_UINT64:
-            convert<std::uint64_t>(raw.data(), std::size_t(voxels), swap, volume.data);
-            break;
-        case DT_FLOAT32: convert<float>(raw.data(), std::size_t(voxels), swap, volume.data); break;
-        case DT_FLOAT64: convert<double>(raw.data(), std::size_t(voxels), swap, volume.data); break;
-    }
     // nibabel: no scaling when the slope is 0 or not finite; a valid slope with a non-finite
     // intercept is an error.
     const double slope = headerReal(*image, image->scl_slope);
