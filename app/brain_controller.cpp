@@ -353,32 +353,32 @@ void BrainController::exportFigure(const QString& path, int width, int height,
     QApplication::restoreOverrideCursor();
 }
 
+QString BrainController::askForFile(const QString& title, const QString& filter) const {
+    return QFileDialog::getOpenFileName(dialogParent_, title, QString(),
+                                        filter + tr(";;All files (*)"));
+}
+
 void BrainController::openOverlayDialog() {
-    const QString path = QFileDialog::getOpenFileName(
-        dialogParent_, tr("Open brain overlay"), QString(),
-        tr("Volumes and per-vertex data (*.nii *.nii.gz *.mgh *.mgz *.gii *curv *thickness "
-           "*sulc *area);;All files (*)"));
+    const QString path = askForFile(tr("Open brain overlay"),
+                                    tr("Volumes and per-vertex data (*.nii *.nii.gz *.mgh *.mgz "
+                                       "*.gii *curv *thickness *sulc *area)"));
     if (!path.isEmpty()) openOverlay(path);
 }
 
 void BrainController::openSurfaceDialog() {
     const QString path =
-        QFileDialog::getOpenFileName(dialogParent_, tr("Open brain surface"), QString(),
-                                     tr("Surfaces (*.surf.gii *.gii lh.* rh.*);;All files (*)"));
+        askForFile(tr("Open brain surface"), tr("Surfaces (*.surf.gii *.gii lh.* rh.*)"));
     if (!path.isEmpty()) openSurface(path);
 }
 
 void BrainController::openUnderlayDialog() {
-    const QString path = QFileDialog::getOpenFileName(
-        dialogParent_, tr("Open curvature or sulcal depth"), QString(),
-        tr("Morphometry (*curv *sulc *.shape.gii *.func.gii);;All files (*)"));
+    const QString path = askForFile(tr("Open curvature or sulcal depth"),
+                                    tr("Morphometry (*curv *sulc *.shape.gii *.func.gii)"));
     if (!path.isEmpty()) openUnderlay(path);
 }
 
 void BrainController::openAtlasDialog() {
-    const QString path =
-        QFileDialog::getOpenFileName(dialogParent_, tr("Open atlas"), QString(),
-                                     tr("Atlases (*.xml *.nii *.nii.gz *.mgz);;All files (*)"));
+    const QString path = askForFile(tr("Open atlas"), tr("Atlases (*.xml *.nii *.nii.gz *.mgz)"));
     if (!path.isEmpty()) openAtlas(path);
 }
 

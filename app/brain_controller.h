@@ -79,6 +79,7 @@ class BrainController : public QObject {
     void reportError(const QString& what, const QString& error);
     void updateCaption();
     void applyPending();
+    QString askForFile(const QString& title, const QString& filter) const;
 
     JobRunner& jobs_;
     widgets::BrainView* brain_;

@@ -29,6 +29,20 @@ us::analysis::SurfaceMesh gridMesh(int rows, int columns) {
     return mesh;
 }
 
+// The i-th style change: cycling colour maps and thresholds.
+us::render::OverlayStyle styleFor(int i) {
+    constexpr us::render::ColourMapName maps[] = {
+        us::render::ColourMapName::Hot, us::render::ColourMapName::Viridis,
+        us::render::ColourMapName::Diverging, us::render::ColourMapName::Grey};
+    us::render::OverlayStyle style;
+    style.map = maps[i % 4];
+    style.min = -3;
+    style.max = 3;
+    style.symmetric = style.map == us::render::ColourMapName::Diverging;
+    style.threshold = 0.01 * (i % 100);
+    return style;
+}
+
 double median(std::vector<double> times) {
     std::sort(times.begin(), times.end());
     return times[times.size() / 2];
@@ -46,17 +60,9 @@ int main() {
     std::vector<std::uint8_t> underlay(kVertices), rgb(3 * kVertices);
     for (auto& u : underlay)
         u = std::uint8_t(rng() % 2 ? 110 : 170);
-    const us::render::ColourMapName maps[] = {
-        us::render::ColourMapName::Hot, us::render::ColourMapName::Viridis,
-        us::render::ColourMapName::Diverging, us::render::ColourMapName::Grey};
     std::vector<double> times;
     for (int i = 0; i < 200; ++i) {
-        us::render::OverlayStyle style;
-        style.map = maps[i % 4];
-        style.min = -3;
-        style.max = 3;
-        style.symmetric = style.map == us::render::ColourMapName::Diverging;
-        style.threshold = 0.01 * (i % 100);
+        const auto style = styleFor(i);
         const auto start = std::chrono::steady_clock::now();
         us::render::recolourOverlay(values.data(), underlay.data(), kVertices, style, rgb.data());
         times.push_back(
@@ -82,11 +88,7 @@ int main() {
     }
     std::vector<double> sceneTimes;
     for (int i = 0; i < 100; ++i) {
-        us::render::OverlayStyle style;
-        style.map = maps[i % 4];
-        style.min = -3;
-        style.max = 3;
-        style.threshold = 0.01 * (i % 100);
+        const auto style = styleFor(i);
         const auto start = std::chrono::steady_clock::now();
         scene.setOverlayStyle(std::size_t(i % 3), style);
         sceneTimes.push_back(
