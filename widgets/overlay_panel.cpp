@@ -1,6 +1,5 @@
 #include "widgets/overlay_panel.h"
 
-#include <QAbstractItemModel>
 #include <QAction>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -23,10 +22,9 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(empty_);
     auto* row = new QHBoxLayout;
     list_ = new QListWidget(this);
-    list_->setDragDropMode(QAbstractItemView::InternalMove);
     list_->setToolTip(
-        tr("Overlay layers, top first: tick to show, drag or Alt+Up/Down to "
-           "reorder, Delete to remove"));
+        tr("Overlay layers, top first: tick to show, Alt+Up/Down (or the arrows) "
+           "to reorder, Delete to remove"));
     row->addWidget(list_, 1);
     auto* buttons = new QVBoxLayout;
     up_ = new QToolButton(this);
@@ -50,16 +48,6 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
         if (!updating_)
             Q_EMIT visibilityChanged(list_->row(item), item->checkState() == Qt::Checked);
     });
-    // Drag and drop reorders the rows; the views follow through moved().
-    connect(list_->model(), &QAbstractItemModel::rowsMoved, this,
-            [this](const QModelIndex&, int start, int, const QModelIndex&, int destination) {
-                if (updating_) return;
-                const int to = destination > start ? destination - 1 : destination;
-                const auto style = styles_[std::size_t(start)];
-                styles_.erase(styles_.begin() + start);
-                styles_.insert(styles_.begin() + to, style);
-                Q_EMIT moved(start, to);
-            });
     connect(up_, &QToolButton::clicked, this, [this] {
         if (currentLayer() > 0) moveLayer(currentLayer(), currentLayer() - 1);
     });
@@ -93,8 +81,7 @@ void OverlayPanel::addLayer(const QString& name, const QString& detail,
     updating_ = true;
     auto* item = new QListWidgetItem(QString("%1  (%2)").arg(name, detail));
     item->setToolTip(name);
-    item->setFlags(item->flags() | Qt::ItemIsUserCheckable | Qt::ItemIsDragEnabled);
-    item->setFlags(item->flags() & ~Qt::ItemIsDropEnabled);
+    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
     item->setCheckState(Qt::Checked);
     list_->insertItem(0, item);
     styles_.insert(styles_.begin(), style);

@@ -1,7 +1,7 @@
 #pragma once
 // The overlay layer list (like FSLeyes'): one row per layer, top first, with a tick box to
-// show or hide it, drag or Alt+Up / Alt+Down to reorder, and the selected layer's colour map,
-// range, threshold and opacity below. It holds names and styles only; the views hold data.
+// show or hide it, Alt+Up / Alt+Down (or the arrows) to reorder, and the selected layer's colour
+// map, range, threshold and opacity below. It holds names and styles only; the views hold data.
 
 #include <QWidget>
 
