@@ -210,24 +210,22 @@ Volume readNiftiVolume(const fs::path& path) {
     if (image->iname_offset < 0) fail(path, "negative data offset");
     const fs::path dataPath = image->iname ? fs::path(image->iname) : path;
     const bool compressed = dataPath.extension() == ".gz";
-    if (!compressed) {
-        const auto size = fs::file_size(dataPath, ec);
-        if (ec || size < std::uint64_t(image->iname_offset) + bytes)
-            fail(path, "the data offset plus " + std::to_string(bytes) +
-                           " data bytes pass the end of the file (truncated?)");
-    }
+    const std::uint64_t fileBytes = fs::file_size(dataPath, ec);
+    if (ec) fail(path, "cannot read the size of '" + dataPath.string() + "'");
+    if (!compressed && fileBytes < std::uint64_t(image->iname_offset) + bytes)
+        fail(path, "the data offset plus " + std::to_string(bytes) +
+                       " data bytes pass the end of the file (truncated?)");
     GzReader in(dataPath);
     in.skip(std::uint64_t(image->iname_offset), "the header and extensions");
     // Inflating and converting overlap: a second thread converts one chunk while the next is
-    // read. Memory grows only as data arrive, so a header that lies about its size cannot
-    // make us allocate more than the file holds.
+    // read.
     const bool swap = image->byteorder != nifti_short_order();
     const Converter convert = converterFor(image->datatype);
     constexpr std::uint64_t kChunk = 16u << 20;  // a multiple of every type's size
-    // Growing the array chunk by chunk would copy it again and again: reserve what the file
-    // can really hold (all of it when uncompressed, as checked above; deflate expands at most
-    // 1032-fold).
-    const std::uint64_t fileBytes = fs::file_size(dataPath, ec);
+    // The values are reserved once (growing chunk by chunk would copy them again and again),
+    // but only as many as the file can really hold, so a header that lies about its size
+    // cannot make us allocate more: all of them when uncompressed (checked above); deflate
+    // expands at most 1032-fold.
     const std::uint64_t plausible = compressed ? std::min(bytes, fileBytes * 1032) : bytes;
     volume.data.reserve(std::size_t(plausible / std::uint64_t(type.bytes)));
     std::array<std::vector<unsigned char>, 2> buffers;
