@@ -210,14 +210,20 @@ void BrainScene::recolour() {
     updateColourBars();
 }
 
+// One colour bar per visible layer, top layer first, laid out along the bottom.
+std::vector<vtkSmartPointer<vtkScalarBarActor>> BrainScene::makeColourBars(bool darkText) const {
+    std::vector<vtkSmartPointer<vtkScalarBarActor>> bars;
+    overlays_.forEachVisibleBottomUp([&](const SurfaceOverlay& layer) {
+        bars.insert(bars.begin(), makeColourBar(layer.style, layer.name, darkText));
+    });
+    layOutColourBars(bars);
+    return bars;
+}
+
 void BrainScene::updateColourBars() {
     for (const auto& bar : colourBars_)
         renderer_->RemoveViewProp(bar);
-    colourBars_.clear();
-    overlays_.forEachVisibleBottomUp([&](const SurfaceOverlay& layer) {
-        colourBars_.insert(colourBars_.begin(), makeColourBar(layer.style, layer.name, false));
-    });
-    layOutColourBars(colourBars_);
+    colourBars_ = makeColourBars(false);
     for (const auto& bar : colourBars_)
         renderer_->AddViewProp(bar);
 }
@@ -295,12 +301,7 @@ vtkSmartPointer<vtkImageData> BrainScene::renderFigure(int width, int height,
         renderer->AddActor(actor);
     }
     renderer->GetActiveCamera()->DeepCopy(renderer_->GetActiveCamera());
-    std::vector<vtkSmartPointer<vtkScalarBarActor>> bars;
-    overlays_.forEachVisibleBottomUp([&](const SurfaceOverlay& layer) {
-        bars.insert(bars.begin(), makeColourBar(layer.style, layer.name, whiteBackground));
-    });
-    layOutColourBars(bars);
-    for (const auto& bar : bars)
+    for (const auto& bar : makeColourBars(whiteBackground))
         renderer->AddViewProp(bar);
     renderer->ResetCameraClippingRange();
     return renderOffscreen(renderer, width, height);

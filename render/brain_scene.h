@@ -96,6 +96,7 @@ class BrainScene {
 
   private:
     void recolour();
+    std::vector<vtkSmartPointer<vtkScalarBarActor>> makeColourBars(bool darkText) const;
     void updateColourBars();
     void clipForPreset(CameraPreset preset);
 
