@@ -194,9 +194,7 @@ std::optional<AtlasRegion> regionAt(const Atlas& atlas, double x, double y, doub
     if (!atlas.labels) return std::nullopt;
     const auto voxel = nearestVoxel(*atlas.labels, x, y, z);
     if (!voxel) return std::nullopt;
-    const auto& s = atlas.labels->shape;
-    const double value =
-        atlas.labels->data[std::size_t((*voxel)[0] + s[0] * ((*voxel)[1] + s[1] * (*voxel)[2]))];
+    const double value = voxelValue(*atlas.labels, *voxel);
     AtlasRegion region;
     region.voxel = *voxel;
     region.label =

@@ -54,12 +54,16 @@ std::optional<std::array<long long, 3>> nearestVoxel(const Volume& volume, doubl
     return std::array<long long, 3>{i, j, k};
 }
 
+double voxelValue(const Volume& volume, const std::array<long long, 3>& voxel) {
+    const auto& s = volume.shape;
+    const auto [i, j, k] = voxel;
+    return volume.data[std::size_t(i + s[0] * (j + s[1] * k))];  // file order: i fastest
+}
+
 std::optional<double> nearestVoxelValue(const Volume& volume, double x, double y, double z) {
     const auto voxel = nearestVoxel(volume, x, y, z);
     if (!voxel) return std::nullopt;
-    const auto& s = volume.shape;
-    const auto [i, j, k] = *voxel;
-    return volume.data[std::size_t(i + s[0] * (j + s[1] * k))];
+    return voxelValue(volume, *voxel);
 }
 
 }  // namespace us::analysis

@@ -17,6 +17,8 @@ std::vector<float> sampleVolume(const Volume& volume, const std::vector<double>&
 // Indices of the voxel nearest a world point; nullopt outside the volume.
 std::optional<std::array<long long, 3>> nearestVoxel(const Volume& volume, double x, double y,
                                                      double z);
+// The value stored at voxel (i, j, k) of the first frame; the indices must be inside.
+double voxelValue(const Volume& volume, const std::array<long long, 3>& voxel);
 // The value of the voxel nearest a world point (first frame); nullopt outside the volume.
 std::optional<double> nearestVoxelValue(const Volume& volume, double x, double y, double z);
 
