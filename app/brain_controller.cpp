@@ -29,8 +29,14 @@ constexpr const char* kUnderlay = "brain-underlay";
 constexpr const char* kOverlay = "brain-overlay";
 constexpr const char* kAtlas = "brain-atlas";
 
-std::vector<double> perVertexValues(const analysis::BrainFile& file, const std::string& path) {
+// The file's per-vertex values; as many as `vertices` when given.
+std::vector<double> perVertexValues(const analysis::BrainFile& file, const std::string& path,
+                                    std::optional<std::size_t> vertices) {
     if (!file.vertexData) throw std::runtime_error("'" + path + "' holds no per-vertex data");
+    if (vertices && file.vertexData->values.size() != *vertices)
+        throw std::runtime_error(
+            "'" + path + "' has " + std::to_string(file.vertexData->values.size()) +
+            " values; this surface has " + std::to_string(*vertices) + " vertices");
     return file.vertexData->values;
 }
 
@@ -188,7 +194,6 @@ void BrainController::openOverlay(const QString& path) {
         std::shared_ptr<const analysis::Volume> volume;
         std::vector<float> values;
     };
-    // The mesh is read-only once built: the job may read its vertices.
     auto vertices = brain_->scene().worldVertices();
     jobs_.submitTyped<Loaded>(
         tr("Open overlay %1").arg(QFileInfo(path).fileName()),
@@ -200,11 +205,7 @@ void BrainController::openOverlay(const QString& path) {
                 loaded.values = analysis::sampleVolume(*loaded.volume, vertices);
                 return loaded;
             }
-            const auto values = perVertexValues(file, path);
-            if (values.size() != vertices.size() / 3)
-                throw std::runtime_error("'" + path + "' has " + std::to_string(values.size()) +
-                                         " values; this surface has " +
-                                         std::to_string(vertices.size() / 3) + " vertices");
+            const auto values = perVertexValues(file, path, vertices.size() / 3);
             loaded.values.assign(values.begin(), values.end());
             return loaded;
         },
@@ -240,7 +241,7 @@ void BrainController::openSurface(const QString& path) {
             std::string description = std::filesystem::path(path).filename().string();
             if (const auto found = analysis::findSurfaceUnderlay(path)) {
                 const auto values =
-                    perVertexValues(analysis::readBrainFile(*found), found->string());
+                    perVertexValues(analysis::readBrainFile(*found), found->string(), std::nullopt);
                 if (std::int64_t(values.size()) == file.mesh->vertexCount()) {
                     underlay = values;
                     loaded.underlay = QString::fromStdString(found->string());
@@ -296,12 +297,7 @@ void BrainController::openUnderlay(const QString& path) {
     jobs_.submitTyped<std::vector<double>>(
         tr("Open underlay %1").arg(QFileInfo(path).fileName()),
         [path = path.toStdString(), vertices](const analysis::JobContext&) {
-            auto values = perVertexValues(analysis::readBrainFile(path), path);
-            if (values.size() != vertices)
-                throw std::runtime_error("'" + path + "' has " + std::to_string(values.size()) +
-                                         " values; this surface has " + std::to_string(vertices) +
-                                         " vertices");
-            return values;
+            return perVertexValues(analysis::readBrainFile(path), path, vertices);
         },
         [this, path](std::vector<double> values) {
             try {
