@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "analysis/runtime_setup.h"
-#include "analysis/versions.h"
+#include "analysis/core/runtime_setup.h"
+#include "analysis/core/versions.h"
 #include "app/cli/cli_commands.h"
 
 namespace {

@@ -9,10 +9,10 @@
 #include <cstdio>
 
 #include "app/gui_startup.h"
-#include "app/job_runner.h"
+#include "app/core/job_runner.h"
 #include "app/main_window.h"
-#include "app/model_controller.h"
-#include "widgets/brain_view.h"
+#include "app/models/model_controller.h"
+#include "widgets/brain/brain_view.h"
 
 namespace {
 

@@ -3,8 +3,8 @@
 #include <QCoreApplication>
 #include <QSurfaceFormat>
 
-#include "analysis/runtime_setup.h"
-#include "analysis/versions.h"
+#include "analysis/core/runtime_setup.h"
+#include "analysis/core/versions.h"
 
 namespace us::app {
 

@@ -14,22 +14,22 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 
-#include "analysis/demo_data.h"
-#include "analysis/session_file.h"
-#include "analysis/versions.h"
-#include "app/brain_controller.h"
-#include "app/figure_export.h"
-#include "app/message_box.h"
-#include "app/model_controller.h"
-#include "widgets/brain_view.h"
-#include "widgets/empty_state_panel.h"
-#include "widgets/graph_view.h"
-#include "widgets/jobs_panel.h"
-#include "widgets/layer_tree.h"
-#include "widgets/neuron_inspector.h"
-#include "widgets/overlay_panel.h"
-#include "widgets/slice_view.h"
-#include "widgets/treemap_panel.h"
+#include "analysis/demo/demo_data.h"
+#include "analysis/session/session_file.h"
+#include "analysis/core/versions.h"
+#include "app/brain/brain_controller.h"
+#include "app/core/figure_export.h"
+#include "app/core/message_box.h"
+#include "app/models/model_controller.h"
+#include "widgets/brain/brain_view.h"
+#include "widgets/common/empty_state_panel.h"
+#include "widgets/graph/graph_view.h"
+#include "widgets/common/jobs_panel.h"
+#include "widgets/models/layer_tree.h"
+#include "widgets/models/neuron_inspector.h"
+#include "widgets/brain/overlay_panel.h"
+#include "widgets/brain/slice_view.h"
+#include "widgets/clusters/treemap_panel.h"
 
 namespace us::app {
 namespace {

@@ -8,8 +8,8 @@
 
 #include <optional>
 
-#include "analysis/session.h"
-#include "app/job_runner.h"
+#include "analysis/session/session.h"
+#include "app/core/job_runner.h"
 
 class QDockWidget;
 class QLabel;

@@ -14,13 +14,13 @@ cxx=clang++-14
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -I"$ROOT" -I/usr/include/eigen3 -I/usr/include/nifti -I/usr/include/gifti -I/usr/include/stb -DNDEBUG)
 libs=(-lnifti2 -lgiftiio -lexpat -lznz -lz)
-parsers=(analysis/brain_file.cpp analysis/nifti_volume.cpp analysis/mgh_volume.cpp
-         analysis/freesurfer_files.cpp analysis/gifti_files.cpp analysis/gz_reader.cpp
-         analysis/stderr_silencer.cpp analysis/atlas.cpp analysis/atlas_labels.cpp
-         analysis/nifti_header.cpp analysis/volume_sampling.cpp)
-arrays=(analysis/npy.cpp analysis/atomic_file.cpp analysis/file_sync.cpp analysis/stimulus_set.cpp
-        analysis/idx_stimuli.cpp analysis/folder_stimuli.cpp analysis/npy_stimuli.cpp
-        analysis/image.cpp analysis/input_spec.cpp analysis/gz_reader.cpp)
+parsers=(analysis/brain/brain_file.cpp analysis/brain/nifti_volume.cpp analysis/brain/mgh_volume.cpp
+         analysis/brain/freesurfer_files.cpp analysis/brain/gifti_files.cpp analysis/core/gz_reader.cpp
+         analysis/core/stderr_silencer.cpp analysis/brain/atlas.cpp analysis/brain/atlas_labels.cpp
+         analysis/brain/nifti_header.cpp analysis/brain/volume_sampling.cpp)
+arrays=(analysis/core/npy.cpp analysis/core/atomic_file.cpp analysis/core/file_sync.cpp analysis/stimuli/stimulus_set.cpp
+        analysis/stimuli/idx_stimuli.cpp analysis/stimuli/folder_stimuli.cpp analysis/stimuli/npy_stimuli.cpp
+        analysis/stimuli/image.cpp analysis/models/input_spec.cpp analysis/core/gz_reader.cpp)
 build() {  # name, sources...
   local name="$1"; shift
   local newest; newest=$(cd "$ROOT" && ls -t "$@" tests/fuzz/"$name".cpp tests/fuzz/fuzz_input_file.h | head -1)

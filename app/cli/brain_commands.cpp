@@ -4,9 +4,9 @@
 #include <cmath>
 #include <iostream>
 
-#include "analysis/atlas.h"
-#include "analysis/brain_file.h"
-#include "analysis/npy.h"
+#include "analysis/brain/atlas.h"
+#include "analysis/brain/brain_file.h"
+#include "analysis/core/npy.h"
 #include "app/cli/cli_args.h"
 #include "app/cli/cli_commands.h"
 

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "analysis/job_context.h"
+#include "analysis/core/job_context.h"
 #include "app/cli/cli_commands.h"
 
 namespace us::cli {

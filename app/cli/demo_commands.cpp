@@ -3,8 +3,8 @@
 
 #include <iostream>
 
-#include "analysis/demo_data.h"
-#include "analysis/demo_model.h"
+#include "analysis/demo/demo_data.h"
+#include "analysis/demo/demo_model.h"
 #include "app/cli/cli_args.h"
 #include "app/cli/cli_commands.h"
 #include "app/cli/job_progress.h"

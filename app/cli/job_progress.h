@@ -2,7 +2,7 @@
 // A JobContext for the command line: progress on stderr when it is a terminal, and Ctrl-C
 // cancels the job (so that atomic outputs are cleaned up) instead of killing the process.
 
-#include "analysis/job_context.h"
+#include "analysis/core/job_context.h"
 
 namespace us::cli {
 

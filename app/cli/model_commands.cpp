@@ -3,10 +3,10 @@
 
 #include <iostream>
 
-#include "analysis/extraction.h"
-#include "analysis/input_spec.h"
-#include "analysis/runtime_setup.h"
-#include "analysis/script_model.h"
+#include "analysis/models/extraction.h"
+#include "analysis/models/input_spec.h"
+#include "analysis/core/runtime_setup.h"
+#include "analysis/models/script_model.h"
 #include "app/cli/cli_args.h"
 #include "app/cli/cli_commands.h"
 #include "app/cli/job_progress.h"

@@ -4,12 +4,12 @@
 
 #include <iostream>
 
-#include "analysis/brain_file.h"
-#include "analysis/volume_sampling.h"
+#include "analysis/brain/brain_file.h"
+#include "analysis/brain/volume_sampling.h"
 #include "app/cli/cli_args.h"
 #include "app/cli/cli_commands.h"
-#include "render/offscreen_render.h"
-#include "render/surface_figure.h"
+#include "render/common/offscreen_render.h"
+#include "render/brain/surface_figure.h"
 
 namespace us::cli {
 namespace fs = std::filesystem;

@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "analysis/session_file.h"
+#include "analysis/session/session_file.h"
 #include "app/cli/cli_args.h"
 #include "app/cli/cli_commands.h"
 

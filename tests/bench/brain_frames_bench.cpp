@@ -13,11 +13,11 @@
 #include <numeric>
 #include <vector>
 
-#include "analysis/demo_data.h"
+#include "analysis/demo/demo_data.h"
 #include "app/gui_startup.h"
-#include "render/brain_model.h"
+#include "render/brain/brain_model.h"
 #include "tests/bench/peer_process.h"
-#include "widgets/brain_view.h"
+#include "widgets/brain/brain_view.h"
 
 int main(int argc, char** argv) {
     us::app::prepareGuiProcess();

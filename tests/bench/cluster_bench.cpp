@@ -11,11 +11,11 @@
 #include <filesystem>
 #include <iostream>
 
-#include "analysis/kmeans.h"
-#include "analysis/linkage.h"
-#include "analysis/npy.h"
-#include "analysis/runtime_setup.h"
-#include "analysis/treemap_layout.h"
+#include "analysis/clustering/kmeans.h"
+#include "analysis/clustering/linkage.h"
+#include "analysis/core/npy.h"
+#include "analysis/core/runtime_setup.h"
+#include "analysis/clustering/treemap_layout.h"
 #include "tests/bench/peer_process.h"
 
 namespace fs = std::filesystem;

@@ -8,9 +8,9 @@
 #include <random>
 #include <vector>
 
-#include "render/brain_scene.h"
-#include "render/colour_map.h"
-#include "render/surface_model.h"
+#include "render/brain/brain_scene.h"
+#include "render/common/colour_map.h"
+#include "render/brain/surface_model.h"
 
 namespace {
 

@@ -11,10 +11,10 @@
 #include <numeric>
 #include <random>
 
-#include "analysis/cluster_tree.h"
-#include "analysis/linkage.h"
+#include "analysis/clustering/cluster_tree.h"
+#include "analysis/clustering/linkage.h"
 #include "app/gui_startup.h"
-#include "widgets/treemap_view.h"
+#include "widgets/clusters/treemap_view.h"
 
 int main(int argc, char** argv) {
     us::app::prepareGuiProcess();

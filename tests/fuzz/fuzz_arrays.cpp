@@ -1,8 +1,8 @@
 // libFuzzer target for the array and stimulus parsers: .npy headers and IDX files.
 #include <cstdint>
 
-#include "analysis/npy.h"
-#include "analysis/stimulus_set.h"
+#include "analysis/core/npy.h"
+#include "analysis/stimuli/stimulus_set.h"
 #include "tests/fuzz/fuzz_input_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

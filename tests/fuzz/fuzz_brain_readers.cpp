@@ -3,8 +3,8 @@
 // refusal; crashes, leaks and undefined behaviour are findings (ASan/UBSan).
 #include <cstdint>
 
-#include "analysis/atlas.h"
-#include "analysis/brain_file.h"
+#include "analysis/brain/atlas.h"
+#include "analysis/brain/brain_file.h"
 #include "tests/fuzz/fuzz_input_file.h"
 
 namespace {

@@ -1,0 +1,101 @@
+#include "analysis/brain/brain_file.h"
+
+#include <stdexcept>
+#include <vector>
+
+namespace us::analysis {
+namespace fs = std::filesystem;
+namespace {
+
+bool endsWith(const std::string& text, const std::string& suffix) {
+    return text.ends_with(suffix);
+}
+
+}  // namespace
+
+BrainFile readBrainFile(const fs::path& path) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        throw std::runtime_error("file not found: '" + path.string() + "'");
+    const std::string name = path.filename().string();
+    BrainFile file;
+    if (endsWith(name, ".nii") || endsWith(name, ".nii.gz") || endsWith(name, ".hdr") ||
+        endsWith(name, ".img")) {
+        file.volume = readNiftiVolume(path);
+    } else if (endsWith(name, ".mgh") || endsWith(name, ".mgz")) {
+        file.volume = readMghVolume(path);
+    } else if (endsWith(name, ".gii")) {
+        auto contents = readGifti(path);
+        if (contents.isSurface) file.mesh = std::move(contents.mesh);
+        if (!contents.data.values.empty()) file.vertexData = std::move(contents.data);
+    } else if (endsWith(name, ".annot")) {
+        file.vertexData = readFreeSurferAnnot(path);
+    } else if (endsWith(name, ".label")) {
+        file.vertexData = readFreeSurferLabel(path);
+    } else {
+        const std::string base =
+            name.size() > 3 && (name.starts_with("lh.") || name.starts_with("rh.")) ? name.substr(3)
+                                                                                    : name;
+        if (base == "curv" || base == "thickness" || base == "sulc" || base == "area" ||
+            base == "volume" || base == "jacobian_white" || base.starts_with("curv."))
+            file.vertexData = readFreeSurferCurv(path);
+        else
+            file.mesh = readFreeSurferSurface(path);
+    }
+    return file;
+}
+
+std::optional<fs::path> findSurfaceUnderlay(const fs::path& surface) {
+    const std::string name = surface.filename().string();
+    std::vector<fs::path> candidates;
+    if (name.ends_with(".surf.gii")) {
+        std::string stem = name.substr(0, name.size() - std::string(".surf.gii").size());
+        if (const auto dot = stem.rfind('.'); dot != std::string::npos) stem.resize(dot);
+        for (const char* kind : {".sulc.shape.gii", ".curv.shape.gii"})
+            candidates.push_back(surface.parent_path() / (stem + kind));
+    } else if (name.starts_with("lh.") || name.starts_with("rh.")) {
+        for (const char* kind : {"sulc", "curv"})
+            candidates.push_back(surface.parent_path() / (name.substr(0, 3) + kind));
+    }
+    for (const auto& candidate : candidates)
+        if (fs::is_regular_file(candidate)) return candidate;
+    return std::nullopt;
+}
+
+nlohmann::ordered_json describeBrainFile(const BrainFile& file) {
+    nlohmann::ordered_json info;
+    if (file.volume) {
+        const auto& v = *file.volume;
+        info["format"] = v.format;
+        info["kind"] = "volume";
+        info["dims"] = v.shape;
+        info["datatype"] = v.datatype;
+        info["voxel_sizes"] = v.voxelSize;
+        nlohmann::ordered_json affine = nlohmann::ordered_json::array();
+        for (int r = 0; r < 4; ++r)
+            affine.push_back({v.affine(r, 0), v.affine(r, 1), v.affine(r, 2), v.affine(r, 3)});
+        info["affine"] = affine;
+        if (v.format != "mgh") {
+            info["sform_code"] = v.sformCode;
+            info["qform_code"] = v.qformCode;
+        }
+    }
+    if (file.mesh) {
+        info["format"] = file.mesh->format;
+        info["kind"] = "surface";
+        info["vertices"] = file.mesh->vertexCount();
+        info["faces"] = file.mesh->faceCount();
+    }
+    if (file.vertexData) {
+        const auto& d = *file.vertexData;
+        if (!file.mesh) {
+            info["format"] = d.format;
+            info["kind"] = d.labelNames.empty() ? "vertex-data" : "labels";
+        }
+        info["data_shape"] = d.shape;
+        if (!d.labelNames.empty()) info["label_names"] = d.labelNames;
+    }
+    return info;
+}
+
+}  // namespace us::analysis

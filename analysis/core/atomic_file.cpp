@@ -1,0 +1,44 @@
+#include "analysis/core/atomic_file.h"
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+#include "analysis/core/file_sync.h"
+
+namespace us::analysis {
+namespace fs = std::filesystem;
+namespace {
+
+fs::path temporaryPathBeside(const fs::path& path) {
+    static std::atomic<unsigned> counter{0};
+    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
+    std::string name = ".";
+    name += path.filename().string();
+    name += ".tmp-";
+    name += std::to_string(stamp);
+    name += '-';
+    name += std::to_string(counter++);
+    return path.parent_path() / name;
+}
+
+}  // namespace
+
+AtomicFile::AtomicFile(fs::path target)
+    : target_(std::move(target)), temp_(temporaryPathBeside(target_)) {}
+
+AtomicFile::~AtomicFile() {
+    if (committed_) return;
+    std::error_code ignored;
+    fs::remove(temp_, ignored);
+}
+
+void AtomicFile::commit() {
+    if (!syncFileToDisk(temp_))
+        throw std::runtime_error("cannot sync '" + temp_.string() + "' to disk");
+    fs::rename(temp_, target_);
+    committed_ = true;
+}
+
+}  // namespace us::analysis

@@ -1,0 +1,146 @@
+#pragma once
+// What the user has opened on the model side (model, stimuli, activation store) and the
+// questions the inspector asks of it. Lives on the worker thread: the GUI only ever sees the
+// value types it returns.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/models/activation_store.h"
+#include "analysis/clustering/cluster_tree.h"
+#include "analysis/models/extraction.h"
+#include "analysis/stimuli/image.h"
+#include "analysis/models/input_spec.h"
+#include "analysis/clustering/item_matrix.h"
+#include "analysis/core/job_context.h"
+#include "analysis/models/layer_info.h"
+#include "analysis/clustering/linkage.h"
+#include "analysis/session/session.h"
+#include "analysis/models/unit_statistics.h"
+
+namespace us::analysis {
+
+class ScriptModel;
+class StimulusSet;
+
+struct ModelSummary {
+    std::string path;
+    std::string sha256;
+    InputSpec spec;
+    std::vector<LayerInfo> layers;
+};
+
+struct StimuliSummary {
+    std::string path;
+    std::string kind;
+    std::int64_t count = 0;
+    std::vector<std::string> labelNames;
+    bool labelled = false;
+};
+
+struct StoreSummary {
+    std::string path;
+    std::string sha256;
+    std::int64_t count = 0;
+    std::vector<StoreLayer> layers;
+    std::vector<std::string> labelNames;
+    bool labelled = false;
+    bool hasPredictions = false;
+    std::vector<std::string> skipped;  // stimuli that could not be read at extraction
+};
+
+struct Exemplar {
+    std::int64_t row = 0;  // row in the store
+    std::string name;
+    float value = 0;
+    std::int32_t label = -1;      // -1: unknown
+    std::int32_t predicted = -1;  // -1: unknown
+    Image image;                  // empty when the stimuli cannot be read
+    FloatArray heatmap;           // [h, w] for spatial layers when the model is open
+};
+
+// A clustering of a stored layer's stimuli or units, for the treemap.
+struct ClusterResult {
+    std::shared_ptr<const ClusterTree> tree;  // immutable once built: safe to share
+    ItemKind items = ItemKind::Stimuli;
+    std::string layer;
+    std::string method;
+    std::vector<std::string> itemNames;        // stimulus names or "layer:unit"
+    std::map<std::int64_t, Image> thumbnails;  // representative stimuli, at most 64 px
+};
+
+// One cluster's members for the inspector: the members nearest its centroid first.
+struct ClusterMembers {
+    std::int64_t node = 0;
+    std::int64_t size = 0;
+    std::vector<Exemplar> exemplars;
+    std::vector<std::string> classNames;
+    std::vector<std::int32_t> classCounts;
+};
+
+struct UnitReport {
+    UnitRef unit;
+    std::string layerType;
+    std::int64_t layerUnits = 0;
+    Pooling pooling = Pooling::Mean;
+    std::vector<Exemplar> exemplars;
+    Histogram histogram;
+    std::vector<std::string> classNames;
+    std::vector<ClassMean> classMeans;  // empty without labels
+    std::vector<SimilarUnit> similar;
+    std::vector<float> values;  // the unit's activation for every stored stimulus
+    std::string note;           // why something is missing (no heat maps, no images), else empty
+};
+
+class ModelWorkspace {
+  public:
+    ModelWorkspace();
+    ~ModelWorkspace();
+    ModelWorkspace(const ModelWorkspace&) = delete;
+    ModelWorkspace& operator=(const ModelWorkspace&) = delete;
+
+    ModelSummary openModel(const std::filesystem::path& path,
+                           const std::optional<std::vector<std::int64_t>>& inputShape);
+    StimuliSummary openStimuli(const std::filesystem::path& path);
+    // Also opens the store's model and stimuli when they are not open and still exist.
+    StoreSummary openStore(const std::filesystem::path& path);
+    // Extracts with the open model and stimuli, then opens the new store.
+    StoreSummary extract(const std::vector<std::string>& layers, const std::filesystem::path& out,
+                         std::int64_t batchSize, const JobContext& context,
+                         ExtractionSummary* summary = nullptr);
+
+    UnitReport inspect(const UnitRef& unit, std::int64_t k, Pooling pooling,
+                       const JobContext& context);
+
+    // Clusters the stored layer's stimuli (rows) or units (columns). Stimuli beyond the exact
+    // limit are clustered in two stages (labelled approximate).
+    ClusterResult cluster(const std::string& layer, ItemKind items, LinkageMethod method,
+                          Pooling pooling, const JobContext& context);
+    ClusterMembers clusterMembers(const ClusterResult& clusters, std::int64_t node,
+                                  std::int64_t count) const;
+
+    bool hasModel() const;
+    bool hasStimuli() const;
+    bool hasStore() const;
+    std::optional<std::filesystem::path> modelPath() const;
+    std::optional<std::filesystem::path> stimuliPath() const;
+
+  private:
+    StoreSummary summariseStore() const;
+
+    std::unique_ptr<ScriptModel> model_;
+    InputSpec spec_;
+    std::string modelSha256_;
+    std::unique_ptr<StimulusSet> stimuli_;
+    std::optional<ActivationStore> store_;
+    std::string storeSha256_;
+    // Standardised layer matrices for similar-unit search, by (layer, pooling).
+    std::map<std::pair<std::string, int>, std::shared_ptr<ProfileCorrelations>> correlations_;
+};
+
+}  // namespace us::analysis

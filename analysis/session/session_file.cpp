@@ -1,0 +1,203 @@
+#include "analysis/session/session_file.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+
+#include "analysis/core/atomic_file.h"
+#include "analysis/core/hdf5_attributes.h"
+#include "analysis/core/hdf5_handle.h"
+
+namespace us::analysis {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kManifestPath = "/manifest";
+constexpr const char* kUiGroup = "/ui";
+constexpr const char* kGeometryPath = "/ui/window_geometry";
+constexpr const char* kStatePath = "/ui/window_state";
+// Layout blobs and manifests are kilobytes; refusing huge ones protects against hostile files.
+constexpr hsize_t kMaxBlobBytes = 64u << 20;
+
+[[noreturn]] void fail(const fs::path& path, std::string_view what) {
+    throw SessionError("Session '" + path.string() + "': " + std::string(what));
+}
+
+// Byte arrays are chunked so that the Fletcher-32 checksum filter can catch corrupted bytes.
+void writeBytes(hid_t file, const char* path, const void* data, size_t size) {
+    const hsize_t dims[1] = {size};
+    H5Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+    H5Handle props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    if (size > 0) {
+        const hsize_t chunk[1] = {std::min<hsize_t>(size, 1u << 16)};
+        H5Pset_chunk(props.get(), 1, chunk);
+        H5Pset_fletcher32(props.get());
+    }
+    H5Handle dataset(
+        H5Dcreate2(file, path, H5T_STD_U8LE, space.get(), H5P_DEFAULT, props.get(), H5P_DEFAULT),
+        H5Dclose);
+    if (!dataset.valid()) throw SessionError(std::string("cannot create dataset ") + path);
+    if (size > 0 &&
+        H5Dwrite(dataset.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+        throw SessionError(std::string("cannot write dataset ") + path);
+}
+
+bool linkExists(hid_t file, const char* path) {
+    // H5Lexists needs each parent to exist; session paths are at most two levels deep.
+    const std::string_view full(path);
+    const auto slash = full.find('/', 1);
+    if (slash != std::string_view::npos) {
+        const std::string parent(full.substr(0, slash));
+        if (H5Lexists(file, parent.c_str(), H5P_DEFAULT) <= 0) return false;
+    }
+    return H5Lexists(file, path, H5P_DEFAULT) > 0;
+}
+
+std::vector<std::uint8_t> readBytes(hid_t file, const char* path, const fs::path& sessionPath) {
+    H5Handle dataset(H5Dopen2(file, path, H5P_DEFAULT), H5Dclose);
+    if (!dataset.valid()) fail(sessionPath, std::string("cannot open ") + path + " (corrupt file)");
+    H5Handle space(H5Dget_space(dataset.get()), H5Sclose);
+    if (!space.valid() || H5Sget_simple_extent_ndims(space.get()) != 1)
+        fail(sessionPath, std::string(path) + " has the wrong shape (corrupt file)");
+    hsize_t size = 0;
+    H5Sget_simple_extent_dims(space.get(), &size, nullptr);
+    if (size > kMaxBlobBytes) fail(sessionPath, std::string(path) + " is implausibly large");
+    std::vector<std::uint8_t> bytes(size);
+    if (size > 0 &&
+        H5Dread(dataset.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()) < 0)
+        fail(sessionPath, std::string("cannot read ") + path + " (truncated or corrupt file)");
+    return bytes;
+}
+
+}  // namespace
+
+json sessionManifest(const Session& session) {
+    json sources = json::array();
+    for (const auto& source : session.sources) {
+        json entry = {{"kind", source.kind}, {"path", source.path}};
+        if (!source.sha256.empty()) entry["sha256"] = source.sha256;
+        sources.push_back(std::move(entry));
+    }
+    json views = json::object();
+    for (const auto& [name, values] : session.viewStates)
+        views[name] = values;
+    json manifest = {{"demo", session.demo},
+                     {"sources", sources},
+                     {"open_panels", session.openPanels},
+                     {"current_panel", session.currentPanel},
+                     {"views", views},
+                     {"selected_unit", nullptr}};
+    if (session.selectedUnit)
+        manifest["selected_unit"] = {{"layer", session.selectedUnit->layer},
+                                     {"index", session.selectedUnit->index}};
+    return manifest;
+}
+
+namespace {
+
+Session sessionFrom(const json& manifest) {
+    Session session;
+    session.demo = manifest.at("demo").get<bool>();
+    for (const auto& source : manifest.at("sources"))
+        session.sources.push_back({source.at("kind").get<std::string>(),
+                                   source.at("path").get<std::string>(),
+                                   source.value("sha256", std::string())});
+    session.openPanels = manifest.at("open_panels").get<std::vector<std::string>>();
+    session.currentPanel = manifest.at("current_panel").get<std::string>();
+    for (const auto& [name, values] : manifest.at("views").items())
+        session.viewStates[name] = values.get<std::vector<double>>();
+    const auto& unit = manifest.at("selected_unit");
+    if (!unit.is_null())
+        session.selectedUnit =
+            UnitRef{unit.at("layer").get<std::string>(), unit.at("index").get<std::int64_t>()};
+    return session;
+}
+
+void writeSessionFile(const fs::path& target, const Session& session, const SaveStageHook& hook) {
+    H5Handle file(H5Fcreate(target.string().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                  H5Fclose);
+    if (!file.valid()) throw SessionError("cannot create '" + target.string() + "'");
+    if (hook) hook(SaveStage::TempFileCreated);
+
+    writeStringAttribute(file.get(), "format", kSessionFormatName);
+    writeIntAttribute(file.get(), "version_major", kSessionFormatMajor);
+    writeIntAttribute(file.get(), "version_minor", kSessionFormatMinor);
+    const std::string manifest = sessionManifest(session).dump();
+    writeBytes(file.get(), kManifestPath, manifest.data(), manifest.size());
+    {
+        H5Handle ui(H5Gcreate2(file.get(), kUiGroup, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                    H5Gclose);
+        if (!ui.valid()) throw SessionError("cannot create group /ui");
+    }
+    writeBytes(file.get(), kGeometryPath, session.windowGeometry.data(),
+               session.windowGeometry.size());
+    writeBytes(file.get(), kStatePath, session.windowState.data(), session.windowState.size());
+    if (hook) hook(SaveStage::ContentWritten);
+
+    if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0 || !file.close())
+        throw SessionError("cannot flush '" + target.string() + "'");
+}
+
+}  // namespace
+
+void saveSession(const fs::path& path, const Session& session, const SaveStageHook& hook) {
+    H5ErrorSilencer silence;
+    try {
+        AtomicFile output(path);
+        writeSessionFile(output.tempPath(), session, hook);
+        if (hook) hook(SaveStage::BeforeRename);
+        output.commit();
+    } catch (const std::exception& error) {
+        throw SessionError("Could not save session '" + path.string() + "': " + error.what() +
+                           ". The previous file, if any, is unchanged.");
+    }
+}
+
+Session loadSession(const fs::path& path) {
+    H5ErrorSilencer silence;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) fail(path, "file not found");
+    if (!fs::is_regular_file(path, ec)) fail(path, "not a regular file");
+    const std::string name = path.string();
+    if (H5Fis_hdf5(name.c_str()) <= 0)
+        fail(path, "not a Unitscope session (not an HDF5 file, or truncated before its header)");
+
+    // Strong close: a corrupt file whose objects fail to close must not stay open inside HDF5.
+    H5Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG);
+    H5Handle file(H5Fopen(name.c_str(), H5F_ACC_RDONLY, access.get()), H5Fclose);
+    if (!file.valid()) fail(path, "cannot open: the file is truncated or corrupt");
+
+    if (readStringAttribute(file.get(), "format") != kSessionFormatName)
+        fail(path, "not a Unitscope session (HDF5 file without the session format tag)");
+    const auto major = readIntAttribute(file.get(), "version_major");
+    const auto minor = readIntAttribute(file.get(), "version_minor");
+    if (!major || !minor) fail(path, "the format version is missing (corrupt file)");
+    if (*major > kSessionFormatMajor)
+        fail(path, "written by a newer Unitscope (session format " + std::to_string(*major) + "." +
+                       std::to_string(*minor) + "); this version reads format " +
+                       std::to_string(kSessionFormatMajor) + ".x. Update Unitscope to open it.");
+    if (*major < 1) fail(path, "unknown session format version " + std::to_string(*major));
+
+    if (!linkExists(file.get(), kManifestPath))
+        fail(path, "the manifest is missing (corrupt file)");
+    const auto manifestBytes = readBytes(file.get(), kManifestPath, path);
+    Session session;
+    try {
+        session = sessionFrom(json::parse(manifestBytes.begin(), manifestBytes.end()));
+    } catch (const json::exception& error) {
+        fail(path, std::string("the manifest is corrupt (") + error.what() + ")");
+    }
+    if (linkExists(file.get(), kGeometryPath))
+        session.windowGeometry = readBytes(file.get(), kGeometryPath, path);
+    if (linkExists(file.get(), kStatePath))
+        session.windowState = readBytes(file.get(), kStatePath, path);
+    return session;
+}
+
+}  // namespace us::analysis

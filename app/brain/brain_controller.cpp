@@ -1,0 +1,420 @@
+#include "app/brain/brain_controller.h"
+
+#include <QApplication>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMessageBox>
+
+#include <algorithm>
+
+#include "analysis/brain/brain_file.h"
+#include "analysis/demo/demo_data.h"
+#include "analysis/brain/volume_sampling.h"
+#include "app/core/message_box.h"
+#include "render/brain/brain_model.h"
+#include "render/common/colour_map.h"
+#include "render/common/offscreen_render.h"
+#include "render/brain/surface_model.h"
+#include "widgets/brain/brain_view.h"
+#include "widgets/brain/overlay_controls.h"
+#include "widgets/brain/overlay_panel.h"
+#include "widgets/brain/slice_view.h"
+
+namespace us::app {
+namespace {
+
+constexpr const char* kSurface = "brain-surface";
+constexpr const char* kUnderlay = "brain-underlay";
+constexpr const char* kOverlay = "brain-overlay";
+constexpr const char* kAtlas = "brain-atlas";
+
+// The file's per-vertex values; as many as `vertices` when given.
+std::vector<double> perVertexValues(const analysis::BrainFile& file, const std::string& path,
+                                    std::optional<std::size_t> vertices) {
+    if (!file.vertexData) throw std::runtime_error("'" + path + "' holds no per-vertex data");
+    if (vertices && file.vertexData->values.size() != *vertices)
+        throw std::runtime_error(
+            "'" + path + "' has " + std::to_string(file.vertexData->values.size()) +
+            " values; this surface has " + std::to_string(*vertices) + " vertices");
+    return file.vertexData->values;
+}
+
+}  // namespace
+
+BrainController::BrainController(JobRunner& jobs, widgets::BrainView* brain,
+                                 widgets::SliceView* slices, widgets::OverlayPanel* overlays,
+                                 QLabel* readout, QWidget* dialogParent)
+    : QObject(dialogParent),
+      jobs_(jobs),
+      brain_(brain),
+      slices_(slices),
+      overlays_(overlays),
+      readout_(readout),
+      dialogParent_(dialogParent) {
+    connect(overlays_, &widgets::OverlayPanel::styleChanged, this,
+            [this](int row, const render::OverlayStyle& style) {
+                brain_->scene().setOverlayStyle(std::size_t(row), style);
+                brain_->update();
+                if (layers_[std::size_t(row)].volume)
+                    slices_->setOverlayStyle(sliceIndex(std::size_t(row)), style);
+            });
+    connect(overlays_, &widgets::OverlayPanel::visibilityChanged, this, [this](int row, bool on) {
+        brain_->scene().setOverlayVisible(std::size_t(row), on);
+        brain_->update();
+        if (layers_[std::size_t(row)].volume)
+            slices_->setOverlayVisible(sliceIndex(std::size_t(row)), on);
+    });
+    connect(overlays_, &widgets::OverlayPanel::moved, this, [this](int from, int to) {
+        const bool volume = layers_[std::size_t(from)].volume != nullptr;
+        const std::size_t sliceFrom = sliceIndex(std::size_t(from));
+        const Layer layer = layers_[std::size_t(from)];
+        layers_.erase(layers_.begin() + from);
+        layers_.insert(layers_.begin() + to, layer);
+        brain_->scene().moveOverlay(std::size_t(from), std::size_t(to));
+        brain_->update();
+        if (volume) slices_->moveOverlay(sliceFrom, sliceIndex(std::size_t(to)));
+    });
+    connect(overlays_, &widgets::OverlayPanel::removed, this, [this](int row) {
+        if (layers_[std::size_t(row)].volume) slices_->removeOverlay(sliceIndex(std::size_t(row)));
+        layers_.erase(layers_.begin() + row);
+        brain_->scene().removeOverlay(std::size_t(row));
+        updateCaption();
+        brain_->update();
+    });
+    // One cursor: a click on the surface or in a slice moves it everywhere.
+    connect(brain_, &widgets::BrainView::pointClicked, this, [this](double x, double y, double z) {
+        slices_->setCursor({x, y, z});
+    });
+    connect(slices_, &widgets::SliceView::cursorMoved, this, &BrainController::describeCursor);
+    connect(this, &BrainController::surfaceShown, this, &BrainController::applyPending);
+}
+
+std::size_t BrainController::sliceIndex(std::size_t layer) const {
+    std::size_t index = 0;
+    for (std::size_t i = 0; i < layer; ++i)
+        index += layers_[i].volume != nullptr;
+    return index;
+}
+
+void BrainController::reportError(const QString& what, const QString& error) {
+    Q_EMIT status(tr("%1 failed: %2").arg(what, error));
+    if (interactive_) showMessageLater(dialogParent_, QMessageBox::Critical, what, error);
+}
+
+void BrainController::updateCaption() {
+    const auto& model = brain_->scene().model();
+    QString text = surfacePath_.isEmpty() ? tr("Colin27 (MNI space)")
+                                          : QString::fromStdString(model.description);
+    if (layers_.empty() && surfacePath_.isEmpty()) text += tr(", AAL atlas regions");
+    if (!layers_.empty()) text += tr(", %n overlay layer(s)", nullptr, int(layers_.size()));
+    brain_->scene().setCaption(text.toStdString());
+}
+
+void BrainController::openDemoBrain(const std::filesystem::path& cacheDir) {
+    const auto files = analysis::demoBrainFiles();
+    brain_->setMessage(tr("Loading the Colin27 brain surface..."));
+    const render::BrainFiles brainFiles{files.anatomy, files.atlas, files.atlasNames};
+    jobs_.submitTyped<render::BrainModel>(
+        tr("Load Colin27 brain surface"),
+        [brainFiles, cacheDir](const analysis::JobContext& context) {
+            return render::loadBrainModel(brainFiles, cacheDir, context);
+        },
+        [this](render::BrainModel model) {
+            brain_->setModel(std::move(model), QString());
+            updateCaption();
+            Q_EMIT surfaceShown();
+        },
+        [this](const QString& error) {
+            brain_->setMessage(tr("Could not load the brain:\n%1").arg(error));
+            Q_EMIT demoLoadFailed(error);
+        });
+    struct Volumes {
+        std::shared_ptr<const analysis::Volume> anatomy;
+        analysis::Atlas atlas;
+    };
+    jobs_.submitTyped<Volumes>(
+        tr("Load Colin27 volumes"),
+        [files](const analysis::JobContext&) {
+            Volumes volumes;
+            volumes.anatomy =
+                std::make_shared<const analysis::Volume>(analysis::readNiftiVolume(files.anatomy));
+            volumes.atlas.name = "AAL";
+            volumes.atlas.labelImage = files.atlas;
+            volumes.atlas.labels =
+                std::make_shared<const analysis::Volume>(analysis::readNiftiVolume(files.atlas));
+            volumes.atlas.names = analysis::AtlasLabels::readMricronText(files.atlasNames);
+            return volumes;
+        },
+        [this](Volumes volumes) {
+            if (atlasPath_.isEmpty()) atlas_ = std::move(volumes.atlas);
+            slices_->setUnderlay(volumes.anatomy);
+        },
+        [this](const QString& error) { Q_EMIT demoLoadFailed(error); });
+}
+
+// The cursor's read-out: world mm, voxel, atlas region, and the value of every loaded layer.
+void BrainController::describeCursor(double x, double y, double z) {
+    brain_->scene().setCursorMarker({x, y, z});
+    brain_->update();
+    const auto voxel = slices_->cursorVoxel();
+    QString text = tr("x %1, y %2, z %3 mm   voxel %4, %5, %6")
+                       .arg(x, 0, 'f', 1)
+                       .arg(y, 0, 'f', 1)
+                       .arg(z, 0, 'f', 1)
+                       .arg(voxel[0])
+                       .arg(voxel[1])
+                       .arg(voxel[2]);
+    if (atlas_) {
+        if (const auto region = analysis::regionAt(*atlas_, x, y, z))
+            text += "   " + (region->name.empty() ? tr("no atlas region")
+                                                  : QString::fromStdString(region->name));
+    }
+    for (const auto& [name, value] : slices_->valuesAtCursor())
+        text += QString("   %1 %2").arg(QString::fromStdString(name)).arg(value, 0, 'g', 4);
+    readout_->setText(text);
+}
+
+void BrainController::addLayer(Layer layer, std::vector<float> values) {
+    const auto style = widgets::defaultOverlayStyle(values);
+    brain_->scene().addOverlay({layer.name.toStdString(), std::move(values), style, true});
+    if (layer.volume) slices_->addOverlay(layer.name.toStdString(), layer.volume, style);
+    overlays_->addLayer(layer.name, layer.volume ? tr("volume") : tr("surface data"), style);
+    layers_.insert(layers_.begin(), std::move(layer));
+    updateCaption();
+    brain_->update();
+}
+
+void BrainController::openOverlay(const QString& path) {
+    if (!brain_->scene().hasModel()) {
+        Q_EMIT status(tr("Open a brain surface first (File > Open demo or Open brain surface)."));
+        return;
+    }
+    struct Loaded {
+        std::shared_ptr<const analysis::Volume> volume;
+        std::vector<float> values;
+    };
+    auto vertices = brain_->scene().worldVertices();
+    jobs_.submitTyped<Loaded>(
+        tr("Open overlay %1").arg(QFileInfo(path).fileName()),
+        [path = path.toStdString(), vertices = std::move(vertices)](const analysis::JobContext&) {
+            auto file = analysis::readBrainFile(path);
+            Loaded loaded;
+            if (file.volume) {
+                loaded.volume = std::make_shared<const analysis::Volume>(std::move(*file.volume));
+                loaded.values = analysis::sampleVolume(*loaded.volume, vertices);
+                return loaded;
+            }
+            const auto values = perVertexValues(file, path, vertices.size() / 3);
+            loaded.values.assign(values.begin(), values.end());
+            return loaded;
+        },
+        [this, path](Loaded loaded) {
+            try {
+                addLayer({QFileInfo(path).fileName(), path, loaded.volume},
+                         std::move(loaded.values));
+            } catch (const std::exception& error) {  // the surface changed meanwhile
+                reportError(tr("Open overlay"), QString::fromStdString(error.what()));
+                return;
+            }
+            Q_EMIT overlayShown();
+        },
+        [this](const QString& error) { reportError(tr("Open overlay"), error); });
+}
+
+void BrainController::openSurface(const QString& path) {
+    struct Loaded {
+        render::BrainModel model;
+        std::vector<std::vector<float>> resampled;  // per layer; empty for per-vertex layers
+        QString underlay;
+    };
+    std::vector<std::shared_ptr<const analysis::Volume>> volumes;
+    for (const auto& layer : layers_)
+        volumes.push_back(layer.volume);
+    jobs_.submitTyped<Loaded>(
+        tr("Open surface %1").arg(QFileInfo(path).fileName()),
+        [path = path.toStdString(), volumes](const analysis::JobContext& context) {
+            const auto file = analysis::readBrainFile(path);
+            if (!file.mesh) throw std::runtime_error("'" + path + "' is not a surface");
+            Loaded loaded;
+            std::vector<double> underlay;
+            std::string description = std::filesystem::path(path).filename().string();
+            if (const auto found = analysis::findSurfaceUnderlay(path)) {
+                const auto values =
+                    perVertexValues(analysis::readBrainFile(*found), found->string(), std::nullopt);
+                if (std::int64_t(values.size()) == file.mesh->vertexCount()) {
+                    underlay = values;
+                    loaded.underlay = QString::fromStdString(found->string());
+                    description += ", shaded by " + found->filename().string();
+                }
+            }
+            context.checkCancelled();
+            loaded.model = render::makeSurfaceModel(*file.mesh, underlay, description);
+            for (const auto& volume : volumes)
+                loaded.resampled.push_back(
+                    volume ? analysis::sampleVolume(*volume, file.mesh->vertices)
+                           : std::vector<float>());
+            return loaded;
+        },
+        [this, path](Loaded loaded) {
+            auto& scene = brain_->scene();
+            const std::size_t vertices = std::size_t(loaded.model.mesh->GetNumberOfPoints());
+            auto previous = scene.overlays();  // top first, like layers_
+            brain_->setModel(std::move(loaded.model), QString());
+            surfacePath_ = path;
+            underlayPath_ = loaded.underlay;
+            // Re-add the layers bottom up with their styles: volumes resampled, per-vertex data
+            // kept when the vertex count still fits (pial -> inflated), dropped otherwise.
+            QStringList dropped;
+            for (std::size_t i = layers_.size(); i-- > 0;) {
+                std::vector<float> values;
+                if (layers_[i].volume) {
+                    values = std::move(loaded.resampled[i]);
+                } else if (previous[i].values.size() == vertices) {
+                    values = std::move(previous[i].values);
+                } else {
+                    dropped << layers_[i].name;
+                    overlays_->removeLayer(int(i));
+                    layers_.erase(layers_.begin() + std::ptrdiff_t(i));
+                    continue;
+                }
+                scene.addOverlay(
+                    {previous[i].name, std::move(values), previous[i].style, previous[i].visible});
+            }
+            if (!dropped.isEmpty())
+                Q_EMIT status(tr("Removed per-vertex layers of the previous surface: %1")
+                                  .arg(dropped.join(", ")));
+            updateCaption();
+            brain_->update();
+            Q_EMIT surfaceShown();
+        },
+        [this](const QString& error) { reportError(tr("Open surface"), error); });
+}
+
+void BrainController::openUnderlay(const QString& path) {
+    if (!brain_->scene().hasModel()) return;
+    const std::size_t vertices = brain_->scene().vertexCount();
+    jobs_.submitTyped<std::vector<double>>(
+        tr("Open underlay %1").arg(QFileInfo(path).fileName()),
+        [path = path.toStdString(), vertices](const analysis::JobContext&) {
+            return perVertexValues(analysis::readBrainFile(path), path, vertices);
+        },
+        [this, path](std::vector<double> values) {
+            try {
+                auto& scene = brain_->scene();
+                scene.setUnderlay(render::curvatureGrey(values),
+                                  scene.model().description + ", shaded by " +
+                                      QFileInfo(path).fileName().toStdString());
+            } catch (const std::exception& error) {
+                reportError(tr("Open underlay"), QString::fromStdString(error.what()));
+                return;
+            }
+            underlayPath_ = path;
+            updateCaption();
+            brain_->update();
+        },
+        [this](const QString& error) { reportError(tr("Open underlay"), error); });
+}
+
+void BrainController::openAtlas(const QString& path) {
+    jobs_.submitTyped<analysis::Atlas>(
+        tr("Open atlas %1").arg(QFileInfo(path).fileName()),
+        [path = path.toStdString()](const analysis::JobContext&) {
+            return analysis::readAtlas(path);
+        },
+        [this, path](analysis::Atlas atlas) {
+            Q_EMIT status(tr("Atlas %1: %2 regions")
+                              .arg(QString::fromStdString(atlas.name))
+                              .arg(atlas.names.size()));
+            atlas_ = std::move(atlas);
+            atlasPath_ = path;
+            const auto cursor = slices_->cursor();
+            describeCursor(cursor[0], cursor[1], cursor[2]);
+            Q_EMIT atlasShown();
+        },
+        [this](const QString& error) { reportError(tr("Open atlas"), error); });
+}
+
+void BrainController::exportFigure(const QString& path, int width, int height,
+                                   bool whiteBackground) {
+    if (!brain_->scene().hasModel()) throw std::runtime_error("there is no brain to export yet");
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    try {
+        const auto image = brain_->scene().renderFigure(width, height, whiteBackground);
+        render::writePng(image, path.toStdString());
+    } catch (...) {
+        QApplication::restoreOverrideCursor();
+        throw;
+    }
+    QApplication::restoreOverrideCursor();
+}
+
+QString BrainController::askForFile(const QString& title, const QString& filter) const {
+    return QFileDialog::getOpenFileName(dialogParent_, title, QString(),
+                                        filter + tr(";;All files (*)"));
+}
+
+void BrainController::openOverlayDialog() {
+    const QString path = askForFile(tr("Open brain overlay"),
+                                    tr("Volumes and per-vertex data (*.nii *.nii.gz *.mgh *.mgz "
+                                       "*.gii *curv *thickness *sulc *area)"));
+    if (!path.isEmpty()) openOverlay(path);
+}
+
+void BrainController::openSurfaceDialog() {
+    const QString path =
+        askForFile(tr("Open brain surface"), tr("Surfaces (*.surf.gii *.gii lh.* rh.*)"));
+    if (!path.isEmpty()) openSurface(path);
+}
+
+void BrainController::openUnderlayDialog() {
+    const QString path = askForFile(tr("Open curvature or sulcal depth"),
+                                    tr("Morphometry (*curv *sulc *.shape.gii *.func.gii)"));
+    if (!path.isEmpty()) openUnderlay(path);
+}
+
+void BrainController::openAtlasDialog() {
+    const QString path = askForFile(tr("Open atlas"), tr("Atlases (*.xml *.nii *.nii.gz *.mgz)"));
+    if (!path.isEmpty()) openAtlas(path);
+}
+
+std::vector<analysis::DataSource> BrainController::sources() const {
+    std::vector<analysis::DataSource> sources;
+    if (!surfacePath_.isEmpty()) sources.push_back({kSurface, surfacePath_.toStdString(), {}});
+    if (!underlayPath_.isEmpty()) sources.push_back({kUnderlay, underlayPath_.toStdString(), {}});
+    for (auto it = layers_.rbegin(); it != layers_.rend(); ++it)  // bottom first: reopened in order
+        sources.push_back({kOverlay, it->path.toStdString(), {}});
+    if (!atlasPath_.isEmpty()) sources.push_back({kAtlas, atlasPath_.toStdString(), {}});
+    return sources;
+}
+
+void BrainController::restore(const std::vector<analysis::DataSource>& sources) {
+    pending_.clear();
+    for (const auto& source : sources)
+        if (source.kind == kSurface || source.kind == kUnderlay || source.kind == kOverlay ||
+            source.kind == kAtlas)
+            pending_.push_back(source);
+    if (brain_->scene().hasModel()) applyPending();
+}
+
+// A session's brain files: the surface first; the rest once it is shown.
+void BrainController::applyPending() {
+    const auto surface = std::find_if(pending_.begin(), pending_.end(),
+                                      [](const auto& source) { return source.kind == kSurface; });
+    if (surface != pending_.end()) {
+        const QString path = QString::fromStdString(surface->path);
+        pending_.erase(surface);
+        openSurface(path);
+        return;
+    }
+    const auto rest = std::move(pending_);
+    pending_.clear();
+    for (const auto& source : rest) {
+        const QString path = QString::fromStdString(source.path);
+        if (source.kind == kUnderlay) openUnderlay(path);
+        if (source.kind == kOverlay) openOverlay(path);
+        if (source.kind == kAtlas) openAtlas(path);
+    }
+}
+
+}  // namespace us::app
