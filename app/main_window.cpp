@@ -14,13 +14,16 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 
-#include "analysis/demo/demo_data.h"
-#include "analysis/session/session_file.h"
 #include "analysis/core/versions.h"
+#include "analysis/demo/demo_data.h"
+#include "analysis/models/model_workspace.h"
 #include "app/brain/brain_controller.h"
+#include "app/clusters/cluster_controller.h"
 #include "app/core/figure_export.h"
-#include "app/core/message_box.h"
+#include "app/core/selection.h"
+#include "app/graph/graph_controller.h"
 #include "app/models/model_controller.h"
+#include "app/session/session_controller.h"
 #include "widgets/brain/brain_view.h"
 #include "widgets/common/empty_state_panel.h"
 #include "widgets/graph/graph_view.h"
@@ -33,11 +36,6 @@
 
 namespace us::app {
 namespace {
-
-constexpr int kMaxRecent = 8;
-constexpr const char* kBrainCamera = "brain.camera";
-constexpr const char* kGraphView = "graph.view";
-constexpr const char* kModelInput = "model.input";
 
 std::filesystem::path cacheDirectory() {
     return std::filesystem::path(
@@ -52,7 +50,10 @@ const QStringList& MainWindow::panelNames() {
     return names;
 }
 
-MainWindow::MainWindow(JobRunner& jobs, QWidget* parent) : QMainWindow(parent), jobs_(jobs) {
+MainWindow::MainWindow(JobRunner& jobs, QWidget* parent)
+    : QMainWindow(parent),
+      jobs_(jobs),
+      workspace_(std::make_shared<analysis::ModelWorkspace>()) {
     setWindowTitle(tr("Unitscope"));
     setDockNestingEnabled(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks |
@@ -60,6 +61,7 @@ MainWindow::MainWindow(JobRunner& jobs, QWidget* parent) : QMainWindow(parent), 
     readout_ = new QLabel(this);
     statusBar()->addWidget(readout_, 1);
     buildPanels();
+    buildControllers();
     buildMenus();
     resize(1280, 800);
     defaultState_ = saveState();
@@ -93,12 +95,13 @@ QDockWidget* MainWindow::addPanel(const QString& name, const QString& title, QWi
 
 void MainWindow::buildPanels() {
     brainView_ = new widgets::BrainView(this);
+    sliceView_ = new widgets::SliceView(this);
+    overlayPanel_ = new widgets::OverlayPanel(this);
     graphView_ = new widgets::GraphView(this);
     treemapPanel_ = new widgets::TreemapPanel(this);
     inspector_ = new widgets::NeuronInspector(this);
     layerTree_ = new widgets::LayerTree(this);
     jobsPanel_ = new widgets::JobsPanel(this);
-    models_ = new ModelController(jobs_, layerTree_, inspector_, treemapPanel_, this);
     for (auto* panel : {treemapPanel_->emptyState(), inspector_->emptyState()}) {
         panel->setFocusPolicy(Qt::ClickFocus);
         connect(panel, &widgets::EmptyStatePanel::openDemoRequested, this, [this] { openDemo(); });
@@ -108,14 +111,11 @@ void MainWindow::buildPanels() {
     // Brain and slices on the left with the overlay layers below; the network panels share
     // the right as tabs, the inspector in front.
     auto* brain = addPanel("brain", tr("Brain"), brainView_, Qt::LeftDockWidgetArea);
-    sliceView_ = new widgets::SliceView(this);
     auto* slices = addPanel("slices", tr("Slices"), sliceView_, Qt::LeftDockWidgetArea);
     tabifyDockWidget(brain, slices);
     brain->raise();
-    overlayPanel_ = new widgets::OverlayPanel(this);
     auto* overlays = addPanel("overlays", tr("Overlays"), overlayPanel_, Qt::LeftDockWidgetArea);
     splitDockWidget(brain, overlays, Qt::Vertical);
-    brain_ = new BrainController(jobs_, brainView_, sliceView_, overlayPanel_, readout_, this);
     auto* inspector =
         addPanel("inspector", tr("Neuron inspector"), inspector_, Qt::RightDockWidgetArea);
     auto* graph = addPanel("graph", tr("Attribution graph"), graphView_, Qt::RightDockWidgetArea);
@@ -128,6 +128,19 @@ void MainWindow::buildPanels() {
     inspector->raise();
     resizeDocks({brain, inspector}, {560, 720}, Qt::Horizontal);
     resizeDocks({brain, overlays, jobsDock}, {560, 150, 110}, Qt::Vertical);
+}
+
+// One controller per domain; each observes and sets the one selection, none knows another's
+// panels. The jobs panel mirrors the job runner.
+void MainWindow::buildControllers() {
+    selection_ = new Selection(this);
+    models_ = new ModelController(jobs_, *selection_, workspace_, layerTree_, inspector_, this);
+    clusters_ = new ClusterController(jobs_, *selection_, workspace_, *models_, treemapPanel_,
+                                      inspector_, this);
+    brain_ = new BrainController(jobs_, *selection_, brainView_, sliceView_, overlayPanel_,
+                                 readout_, this);
+    graph_ = new GraphController(*selection_, graphView_, readout_, this);
+    sessions_ = new SessionController(*this);
 
     connect(&jobs_, &JobRunner::jobQueued, jobsPanel_, &widgets::JobsPanel::jobQueued);
     connect(&jobs_, &JobRunner::jobStarted, jobsPanel_, &widgets::JobsPanel::jobStarted);
@@ -137,44 +150,40 @@ void MainWindow::buildPanels() {
     connect(&jobs_, &JobRunner::jobCancelled, jobsPanel_, &widgets::JobsPanel::jobCancelled);
     connect(jobsPanel_, &widgets::JobsPanel::cancelRequested, &jobs_, &JobRunner::cancel);
 
+    // Hover read-outs and status messages of every panel go to the status bar.
+    const auto showStatus = [this](const QString& text) { statusBar()->showMessage(text, 10000); };
+    const auto showFailure = [this](const QString& what, const QString& error) {
+        statusBar()->showMessage(tr("%1 failed: %2").arg(what, error), 10000);
+    };
     connect(brainView_, &widgets::BrainView::hoverChanged, readout_, &QLabel::setText);
-    connect(brain_, &BrainController::status, this,
-            [this](const QString& text) { statusBar()->showMessage(text, 10000); });
-    connect(brain_, &BrainController::demoLoadFailed, this, &MainWindow::demoLoadFailed);
-    connect(brain_, &BrainController::surfaceShown, this, [this] {
-        applyPendingBrainCamera();
-        brainReady_ = true;
-    });
-    connect(brainView_, &widgets::BrainView::regionClicked, this,
-            [this](const QString& text) { statusBar()->showMessage(text); });
-    connect(brainView_, &widgets::BrainView::surfacePainted, this,
-            &MainWindow::brainSurfacePainted);
-    connect(graphView_, &widgets::GraphView::hoverChanged, this, [this](const QString& layer) {
-        readout_->setText(layer.isEmpty() ? QString() : tr("Layer %1").arg(layer));
-    });
     connect(inspector_, &widgets::NeuronInspector::hovered, readout_, &QLabel::setText);
     connect(treemapPanel_, &widgets::TreemapPanel::hovered, readout_, &QLabel::setText);
-    connect(models_, &ModelController::networkDescribed, this,
-            [this](const QString& title, const std::vector<analysis::LayerInfo>& layers) {
-                graphView_->setNetwork(title, layers);
-                applyPendingGraphView();
-                networkReady_ = true;
-                Q_EMIT networkShown();
-            });
+    connect(brainView_, &widgets::BrainView::regionClicked, this,
+            [this](const QString& text) { statusBar()->showMessage(text); });
+    connect(brain_, &BrainController::status, this, showStatus);
+    connect(models_, &ModelController::failed, this, showFailure);
+    connect(clusters_, &ClusterController::failed, this, showFailure);
+
+    connect(brain_, &BrainController::demoLoadFailed, this, &MainWindow::demoLoadFailed);
+    connect(brain_, &BrainController::surfaceShown, this, [this] { brainReady_ = true; });
+    connect(brainView_, &widgets::BrainView::surfacePainted, this,
+            &MainWindow::brainSurfacePainted);
     connect(models_, &ModelController::unitShown, this, &MainWindow::unitShown);
-    connect(models_, &ModelController::unitShown, graphView_, &widgets::GraphView::setSelectedUnit);
-    connect(models_, &ModelController::failed, this,
-            [this](const QString& what, const QString& error) {
-                statusBar()->showMessage(tr("%1 failed: %2").arg(what, error), 10000);
-            });
+    connect(graph_, &GraphController::networkDescribed, this, &MainWindow::networkShown);
+    // Data, not selection: the open model's layers are what the graph panel draws today.
+    connect(models_, &ModelController::networkDescribed, graph_, &GraphController::showNetwork);
+    // The demo's treemap: its test images clustered by the penultimate layer.
+    connect(models_, &ModelController::demoReady, clusters_, [this] {
+        clusters_->cluster("relu3", analysis::ItemKind::Stimuli, analysis::LinkageMethod::Ward);
+    });
 }
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("Open &demo"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
                     [this] { openDemo(); });
-    file->addAction(tr("&Open session..."), QKeySequence::Open, this,
-                    &MainWindow::openSessionDialog);
+    file->addAction(tr("&Open session..."), QKeySequence::Open, sessions_,
+                    &SessionController::openSessionDialog);
     file->addSeparator();
     file->addAction(tr("Open brain &overlay..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
                     brain_, &BrainController::openOverlayDialog);
@@ -194,12 +203,12 @@ void MainWindow::buildMenus() {
                     models_, &ModelController::openStoreDialog);
     file->addAction(tr("E&xtract activations..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X),
                     models_, &ModelController::extractDialog);
-    recentMenu_ = file->addMenu(tr("&Recent sessions"));
-    rebuildRecentMenu();
+    sessions_->setRecentMenu(file->addMenu(tr("&Recent sessions")));
     file->addSeparator();
-    file->addAction(tr("&Save session"), QKeySequence::Save, this, &MainWindow::saveSession);
-    file->addAction(tr("Save session &as..."), QKeySequence::SaveAs, this,
-                    &MainWindow::saveSessionAs);
+    file->addAction(tr("&Save session"), QKeySequence::Save, sessions_,
+                    &SessionController::saveSession);
+    file->addAction(tr("Save session &as..."), QKeySequence::SaveAs, sessions_,
+                    &SessionController::saveSessionAs);
     file->addSeparator();
     file->addAction(tr("&Export screenshot of current panel..."),
                     QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportScreenshot);
@@ -211,9 +220,14 @@ void MainWindow::buildMenus() {
 
     QMenu* analysisMenu = menuBar()->addMenu(tr("&Analysis"));
     analysisMenu->addAction(tr("&Cluster stimuli or units..."),
-                            QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), models_,
-                            &ModelController::clusterDialog);
+                            QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), clusters_,
+                            &ClusterController::clusterDialog);
+    buildViewMenu();
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Unitscope"), this, &MainWindow::showAbout);
+}
 
+void MainWindow::buildViewMenu() {
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (const QString& name : panelNames()) {
         QAction* toggle = docks_[name]->toggleViewAction();
@@ -245,9 +259,6 @@ void MainWindow::buildMenus() {
     camera->addSeparator();
     camera->addAction(tr("Reset\tR"), this,
                       [this] { brainView_->applyPreset(CameraPreset::LateralLeft); });
-
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Unitscope"), this, &MainWindow::showAbout);
 }
 
 void MainWindow::resetLayout() {
@@ -281,8 +292,8 @@ QString MainWindow::statusReadout() const {
     return readout_->text();
 }
 
-QString MainWindow::currentPanelName() const {
-    return lastFocusedPanel_;
+bool MainWindow::networkReady() const {
+    return graph_->networkShown();
 }
 
 void MainWindow::updateEmptyStates() {
@@ -296,84 +307,37 @@ void MainWindow::updateEmptyStates() {
 
 void MainWindow::setInteractive(bool interactive) {
     models_->setInteractive(interactive);
+    clusters_->setInteractive(interactive);
     brain_->setInteractive(interactive);
 }
 
-void MainWindow::openDemo(std::optional<analysis::UnitRef> select) {
+void MainWindow::openDemo() {
     if (demoOpen_) return;
     demoOpen_ = true;
     statusBar()->clearMessage();
     updateEmptyStates();
-    const auto files = analysis::demoBrainFiles();
-    sources_ = {{"brain-anatomy", files.anatomy.string(), {}},
-                {"atlas", files.atlas.string(), {}},
-                {"atlas-names", files.atlasNames.string(), {}}};
     brain_->openDemoBrain(cacheDirectory());
-    models_->prepareDemo(cacheDirectory(), select);
+    models_->prepareDemo(cacheDirectory());
 }
 
-// View states from an opened session, applied once the view has content to show.
-void MainWindow::applyPendingBrainCamera() {
-    if (auto it = pendingViewStates_.find(kBrainCamera); it != pendingViewStates_.end()) {
-        brainView_->scene().setCameraState(it->second);
-        brainView_->update();
-    }
+std::vector<analysis::DataSource> MainWindow::demoSources() const {
+    if (!demoOpen_) return {};
+    const auto files = analysis::demoBrainFiles();
+    return {{"brain-anatomy", files.anatomy.string(), {}},
+            {"atlas", files.atlas.string(), {}},
+            {"atlas-names", files.atlasNames.string(), {}}};
 }
 
-void MainWindow::applyPendingGraphView() {
-    if (auto it = pendingViewStates_.find(kGraphView); it != pendingViewStates_.end()) {
-        graphView_->canvas().setViewState(it->second);
-        graphView_->update();
-    }
-}
-
-analysis::Session MainWindow::captureSession() const {
-    analysis::Session session;
-    session.demo = demoOpen_;
-    session.sources = sources_;
-    for (auto& source : models_->sources())
-        session.sources.push_back(std::move(source));
-    for (auto& source : brain_->sources())
-        session.sources.push_back(std::move(source));
-    session.selectedUnit = models_->selectedUnit();
+void MainWindow::captureLayout(analysis::Session& session) const {
     const QByteArray geometry = saveGeometry(), state = saveState();
     session.windowGeometry.assign(geometry.begin(), geometry.end());
     session.windowState.assign(state.begin(), state.end());
     for (const QString& name : panelNames())
         if (docks_[name]->isVisible()) session.openPanels.push_back(name.toStdString());
     session.currentPanel = lastFocusedPanel_.toStdString();
-    session.viewStates = pendingViewStates_;
-    if (brainView_->scene().hasModel())
-        session.viewStates[kBrainCamera] = brainView_->scene().cameraState();
-    if (!graphView_->canvas().layers().empty())
-        session.viewStates[kGraphView] = graphView_->canvas().viewState();
-    if (const auto shape = models_->inputShape())
-        session.viewStates[kModelInput] = std::vector<double>(shape->begin(), shape->end());
-    return session;
 }
 
-bool MainWindow::saveSessionTo(const QString& path, bool interactive) {
-    try {
-        analysis::saveSession(path.toStdString(), captureSession());
-    } catch (const std::exception& error) {
-        if (interactive) QMessageBox::critical(this, tr("Save session"), error.what());
-        return false;
-    }
-    setSessionPath(path);
-    rememberRecent(path);
-    statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
-    return true;
-}
-
-bool MainWindow::openSession(const QString& path, bool interactive) {
-    analysis::Session session;
-    try {
-        session = analysis::loadSession(path.toStdString());
-    } catch (const std::exception& error) {
-        // Nothing has been touched yet: the current session stays as it was.
-        if (interactive) QMessageBox::critical(this, tr("Open session"), error.what());
-        return false;
-    }
+void MainWindow::restoreLayout(const analysis::Session& session) {
     const QByteArray geometry(reinterpret_cast<const char*>(session.windowGeometry.data()),
                               static_cast<qsizetype>(session.windowGeometry.size()));
     const QByteArray state(reinterpret_cast<const char*>(session.windowState.data()),
@@ -386,81 +350,10 @@ bool MainWindow::openSession(const QString& path, bool interactive) {
     lastFocusedPanel_ = QString::fromStdString(session.currentPanel);
     if (!panelNames().contains(lastFocusedPanel_)) lastFocusedPanel_ = "brain";
     if (auto* dock = docks_.value(lastFocusedPanel_)) dock->raise();
-    pendingViewStates_ = session.viewStates;
-    if (session.demo) {
-        if (demoOpen_) {
-            applyPendingBrainCamera();
-            applyPendingGraphView();
-            if (session.selectedUnit) inspector_->requestUnit(*session.selectedUnit);
-        } else {
-            openDemo(session.selectedUnit);
-        }
-    } else {
-        std::optional<std::vector<std::int64_t>> inputShape;
-        if (auto it = session.viewStates.find(kModelInput); it != session.viewStates.end())
-            inputShape = std::vector<std::int64_t>(it->second.begin(), it->second.end());
-        models_->restore(session.sources, inputShape, session.selectedUnit);
-    }
-    brain_->restore(session.sources);
-    // Model-side and brain-file sources are reported by their controllers once open again.
-    sources_.clear();
-    for (const auto& source : session.sources)
-        if (source.kind == "brain-anatomy" || source.kind == "atlas" ||
-            source.kind == "atlas-names")
-            sources_.push_back(source);
-    setSessionPath(path);
-    rememberRecent(path);
-    return true;
-}
-
-void MainWindow::setSessionPath(const QString& path) {
-    sessionPath_ = path;
-    setWindowTitle(path.isEmpty() ? tr("Unitscope")
-                                  : tr("%1 - Unitscope").arg(QFileInfo(path).fileName()));
-}
-
-void MainWindow::saveSession() {
-    if (sessionPath_.isEmpty())
-        saveSessionAs();
-    else
-        saveSessionTo(sessionPath_);
-}
-
-void MainWindow::saveSessionAs() {
-    QString path = QFileDialog::getSaveFileName(this, tr("Save session"), sessionPath_,
-                                                tr("Unitscope sessions (*.unitscope)"));
-    if (path.isEmpty()) return;
-    if (!path.endsWith(".unitscope")) path += ".unitscope";
-    saveSessionTo(path);
-}
-
-void MainWindow::openSessionDialog() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), QString(),
-                                                      tr("Unitscope sessions (*.unitscope)"));
-    if (!path.isEmpty()) openSession(path);
-}
-
-void MainWindow::rememberRecent(const QString& path) {
-    QSettings settings;
-    QStringList recent = settings.value("recentSessions").toStringList();
-    recent.removeAll(QFileInfo(path).absoluteFilePath());
-    recent.prepend(QFileInfo(path).absoluteFilePath());
-    while (recent.size() > kMaxRecent)
-        recent.removeLast();
-    settings.setValue("recentSessions", recent);
-    rebuildRecentMenu();
-}
-
-void MainWindow::rebuildRecentMenu() {
-    recentMenu_->clear();
-    const QStringList recent = QSettings().value("recentSessions").toStringList();
-    for (const QString& path : recent)
-        recentMenu_->addAction(path, this, [this, path] { openSession(path); });
-    recentMenu_->setEnabled(!recent.isEmpty());
 }
 
 void MainWindow::exportScreenshot() {
-    const QString name = currentPanelName();
+    const QString name = lastFocusedPanel_;
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Export screenshot of %1").arg(docks_[name]->windowTitle()),
         QString("unitscope-%1.png").arg(name), tr("PNG images (*.png)"));
@@ -481,7 +374,7 @@ void MainWindow::exportFigure(const QString& panelName, const QString& path, int
 }
 
 void MainWindow::exportFigureDialog() {
-    const QString name = currentPanelName();
+    const QString name = lastFocusedPanel_;
     QWidget* widget = panel(name);
     if (!widget) return;
     FigureExportDialog dialog(docks_[name]->windowTitle(), widget->size(), name == "brain", this);

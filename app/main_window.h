@@ -1,24 +1,26 @@
 #pragma once
-// The Unitscope main window: dockable panels, menus, the session document, and the glue
-// that sends work to the JobRunner and puts results into the panels.
+// The Unitscope main window: builds the dockable panels and the menus, and the controllers
+// (one per domain) that drive them. Panels and controllers share one Selection and never talk
+// to each other; the session document lives in the SessionController.
 
 #include <QMainWindow>
 #include <QMap>
-#include <QPointer>
 
-#include <optional>
+#include <memory>
 
 #include "analysis/session/session.h"
 #include "app/core/job_runner.h"
 
 class QDockWidget;
 class QLabel;
-class QMenu;
+
+namespace us::analysis {
+class ModelWorkspace;
+}
 
 namespace us::widgets {
 class BrainView;
 class GraphView;
-class EmptyStatePanel;
 class JobsPanel;
 class LayerTree;
 class NeuronInspector;
@@ -30,7 +32,11 @@ class TreemapPanel;
 namespace us::app {
 
 class BrainController;
+class ClusterController;
+class GraphController;
 class ModelController;
+class Selection;
+class SessionController;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -40,27 +46,18 @@ class MainWindow : public QMainWindow {
 
     explicit MainWindow(JobRunner& jobs, QWidget* parent = nullptr);
 
-    // Opens the demo's brain and network; selects `select` in the inspector once ready.
-    void openDemo(std::optional<us::analysis::UnitRef> select = std::nullopt);
-    // Returns false (after telling the user) when the file cannot be opened; the current
-    // session is then left exactly as it was.
-    bool openSession(const QString& path, bool interactive = true);
-    bool saveSessionTo(const QString& path, bool interactive = true);
-    us::analysis::Session captureSession() const;
+    // Opens the demo's brain and network (once); the inspector shows the selection's unit.
+    void openDemo();
+    bool demoOpen() const { return demoOpen_; }
+    // The demo's brain files, as session sources (empty without the demo).
+    std::vector<analysis::DataSource> demoSources() const;
+    // Window geometry, dock layout, open panels and the current one.
+    void captureLayout(analysis::Session& session) const;
+    void restoreLayout(const analysis::Session& session);
 
     QWidget* panel(const QString& name) const;
     // Renders one panel (or "window") to an image, as it is on screen now.
     QImage grabPanel(const QString& name);
-    us::widgets::BrainView* brainView() const { return brainView_; }
-    us::widgets::GraphView* graphView() const { return graphView_; }
-    us::widgets::JobsPanel* jobsPanel() const { return jobsPanel_; }
-    us::widgets::NeuronInspector* inspector() const { return inspector_; }
-    us::widgets::LayerTree* layerTree() const { return layerTree_; }
-    us::widgets::TreemapPanel* treemap() const { return treemapPanel_; }
-    ModelController* models() const { return models_; }
-    BrainController* brain() const { return brain_; }
-    us::widgets::OverlayPanel* overlayPanel() const { return overlayPanel_; }
-    us::widgets::SliceView* sliceView() const { return sliceView_; }
     // Writes a panel as a PNG of width x height pixels: the brain view is rendered again at
     // that size with its colour bars; other panels are drawn scaled. Throws on failure.
     void exportFigure(const QString& panelName, const QString& path, int width, int height,
@@ -69,7 +66,22 @@ class MainWindow : public QMainWindow {
     void setInteractive(bool interactive);
     QString statusReadout() const;
     bool brainReady() const { return brainReady_; }
-    bool networkReady() const { return networkReady_; }
+    bool networkReady() const;
+
+    us::widgets::BrainView* brainView() const { return brainView_; }
+    us::widgets::GraphView* graphView() const { return graphView_; }
+    us::widgets::JobsPanel* jobsPanel() const { return jobsPanel_; }
+    us::widgets::NeuronInspector* inspector() const { return inspector_; }
+    us::widgets::LayerTree* layerTree() const { return layerTree_; }
+    us::widgets::TreemapPanel* treemap() const { return treemapPanel_; }
+    us::widgets::OverlayPanel* overlayPanel() const { return overlayPanel_; }
+    us::widgets::SliceView* sliceView() const { return sliceView_; }
+    Selection* selection() const { return selection_; }
+    ModelController* models() const { return models_; }
+    ClusterController* clusters() const { return clusters_; }
+    BrainController* brain() const { return brain_; }
+    GraphController* graph() const { return graph_; }
+    SessionController* sessions() const { return sessions_; }
 
   Q_SIGNALS:
     void brainSurfacePainted();
@@ -82,25 +94,19 @@ class MainWindow : public QMainWindow {
 
   private:
     void buildPanels();
+    void buildControllers();
     void buildMenus();
+    void buildViewMenu();
     QDockWidget* addPanel(const QString& name, const QString& title, QWidget* widget,
                           Qt::DockWidgetArea area);
     void resetLayout();
-    void saveSession();
-    void saveSessionAs();
-    void openSessionDialog();
     void exportScreenshot();
     void exportFigureDialog();
     void showAbout();
-    void rememberRecent(const QString& path);
-    void rebuildRecentMenu();
-    void setSessionPath(const QString& path);
     void updateEmptyStates();
-    void applyPendingBrainCamera();
-    void applyPendingGraphView();
-    QString currentPanelName() const;
 
     JobRunner& jobs_;
+    std::shared_ptr<analysis::ModelWorkspace> workspace_;
     us::widgets::BrainView* brainView_ = nullptr;
     us::widgets::GraphView* graphView_ = nullptr;
     us::widgets::TreemapPanel* treemapPanel_ = nullptr;
@@ -108,23 +114,19 @@ class MainWindow : public QMainWindow {
     us::widgets::SliceView* sliceView_ = nullptr;
     us::widgets::NeuronInspector* inspector_ = nullptr;
     us::widgets::LayerTree* layerTree_ = nullptr;
-    ModelController* models_ = nullptr;
-    BrainController* brain_ = nullptr;
     us::widgets::JobsPanel* jobsPanel_ = nullptr;
+    Selection* selection_ = nullptr;
+    ModelController* models_ = nullptr;
+    ClusterController* clusters_ = nullptr;
+    BrainController* brain_ = nullptr;
+    GraphController* graph_ = nullptr;
+    SessionController* sessions_ = nullptr;
     QMap<QString, QDockWidget*> docks_;
     QByteArray defaultState_;
     QLabel* readout_ = nullptr;
-    QMenu* recentMenu_ = nullptr;
-    QString sessionPath_;
     QString lastFocusedPanel_ = "brain";
-
     bool demoOpen_ = false;
     bool brainReady_ = false;
-    bool networkReady_ = false;
-    std::vector<us::analysis::DataSource> sources_;
-
-    // View states from an opened session, applied when the views' content arrives.
-    std::map<std::string, std::vector<double>> pendingViewStates_;
 };
 
 }  // namespace us::app

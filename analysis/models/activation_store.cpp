@@ -210,6 +210,8 @@ ActivationStoreWriter::ActivationStoreWriter(const fs::path& path,
     if (withPredictions) {
         const H5Handle outputs = createGroup(root, "/outputs");
         d.predictions = createGrowingDataset(outputs.get(), "predicted", H5T_STD_I32LE, 0);
+        if (!provenance.outputLabels.empty())
+            writeStrings(outputs.get(), "label_names", provenance.outputLabels);
     }
 }
 
@@ -342,9 +344,12 @@ ActivationStore ActivationStore::open(const fs::path& path) {
         s.sourceIndex =
             readVector<std::int64_t>(stimuli.get(), "source_index", H5T_NATIVE_INT64, n);
         s.skipped = readStrings(stimuli.get(), "skipped", 1 << 26);
-        if (exists(root, "/outputs") && exists(root, kPredictionsPath))
+        if (exists(root, "/outputs") && exists(root, kPredictionsPath)) {
             impl->predictions =
                 readVector<std::int32_t>(root, kPredictionsPath, H5T_NATIVE_INT32, n);
+            H5Handle outputs(H5Gopen2(root, "/outputs", H5P_DEFAULT), H5Gclose);
+            p.outputLabels = readStrings(outputs.get(), "label_names", 1 << 20);
+        }
 
         H5Handle layers(H5Gopen2(root, kLayersGroup, H5P_DEFAULT), H5Gclose);
         if (!layers.valid()) fail("no /layers group");

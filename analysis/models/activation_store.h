@@ -26,7 +26,7 @@ namespace us::analysis {
 
 inline constexpr const char* kActivationFormatName = "unitscope-activations";
 inline constexpr int kActivationFormatMajor = 1;
-inline constexpr int kActivationFormatMinor = 0;
+inline constexpr int kActivationFormatMinor = 1;  // 1.1: /outputs/label_names
 
 struct StoreProvenance {
     std::string modelPath;
@@ -37,6 +37,7 @@ struct StoreProvenance {
     std::string preprocessing;
     std::string stimuliPath;
     std::string stimuliKind;
+    std::vector<std::string> outputLabels;  // the model's class names (sidecar), may be empty
 };
 
 struct StoreLayer {

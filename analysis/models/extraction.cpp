@@ -20,7 +20,7 @@ std::int32_t argmax(const float* row, std::int64_t count) {
 ExtractionSummary extractActivations(const ExtractionRequest& request, const JobContext& context) {
     context.report(0, "loading model");
     ScriptModel model = ScriptModel::load(request.model);
-    const InputSpec spec = resolveInputSpec(request.model, request.inputShape);
+    const InputSpec spec = resolveInputSpec(request.model, request.inputShape, request.resize);
     const auto stimuli = openStimulusSet(request.stimuli);
     return extractActivations({model, *stimuli, spec, sha256File(request.model)}, request.layers,
                               request.out, request.batchSize, request.predictions, context);
@@ -73,8 +73,8 @@ ExtractionSummary extractActivations(const ExtractionSources& sources,
     provenance.preprocessing =
         stimuli.kind() == "npy"
             ? "none: .npy items are used as they are"
-            : "resize to HxW (stb_image_resize), grey<->RGB (ITU-R 601 luma), x/255, "
-              "(x-mean)/std per channel";
+            : spec.describePreprocessing();
+    provenance.outputLabels = spec.labels;
     provenance.stimuliPath = std::filesystem::absolute(stimuli.path()).string();
     provenance.stimuliKind = stimuli.kind();
     ActivationStoreWriter writer(out, provenance, layers, withPredictions);

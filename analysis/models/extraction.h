@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/core/job_context.h"
+#include "analysis/models/input_spec.h"
 
 namespace us::analysis {
 
@@ -22,6 +23,7 @@ struct ExtractionRequest {
     std::filesystem::path out;
     std::int64_t batchSize = 16;
     std::optional<std::vector<std::int64_t>> inputShape;  // else sidecar, else 3x224x224
+    std::optional<ResizeMode> resize;  // else sidecar, else the crop for 3-channel models
     bool predictions = true;                              // store the argmax of a 2-D model output
 };
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -47,6 +48,33 @@ std::vector<std::int64_t> parseInputShape(const std::string& text) {
     return shape;
 }
 
+ResizeMode parseResizeMode(const std::string& name) {
+    if (name == "stretch") return ResizeMode::Stretch;
+    if (name == "crop") return ResizeMode::CentreCrop;
+    throw std::invalid_argument("resize must be 'crop' (shorter side, then centre crop) or "
+                                "'stretch', got '" + name + "'");
+}
+
+std::string resizeModeName(ResizeMode mode) {
+    return mode == ResizeMode::Stretch ? "stretch" : "crop";
+}
+
+ResizeMode InputSpec::resizeMode() const {
+    if (resize) return *resize;
+    return channels() == 3 ? ResizeMode::CentreCrop : ResizeMode::Stretch;
+}
+
+std::string InputSpec::describePreprocessing() const {
+    std::ostringstream text;
+    if (resizeMode() == ResizeMode::CentreCrop)
+        text << "resize the shorter side to the crop / " << cropFraction
+             << " keeping the aspect ratio, centre-crop to HxW (stb_image_resize)";
+    else
+        text << "resize to HxW (stb_image_resize)";
+    text << ", grey<->RGB (ITU-R 601 luma), x/255, (x-mean)/std per channel";
+    return text.str();
+}
+
 std::optional<InputSpec> readModelSidecar(const fs::path& modelPath) {
     fs::path sidecar = modelPath;
     sidecar += ".json";
@@ -64,6 +92,10 @@ std::optional<InputSpec> readModelSidecar(const fs::path& modelPath) {
         if (json.contains("std")) spec.std = json.at("std").get<std::vector<float>>();
         if (json.contains("labels"))
             spec.labels = json.at("labels").get<std::vector<std::string>>();
+        if (json.contains("resize")) spec.resize = parseResizeMode(json.at("resize").get<std::string>());
+        if (json.contains("crop_fraction")) spec.cropFraction = json.at("crop_fraction").get<double>();
+        if (!(spec.cropFraction > 0.1 && spec.cropFraction <= 1))
+            throw std::runtime_error("\"crop_fraction\" must lie in (0.1, 1]");
         if ((json.contains("mean") && spec.mean.size() != std::size_t(spec.channels())) ||
             (json.contains("std") && spec.std.size() != std::size_t(spec.channels())))
             throw std::runtime_error("\"mean\" and \"std\" need one value per input channel");
@@ -82,6 +114,10 @@ void writeModelSidecar(const fs::path& modelPath, const InputSpec& spec) {
     sidecar += ".json";
     nlohmann::json json{
         {"input", spec.shape}, {"mean", spec.mean}, {"std", spec.std}, {"labels", spec.labels}};
+    if (spec.resize) {
+        json["resize"] = resizeModeName(*spec.resize);
+        json["crop_fraction"] = spec.cropFraction;
+    }
     AtomicFile output(sidecar);
     {
         std::ofstream out(output.tempPath());
@@ -92,18 +128,48 @@ void writeModelSidecar(const fs::path& modelPath, const InputSpec& spec) {
 }
 
 InputSpec resolveInputSpec(const fs::path& modelPath,
-                           const std::optional<std::vector<std::int64_t>>& explicitShape) {
+                           const std::optional<std::vector<std::int64_t>>& explicitShape,
+                           std::optional<ResizeMode> explicitResize) {
     InputSpec spec = readModelSidecar(modelPath).value_or(InputSpec{});
     if (explicitShape) spec.shape = *explicitShape;
+    if (explicitResize) spec.resize = explicitResize;
     spec.fitNormalisationToChannels();
     return spec;
 }
+
+namespace {
+
+// torchvision's Resize(shorter side) + CenterCrop: the scale makes the image cover H / fraction
+// by W / fraction (256 x 256 for a 224 x 224 crop), the crop starts at round((size - crop) / 2).
+Image resizeAndCentreCrop(const Image& image, int width, int height, double fraction) {
+    const double scale = std::max(height / (fraction * image.height), width / (fraction * image.width));
+    const int resizedWidth = std::max(width, int(std::lround(image.width * scale)));
+    const int resizedHeight = std::max(height, int(std::lround(image.height * scale)));
+    const Image resized = resizeImage(image, resizedWidth, resizedHeight);
+    const int left = int(std::lround((resizedWidth - width) / 2.0));
+    const int top = int(std::lround((resizedHeight - height) / 2.0));
+    Image cropped;
+    cropped.width = width;
+    cropped.height = height;
+    cropped.channels = resized.channels;
+    cropped.pixels.resize(std::size_t(width) * height * std::size_t(resized.channels));
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x)
+            for (int c = 0; c < resized.channels; ++c)
+                cropped.pixels[(std::size_t(y) * width + x) * std::size_t(resized.channels) + c] =
+                    resized.at(left + x, top + y, c);
+    return cropped;
+}
+
+}  // namespace
 
 void imageToModelInput(const Image& image, const InputSpec& spec, float* out) {
     const int channels = int(spec.shape[0]);
     const int height = int(spec.shape[1]);
     const int width = int(spec.shape[2]);
-    const Image sized = resizeImage(image, width, height);
+    const Image sized = spec.resizeMode() == ResizeMode::CentreCrop
+                            ? resizeAndCentreCrop(image, width, height, spec.cropFraction)
+                            : resizeImage(image, width, height);
     const std::size_t plane = std::size_t(width) * height;
     for (int c = 0; c < channels; ++c) {
         const float mean = spec.mean[std::size_t(c)];

@@ -34,9 +34,10 @@ std::optional<fs::path> ModelWorkspace::stimuliPath() const {
 }
 
 ModelSummary ModelWorkspace::openModel(const fs::path& path,
-                                       const std::optional<std::vector<std::int64_t>>& inputShape) {
+                                       const std::optional<std::vector<std::int64_t>>& inputShape,
+                                       std::optional<ResizeMode> resize) {
     auto model = std::make_unique<ScriptModel>(ScriptModel::load(path));
-    InputSpec spec = resolveInputSpec(path, inputShape);
+    InputSpec spec = resolveInputSpec(path, inputShape, resize);
     ModelSummary summary;
     summary.layers = model->describeLayers(spec.shape);  // throws when forward fails
     summary.path = fs::absolute(path).string();
@@ -109,6 +110,24 @@ StoreSummary ModelWorkspace::extract(const std::vector<std::string>& layers, con
     return openStore(out);
 }
 
+// The model's class names as the store recorded them (format 1.1), else the open model's when
+// the store was made by it.
+PredictionNames ModelWorkspace::predictionNames() const {
+    PredictionNames names;
+    names.classNames = store_->provenance().outputLabels;
+    if (names.classNames.empty() && model_ && modelSha256_ == store_->provenance().modelSha256)
+        names.classNames = spec_.labels;
+    names.comparableWithLabels =
+        !names.classNames.empty() && names.classNames == store_->stimuli().labelNames;
+    return names;
+}
+
+std::vector<float> ModelWorkspace::unitValues(const UnitRef& unit, Pooling pooling) const {
+    if (!store_)
+        throw std::runtime_error("no activations yet: extract or open an activation store");
+    return store_->unitColumn(unit.layer, unit.index, pooling);
+}
+
 UnitReport ModelWorkspace::inspect(const UnitRef& unit, std::int64_t k, Pooling pooling,
                                    const JobContext& context) {
     if (!store_)
@@ -126,6 +145,7 @@ UnitReport ModelWorkspace::inspect(const UnitRef& unit, std::int64_t k, Pooling 
     report.values = values;
     const auto& stimuli = store_->stimuli();
     report.classNames = stimuli.labelNames;
+    report.predictions = predictionNames();
     if (!stimuli.labels.empty()) {
         int classes = int(stimuli.labelNames.size());
         for (auto label : stimuli.labels)
@@ -282,6 +302,7 @@ ClusterMembers ModelWorkspace::clusterMembers(const ClusterResult& clusters, std
     members.node = node;
     members.size = std::int64_t(tree.size[std::size_t(node)]);
     members.classNames = tree.classNames;
+    members.predictions = predictionNames();
     members.classCounts = tree.classCounts[std::size_t(node)];
     std::vector<std::int64_t> chosen;
     for (auto item : tree.representatives[std::size_t(node)])

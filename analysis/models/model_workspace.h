@@ -64,6 +64,13 @@ struct Exemplar {
     FloatArray heatmap;           // [h, w] for spatial layers when the model is open
 };
 
+// How to read an exemplar's `predicted`: the model's class names (empty when unknown), and
+// whether they are the stimuli's label names; only then is predicted != label a mistake.
+struct PredictionNames {
+    std::vector<std::string> classNames;
+    bool comparableWithLabels = false;
+};
+
 // A clustering of a stored layer's stimuli or units, for the treemap.
 struct ClusterResult {
     std::shared_ptr<const ClusterTree> tree;  // immutable once built: safe to share
@@ -81,6 +88,7 @@ struct ClusterMembers {
     std::vector<Exemplar> exemplars;
     std::vector<std::string> classNames;
     std::vector<std::int32_t> classCounts;
+    PredictionNames predictions;
 };
 
 struct UnitReport {
@@ -93,6 +101,7 @@ struct UnitReport {
     std::vector<std::string> classNames;
     std::vector<ClassMean> classMeans;  // empty without labels
     std::vector<SimilarUnit> similar;
+    PredictionNames predictions;
     std::vector<float> values;  // the unit's activation for every stored stimulus
     std::string note;           // why something is missing (no heat maps, no images), else empty
 };
@@ -105,7 +114,8 @@ class ModelWorkspace {
     ModelWorkspace& operator=(const ModelWorkspace&) = delete;
 
     ModelSummary openModel(const std::filesystem::path& path,
-                           const std::optional<std::vector<std::int64_t>>& inputShape);
+                           const std::optional<std::vector<std::int64_t>>& inputShape,
+                           std::optional<ResizeMode> resize = std::nullopt);
     StimuliSummary openStimuli(const std::filesystem::path& path);
     // Also opens the store's model and stimuli when they are not open and still exist.
     StoreSummary openStore(const std::filesystem::path& path);
@@ -116,6 +126,8 @@ class ModelWorkspace {
 
     UnitReport inspect(const UnitRef& unit, std::int64_t k, Pooling pooling,
                        const JobContext& context);
+    // The unit's pooled activation for every stored stimulus.
+    std::vector<float> unitValues(const UnitRef& unit, Pooling pooling) const;
 
     // Clusters the stored layer's stimuli (rows) or units (columns). Stimuli beyond the exact
     // limit are clustered in two stages (labelled approximate).
@@ -132,6 +144,7 @@ class ModelWorkspace {
 
   private:
     StoreSummary summariseStore() const;
+    PredictionNames predictionNames() const;
 
     std::unique_ptr<ScriptModel> model_;
     InputSpec spec_;

@@ -2,6 +2,7 @@
 // The session document: everything needed to reopen Unitscope where the user left it.
 // Stored as HDF5 (see README, "Session file"); reading and writing live in session_file.h.
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -26,10 +27,34 @@ struct UnitRef {
     bool operator==(const UnitRef&) const = default;
 };
 
+// The one selection every panel follows (see app/core/selection.h): what the user has chosen.
+struct SelectionState {
+    std::optional<UnitRef> unit;
+    std::optional<std::int64_t> stimulus;  // row of the activation store
+    std::optional<std::int64_t> cluster;   // node of the current clustering
+    std::vector<std::string> graphNodes;   // node ids of the current graph
+    std::optional<std::array<double, 3>> brainPosition;  // world millimetres
+    bool operator==(const SelectionState&) const = default;
+};
+
+// One brain overlay layer: its file and how it is drawn (colour map by name, see render/).
+struct BrainLayerState {
+    std::string path;
+    std::string colourMap = "hot";
+    double min = 0, max = 1;
+    bool symmetric = false;
+    double threshold = 0;
+    bool hideBelowThreshold = true;
+    double opacity = 1;
+    bool visible = true;
+    bool operator==(const BrainLayerState&) const = default;
+};
+
 struct Session {
     bool demo = false;
     std::vector<DataSource> sources;
-    std::optional<UnitRef> selectedUnit;
+    SelectionState selection;
+    std::vector<BrainLayerState> brainLayers;  // bottom first: reopened in this order
     // Opaque window layout blobs (QMainWindow::saveGeometry / saveState).
     std::vector<std::uint8_t> windowGeometry;
     std::vector<std::uint8_t> windowState;

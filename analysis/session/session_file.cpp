@@ -92,9 +92,31 @@ json sessionManifest(const Session& session) {
                      {"current_panel", session.currentPanel},
                      {"views", views},
                      {"selected_unit", nullptr}};
-    if (session.selectedUnit)
-        manifest["selected_unit"] = {{"layer", session.selectedUnit->layer},
-                                     {"index", session.selectedUnit->index}};
+    const auto& selection = session.selection;
+    // "selected_unit" stays for readers of format 1.1.
+    if (selection.unit)
+        manifest["selected_unit"] = {{"layer", selection.unit->layer},
+                                     {"index", selection.unit->index}};
+    const auto optionalJson = [](const auto& value) {
+        return value ? json(*value) : json(nullptr);
+    };
+    manifest["selection"] = {{"unit", manifest["selected_unit"]},
+                             {"stimulus", optionalJson(selection.stimulus)},
+                             {"cluster", optionalJson(selection.cluster)},
+                             {"graph_nodes", selection.graphNodes},
+                             {"brain_position", optionalJson(selection.brainPosition)}};
+    json layers = json::array();
+    for (const auto& layer : session.brainLayers)
+        layers.push_back({{"path", layer.path},
+                          {"colour_map", layer.colourMap},
+                          {"min", layer.min},
+                          {"max", layer.max},
+                          {"symmetric", layer.symmetric},
+                          {"threshold", layer.threshold},
+                          {"hide_below_threshold", layer.hideBelowThreshold},
+                          {"opacity", layer.opacity},
+                          {"visible", layer.visible}});
+    manifest["brain_layers"] = std::move(layers);
     return manifest;
 }
 
@@ -111,10 +133,37 @@ Session sessionFrom(const json& manifest) {
     session.currentPanel = manifest.at("current_panel").get<std::string>();
     for (const auto& [name, values] : manifest.at("views").items())
         session.viewStates[name] = values.get<std::vector<double>>();
-    const auto& unit = manifest.at("selected_unit");
-    if (!unit.is_null())
-        session.selectedUnit =
-            UnitRef{unit.at("layer").get<std::string>(), unit.at("index").get<std::int64_t>()};
+    const auto unitFrom = [](const json& unit) -> std::optional<UnitRef> {
+        if (unit.is_null()) return std::nullopt;
+        return UnitRef{unit.at("layer").get<std::string>(), unit.at("index").get<std::int64_t>()};
+    };
+    auto& selection = session.selection;
+    if (const auto it = manifest.find("selection"); it != manifest.end()) {
+        const json& saved = *it;
+        selection.unit = unitFrom(saved.at("unit"));
+        if (!saved.at("stimulus").is_null())
+            selection.stimulus = saved.at("stimulus").get<std::int64_t>();
+        if (!saved.at("cluster").is_null())
+            selection.cluster = saved.at("cluster").get<std::int64_t>();
+        selection.graphNodes = saved.at("graph_nodes").get<std::vector<std::string>>();
+        if (!saved.at("brain_position").is_null())
+            selection.brainPosition = saved.at("brain_position").get<std::array<double, 3>>();
+    } else {  // format 1.1
+        selection.unit = unitFrom(manifest.at("selected_unit"));
+    }
+    for (const auto& layer : manifest.value("brain_layers", json::array())) {
+        BrainLayerState state;
+        state.path = layer.at("path").get<std::string>();
+        state.colourMap = layer.at("colour_map").get<std::string>();
+        state.min = layer.at("min").get<double>();
+        state.max = layer.at("max").get<double>();
+        state.symmetric = layer.at("symmetric").get<bool>();
+        state.threshold = layer.at("threshold").get<double>();
+        state.hideBelowThreshold = layer.at("hide_below_threshold").get<bool>();
+        state.opacity = layer.at("opacity").get<double>();
+        state.visible = layer.at("visible").get<bool>();
+        session.brainLayers.push_back(std::move(state));
+    }
     return session;
 }
 

@@ -14,7 +14,9 @@ namespace us::analysis {
 
 inline constexpr const char* kSessionFormatName = "unitscope-session";
 inline constexpr int kSessionFormatMajor = 1;
-inline constexpr int kSessionFormatMinor = 1;  // 1.1: sources may carry "sha256"
+// 1.1: sources may carry "sha256"; 1.2: "selection" (unit, stimulus, cluster, graph nodes,
+// brain position) and "brain_layers" (each overlay's style)
+inline constexpr int kSessionFormatMinor = 2;
 
 // Every failure to read or write a session, with a message fit for a dialog.
 class SessionError : public std::runtime_error {

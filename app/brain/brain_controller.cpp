@@ -12,6 +12,7 @@
 #include "analysis/demo/demo_data.h"
 #include "analysis/brain/volume_sampling.h"
 #include "app/core/message_box.h"
+#include "app/core/selection.h"
 #include "render/brain/brain_model.h"
 #include "render/common/colour_map.h"
 #include "render/common/offscreen_render.h"
@@ -40,61 +41,66 @@ std::vector<double> perVertexValues(const analysis::BrainFile& file, const std::
     return file.vertexData->values;
 }
 
+render::OverlayStyle styleOf(const analysis::BrainLayerState& state) {
+    render::OverlayStyle style;
+    style.map = render::parseColourMap(state.colourMap);
+    style.min = state.min;
+    style.max = state.max;
+    style.symmetric = state.symmetric;
+    style.threshold = state.threshold;
+    style.hideBelowThreshold = state.hideBelowThreshold;
+    style.opacity = state.opacity;
+    return style;
+}
+
+analysis::BrainLayerState stateOf(const render::BrainLayer& layer) {
+    const auto& style = layer.style;
+    return {layer.path,      render::colourMapName(style.map), style.min,
+            style.max,       style.symmetric,                  style.threshold,
+            style.hideBelowThreshold, style.opacity,           layer.visible};
+}
+
 }  // namespace
 
-BrainController::BrainController(JobRunner& jobs, widgets::BrainView* brain,
-                                 widgets::SliceView* slices, widgets::OverlayPanel* overlays,
-                                 QLabel* readout, QWidget* dialogParent)
+BrainController::BrainController(JobRunner& jobs, Selection& selection,
+                                 widgets::BrainView* brain, widgets::SliceView* slices,
+                                 widgets::OverlayPanel* overlays, QLabel* readout,
+                                 QWidget* dialogParent)
     : QObject(dialogParent),
       jobs_(jobs),
+      selection_(selection),
       brain_(brain),
       slices_(slices),
       overlays_(overlays),
       readout_(readout),
       dialogParent_(dialogParent) {
-    connect(overlays_, &widgets::OverlayPanel::styleChanged, this,
-            [this](int row, const render::OverlayStyle& style) {
-                brain_->scene().setOverlayStyle(std::size_t(row), style);
-                brain_->update();
-                if (layers_[std::size_t(row)].volume)
-                    slices_->setOverlayStyle(sliceIndex(std::size_t(row)), style);
-            });
-    connect(overlays_, &widgets::OverlayPanel::visibilityChanged, this, [this](int row, bool on) {
-        brain_->scene().setOverlayVisible(std::size_t(row), on);
-        brain_->update();
-        if (layers_[std::size_t(row)].volume)
-            slices_->setOverlayVisible(sliceIndex(std::size_t(row)), on);
-    });
-    connect(overlays_, &widgets::OverlayPanel::moved, this, [this](int from, int to) {
-        const bool volume = layers_[std::size_t(from)].volume != nullptr;
-        const std::size_t sliceFrom = sliceIndex(std::size_t(from));
-        const Layer layer = layers_[std::size_t(from)];
-        layers_.erase(layers_.begin() + from);
-        layers_.insert(layers_.begin() + to, layer);
-        brain_->scene().moveOverlay(std::size_t(from), std::size_t(to));
-        brain_->update();
-        if (volume) slices_->moveOverlay(sliceFrom, sliceIndex(std::size_t(to)));
-    });
-    connect(overlays_, &widgets::OverlayPanel::removed, this, [this](int row) {
-        if (layers_[std::size_t(row)].volume) slices_->removeOverlay(sliceIndex(std::size_t(row)));
-        layers_.erase(layers_.begin() + row);
-        brain_->scene().removeOverlay(std::size_t(row));
+    brain_->observeLayers(&layers_);
+    slices_->observeLayers(&layers_);
+    overlays_->observeLayers(&layers_);
+    layersSubscription_ = layers_.observe([this](unsigned changes) {
+        if (!(changes & render::BrainLayers::Structure)) return;
+        for (auto it = volumes_.begin(); it != volumes_.end();)
+            it = layers_.find(it->first) ? std::next(it) : volumes_.erase(it);
         updateCaption();
-        brain_->update();
     });
-    // One cursor: a click on the surface or in a slice moves it everywhere.
+    // One cursor: a click on the surface or in a slice sets the selection's brain position.
     connect(brain_, &widgets::BrainView::pointClicked, this, [this](double x, double y, double z) {
-        slices_->setCursor({x, y, z});
+        selection_.setBrainPosition(std::array<double, 3>{x, y, z});
     });
-    connect(slices_, &widgets::SliceView::cursorMoved, this, &BrainController::describeCursor);
+    connect(slices_, &widgets::SliceView::cursorMoved, this, [this](double x, double y, double z) {
+        selection_.setBrainPosition(std::array<double, 3>{x, y, z});
+    });
+    connect(&selection_, &Selection::changed, this, [this](Selection::Aspects aspects) {
+        if (aspects & Selection::BrainPosition) followCursor();
+    });
     connect(this, &BrainController::surfaceShown, this, &BrainController::applyPending);
 }
 
-std::size_t BrainController::sliceIndex(std::size_t layer) const {
-    std::size_t index = 0;
-    for (std::size_t i = 0; i < layer; ++i)
-        index += layers_[i].volume != nullptr;
-    return index;
+// The views hold the layer list's address: detach the ones still alive before it goes.
+BrainController::~BrainController() {
+    if (brain_) brain_->observeLayers(nullptr);
+    if (slices_) slices_->observeLayers(nullptr);
+    if (overlays_) overlays_->observeLayers(nullptr);
 }
 
 void BrainController::reportError(const QString& what, const QString& error) {
@@ -149,14 +155,27 @@ void BrainController::openDemoBrain(const std::filesystem::path& cacheDir) {
         [this](Volumes volumes) {
             if (atlasPath_.isEmpty()) atlas_ = std::move(volumes.atlas);
             slices_->setUnderlay(volumes.anatomy);
+            if (selection_.brainPosition()) followCursor();  // a session's cursor
         },
         [this](const QString& error) { Q_EMIT demoLoadFailed(error); });
 }
 
-// The cursor's read-out: world mm, voxel, atlas region, and the value of every loaded layer.
-void BrainController::describeCursor(double x, double y, double z) {
-    brain_->scene().setCursorMarker({x, y, z});
+// The selection's brain position: the slices' crosshair, the surface's marker, the read-out.
+void BrainController::followCursor() {
+    const auto position = selection_.brainPosition();
+    if (!position) return;
+    const auto& [x, y, z] = *position;
+    slices_->setCursor({x, y, z});  // clamps to the volume and reports back; settles at once
+    brain_->scene().setCursorMarker(*position);
     brain_->update();
+    describeCursor();
+}
+
+// The cursor's read-out: world mm, voxel, atlas region, and the value of every loaded layer.
+void BrainController::describeCursor() {
+    const auto position = selection_.brainPosition();
+    if (!position) return;
+    const auto& [x, y, z] = *position;
     const auto voxel = slices_->cursorVoxel();
     QString text = tr("x %1, y %2, z %3 mm   voxel %4, %5, %6")
                        .arg(x, 0, 'f', 1)
@@ -175,17 +194,31 @@ void BrainController::describeCursor(double x, double y, double z) {
     readout_->setText(text);
 }
 
-void BrainController::addLayer(Layer layer, std::vector<float> values) {
-    const auto style = widgets::defaultOverlayStyle(values);
-    brain_->scene().addOverlay({layer.name.toStdString(), std::move(values), style, true});
-    if (layer.volume) slices_->addOverlay(layer.name.toStdString(), layer.volume, style);
-    overlays_->addLayer(layer.name, layer.volume ? tr("volume") : tr("surface data"), style);
-    layers_.insert(layers_.begin(), std::move(layer));
-    updateCaption();
-    brain_->update();
+void BrainController::addLayer(const QString& path, std::shared_ptr<const analysis::Volume> volume,
+                               std::vector<float> values,
+                               const std::optional<analysis::BrainLayerState>& style) {
+    render::BrainLayer layer;
+    layer.name = QFileInfo(path).fileName().toStdString();
+    layer.kind = volume ? render::LayerKind::Volume : render::LayerKind::SurfaceData;
+    layer.path = path.toStdString();
+    layer.style = style ? styleOf(*style) : widgets::defaultOverlayStyle(values);
+    layer.visible = style ? style->visible : true;
+    // Checked before the list changes: a surface swapped meanwhile must not leave a layer behind.
+    if (values.size() != brain_->scene().vertexCount())
+        throw std::invalid_argument("the overlay has " + std::to_string(values.size()) +
+                                    " values for a surface of " +
+                                    std::to_string(brain_->scene().vertexCount()) + " vertices");
+    render::BrainLayers::Batch batch(layers_);
+    const render::LayerId id = layers_.add(std::move(layer));
+    brain_->scene().setLayerValues(id, std::move(values));
+    if (volume) {
+        slices_->setLayerVolume(id, volume);
+        volumes_[id] = std::move(volume);
+    }
 }
 
-void BrainController::openOverlay(const QString& path) {
+void BrainController::openOverlay(const QString& path,
+                                  std::optional<analysis::BrainLayerState> style) {
     if (!brain_->scene().hasModel()) {
         Q_EMIT status(tr("Open a brain surface first (File > Open demo or Open brain surface)."));
         return;
@@ -209,10 +242,9 @@ void BrainController::openOverlay(const QString& path) {
             loaded.values.assign(values.begin(), values.end());
             return loaded;
         },
-        [this, path](Loaded loaded) {
+        [this, path, style](Loaded loaded) {
             try {
-                addLayer({QFileInfo(path).fileName(), path, loaded.volume},
-                         std::move(loaded.values));
+                addLayer(path, loaded.volume, std::move(loaded.values), style);
             } catch (const std::exception& error) {  // the surface changed meanwhile
                 reportError(tr("Open overlay"), QString::fromStdString(error.what()));
                 return;
@@ -225,12 +257,10 @@ void BrainController::openOverlay(const QString& path) {
 void BrainController::openSurface(const QString& path) {
     struct Loaded {
         render::BrainModel model;
-        std::vector<std::vector<float>> resampled;  // per layer; empty for per-vertex layers
+        std::map<render::LayerId, std::vector<float>> resampled;  // the volume layers
         QString underlay;
     };
-    std::vector<std::shared_ptr<const analysis::Volume>> volumes;
-    for (const auto& layer : layers_)
-        volumes.push_back(layer.volume);
+    std::map<render::LayerId, std::shared_ptr<const analysis::Volume>> volumes = volumes_;
     jobs_.submitTyped<Loaded>(
         tr("Open surface %1").arg(QFileInfo(path).fileName()),
         [path = path.toStdString(), volumes](const analysis::JobContext& context) {
@@ -250,36 +280,33 @@ void BrainController::openSurface(const QString& path) {
             }
             context.checkCancelled();
             loaded.model = render::makeSurfaceModel(*file.mesh, underlay, description);
-            for (const auto& volume : volumes)
-                loaded.resampled.push_back(
-                    volume ? analysis::sampleVolume(*volume, file.mesh->vertices)
-                           : std::vector<float>());
+            for (const auto& [id, volume] : volumes)
+                loaded.resampled[id] = analysis::sampleVolume(*volume, file.mesh->vertices);
             return loaded;
         },
         [this, path](Loaded loaded) {
             auto& scene = brain_->scene();
             const std::size_t vertices = std::size_t(loaded.model.mesh->GetNumberOfPoints());
-            auto previous = scene.overlays();  // top first, like layers_
+            std::map<render::LayerId, std::vector<float>> previous;
+            for (const auto& layer : layers_.layers())
+                if (const auto* values = scene.layerValues(layer.id)) previous[layer.id] = *values;
+            render::BrainLayers::Batch batch(layers_);
             brain_->setModel(std::move(loaded.model), QString());
             surfacePath_ = path;
             underlayPath_ = loaded.underlay;
-            // Re-add the layers bottom up with their styles: volumes resampled, per-vertex data
-            // kept when the vertex count still fits (pial -> inflated), dropped otherwise.
+            // Volumes resampled; per-vertex data kept when the vertex count still fits (pial ->
+            // inflated), dropped otherwise. The layers keep their places and styles.
             QStringList dropped;
-            for (std::size_t i = layers_.size(); i-- > 0;) {
-                std::vector<float> values;
-                if (layers_[i].volume) {
-                    values = std::move(loaded.resampled[i]);
-                } else if (previous[i].values.size() == vertices) {
-                    values = std::move(previous[i].values);
+            for (const auto& layer : std::vector<render::BrainLayer>(layers_.layers())) {
+                if (auto it = loaded.resampled.find(layer.id); it != loaded.resampled.end()) {
+                    scene.setLayerValues(layer.id, std::move(it->second));
+                } else if (auto old = previous.find(layer.id);
+                           old != previous.end() && old->second.size() == vertices) {
+                    scene.setLayerValues(layer.id, std::move(old->second));
                 } else {
-                    dropped << layers_[i].name;
-                    overlays_->removeLayer(int(i));
-                    layers_.erase(layers_.begin() + std::ptrdiff_t(i));
-                    continue;
+                    dropped << QString::fromStdString(layer.name);
+                    layers_.remove(layer.id);
                 }
-                scene.addOverlay(
-                    {previous[i].name, std::move(values), previous[i].style, previous[i].visible});
             }
             if (!dropped.isEmpty())
                 Q_EMIT status(tr("Removed per-vertex layers of the previous surface: %1")
@@ -328,8 +355,7 @@ void BrainController::openAtlas(const QString& path) {
                               .arg(atlas.names.size()));
             atlas_ = std::move(atlas);
             atlasPath_ = path;
-            const auto cursor = slices_->cursor();
-            describeCursor(cursor[0], cursor[1], cursor[2]);
+            describeCursor();
             Q_EMIT atlasShown();
         },
         [this](const QString& error) { reportError(tr("Open atlas"), error); });
@@ -382,23 +408,46 @@ std::vector<analysis::DataSource> BrainController::sources() const {
     std::vector<analysis::DataSource> sources;
     if (!surfacePath_.isEmpty()) sources.push_back({kSurface, surfacePath_.toStdString(), {}});
     if (!underlayPath_.isEmpty()) sources.push_back({kUnderlay, underlayPath_.toStdString(), {}});
-    for (auto it = layers_.rbegin(); it != layers_.rend(); ++it)  // bottom first: reopened in order
-        sources.push_back({kOverlay, it->path.toStdString(), {}});
+    for (auto it = layers_.layers().rbegin(); it != layers_.layers().rend(); ++it)  // bottom first
+        sources.push_back({kOverlay, it->path, {}});
     if (!atlasPath_.isEmpty()) sources.push_back({kAtlas, atlasPath_.toStdString(), {}});
     return sources;
 }
 
-void BrainController::restore(const std::vector<analysis::DataSource>& sources) {
+std::optional<std::vector<double>> BrainController::cameraState() const {
+    if (!brain_->scene().hasModel()) return pendingCamera_;
+    return brain_->scene().cameraState();
+}
+
+void BrainController::restoreCamera(const std::vector<double>& state) {
+    pendingCamera_ = state;
+    if (brain_->scene().hasModel()) applyPending();
+}
+
+std::vector<analysis::BrainLayerState> BrainController::layerStates() const {
+    std::vector<analysis::BrainLayerState> states;
+    for (auto it = layers_.layers().rbegin(); it != layers_.layers().rend(); ++it)
+        states.push_back(stateOf(*it));
+    return states;
+}
+
+void BrainController::restore(const std::vector<analysis::DataSource>& sources,
+                              const std::vector<analysis::BrainLayerState>& layers) {
     pending_.clear();
+    pendingLayers_ = layers;
     for (const auto& source : sources)
-        if (source.kind == kSurface || source.kind == kUnderlay || source.kind == kOverlay ||
-            source.kind == kAtlas)
+        if (source.kind == kSurface || source.kind == kUnderlay || source.kind == kAtlas ||
+            (source.kind == kOverlay && layers.empty()))
             pending_.push_back(source);
     if (brain_->scene().hasModel()) applyPending();
 }
 
-// A session's brain files: the surface first; the rest once it is shown.
+// A session's brain files: the surface first; the rest and the camera once it is shown.
 void BrainController::applyPending() {
+    if (pendingCamera_) {
+        brain_->scene().setCameraState(*pendingCamera_);
+        brain_->update();
+    }
     const auto surface = std::find_if(pending_.begin(), pending_.end(),
                                       [](const auto& source) { return source.kind == kSurface; });
     if (surface != pending_.end()) {
@@ -407,8 +456,13 @@ void BrainController::applyPending() {
         openSurface(path);
         return;
     }
+    pendingCamera_.reset();
     const auto rest = std::move(pending_);
+    const auto layers = std::move(pendingLayers_);
     pending_.clear();
+    pendingLayers_.clear();
+    for (const auto& layer : layers)
+        openOverlay(QString::fromStdString(layer.path), layer);
     for (const auto& source : rest) {
         const QString path = QString::fromStdString(source.path);
         if (source.kind == kUnderlay) openUnderlay(path);

@@ -1,19 +1,24 @@
 #pragma once
 // The brain side of the window: the surface (Colin27 or the user's own), the anatomy in the
-// slices, the atlas behind the cursor read-out, and the overlay layers shown on both views.
-// File reading, sampling and mesh building run as jobs; the views only receive values.
+// slices, the atlas behind the cursor read-out, and the overlay layers. The layers are one
+// observed list (render::BrainLayers) that the surface view, the slice view and the overlay
+// panel follow; the cursor is the shared selection's brain position. File reading, sampling
+// and mesh building run as jobs; the views only receive values.
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
 
 #include "analysis/brain/atlas.h"
-#include "analysis/session/session.h"
 #include "analysis/brain/volume.h"
+#include "analysis/session/session.h"
 #include "app/core/job_runner.h"
+#include "render/brain/brain_layers.h"
 
 class QLabel;
 class QWidget;
@@ -26,17 +31,22 @@ class SliceView;
 
 namespace us::app {
 
+class Selection;
+
 class BrainController : public QObject {
     Q_OBJECT
   public:
-    BrainController(JobRunner& jobs, widgets::BrainView* brain, widgets::SliceView* slices,
-                    widgets::OverlayPanel* overlays, QLabel* readout, QWidget* dialogParent);
+    BrainController(JobRunner& jobs, Selection& selection, widgets::BrainView* brain,
+                    widgets::SliceView* slices, widgets::OverlayPanel* overlays, QLabel* readout,
+                    QWidget* dialogParent);
+    ~BrainController() override;
 
     // Colin27 with the AAL atlas (surface, anatomy for the slices, atlas for the read-out).
     void openDemoBrain(const std::filesystem::path& cacheDir);
     // A volume (sampled at the surface's vertices and shown in the slices) or per-vertex data
-    // for the current surface, as a new layer on top.
-    void openOverlay(const QString& path);
+    // for the current surface, as a new layer on top, drawn with `style` (else a default).
+    void openOverlay(const QString& path,
+                     std::optional<analysis::BrainLayerState> style = std::nullopt);
     // A FreeSurfer or GIFTI surface in place of the current one, shaded by the sulcal depth
     // or curvature found beside it. Volume layers are resampled onto it; per-vertex layers
     // of another vertex count are dropped (with a note in the status bar).
@@ -54,9 +64,17 @@ class BrainController : public QObject {
     void openUnderlayDialog();
     void openAtlasDialog();
 
+    render::BrainLayers& layers() { return layers_; }
+    // The brain camera; a session's camera waits until a surface is shown.
+    std::optional<std::vector<double>> cameraState() const;
+    void restoreCamera(const std::vector<double>& state);
     std::vector<analysis::DataSource> sources() const;
-    // Reopens the brain files a session lists (surface, overlays, atlas) after the demo brain.
-    void restore(const std::vector<analysis::DataSource>& sources);
+    // Each layer's file and style, bottom first (the order to reopen them in).
+    std::vector<analysis::BrainLayerState> layerStates() const;
+    // Reopens the brain files a session lists (surface, layers with their styles, atlas) after
+    // the demo brain. Sessions of format 1.1 list overlays as sources without styles.
+    void restore(const std::vector<analysis::DataSource>& sources,
+                 const std::vector<analysis::BrainLayerState>& layers);
     const std::optional<analysis::Atlas>& atlas() const { return atlas_; }
     void setInteractive(bool interactive) { interactive_ = interactive; }
 
@@ -68,30 +86,32 @@ class BrainController : public QObject {
     void status(const QString& text);
 
   private:
-    struct Layer {
-        QString name, path;
-        std::shared_ptr<const analysis::Volume> volume;  // null for per-vertex data
-    };
-    void describeCursor(double x, double y, double z);
-    void addLayer(Layer layer, std::vector<float> values);
-    // Position of a layer among the slices' layers (only volumes are there).
-    std::size_t sliceIndex(std::size_t layer) const;
+    void followCursor();
+    void describeCursor();
+    void addLayer(const QString& path, std::shared_ptr<const analysis::Volume> volume,
+                  std::vector<float> values, const std::optional<analysis::BrainLayerState>& style);
     void reportError(const QString& what, const QString& error);
     void updateCaption();
     void applyPending();
     QString askForFile(const QString& title, const QString& filter) const;
 
     JobRunner& jobs_;
-    widgets::BrainView* brain_;
-    widgets::SliceView* slices_;
-    widgets::OverlayPanel* overlays_;
+    Selection& selection_;
+    QPointer<widgets::BrainView> brain_;
+    QPointer<widgets::SliceView> slices_;
+    QPointer<widgets::OverlayPanel> overlays_;
     QLabel* readout_;
     QWidget* dialogParent_;
     bool interactive_ = true;
-    std::vector<Layer> layers_;  // top first, as in the overlay panel
+    render::BrainLayers layers_;
+    render::BrainLayers::Subscription layersSubscription_;
+    std::map<render::LayerId, std::shared_ptr<const analysis::Volume>> volumes_;
     std::optional<analysis::Atlas> atlas_;
     QString surfacePath_, underlayPath_, atlasPath_;
-    std::vector<analysis::DataSource> pending_;  // a session's brain files not yet reopened
+    // A session's brain files not yet reopened, and the overlays among them with their styles.
+    std::vector<analysis::DataSource> pending_;
+    std::vector<analysis::BrainLayerState> pendingLayers_;
+    std::optional<std::vector<double>> pendingCamera_;
 };
 
 }  // namespace us::app

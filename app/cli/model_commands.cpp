@@ -49,18 +49,23 @@ int extract(const std::vector<std::string>& args) {
         std::cout
             << "usage: unitscope-cli extract --model MODEL.pt --stimuli PATH --layers a,b,c\n"
                "                             --out acts.h5 [--batch 16] [--threads N]\n"
-               "                             [--input C,H,W] [--no-predictions]\n\n"
+               "                             [--input C,H,W] [--resize crop|stretch]\n"
+               "                             [--no-predictions]\n\n"
                "Runs the model over the stimuli and writes the layers' spatially pooled\n"
                "activations (mean and max per unit) to an HDF5 activation store.\n"
                "Stimuli: an IDX images file (gzipped or not; labels beside it by MNIST naming),\n"
                "a folder of images (class subfolders, or flat with labels.csv), or a float32\n"
                ".npy of shape N x C x H x W used as it is. Unreadable images are skipped and\n"
-               "listed. Prints a JSON summary. Ctrl-C cancels and leaves no file behind.\n";
+               "listed. Images are resized as --resize says, else as MODEL.pt.json's \"resize\"\n"
+               "says, else (3-channel models) torchvision's evaluation transform: shorter side\n"
+               "to H / 0.875, then a centre crop of H x W; other models are stretched to H x W.\n"
+               "Prints a JSON summary. Ctrl-C cancels and leaves no file behind.\n";
         return 0;
     }
     return guarded("extract", [&] {
         const CliArgs options(args,
-                              {"model", "stimuli", "layers", "out", "batch", "threads", "input"},
+                              {"model", "stimuli", "layers", "out", "batch", "threads", "input",
+                               "resize"},
                               {"no-predictions"});
         if (!options.positionals().empty())
             throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
@@ -73,6 +78,7 @@ int extract(const std::vector<std::string>& args) {
         request.predictions = !options.has("no-predictions");
         if (auto text = options.value("input"))
             request.inputShape = analysis::parseInputShape(*text);
+        if (auto text = options.value("resize")) request.resize = analysis::parseResizeMode(*text);
         if (options.has("threads"))
             analysis::setComputeThreads(int(options.integer("threads", 1, 1, 256)));
         CommandLineJob job;

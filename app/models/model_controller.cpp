@@ -13,10 +13,10 @@
 #include "analysis/demo/demo_network.h"
 #include "analysis/models/input_spec.h"
 #include "app/core/message_box.h"
+#include "app/core/selection.h"
 #include "widgets/common/empty_state_panel.h"
 #include "widgets/models/layer_tree.h"
 #include "widgets/models/neuron_inspector.h"
-#include "widgets/clusters/treemap_panel.h"
 
 namespace us::app {
 namespace fs = std::filesystem;
@@ -37,37 +37,36 @@ QString fileName(const std::string& path) {
 
 }  // namespace
 
-ModelController::ModelController(JobRunner& jobs, widgets::LayerTree* layers,
-                                 widgets::NeuronInspector* inspector,
-                                 widgets::TreemapPanel* treemap, QWidget* dialogParent)
+ModelController::ModelController(JobRunner& jobs, Selection& selection,
+                                 std::shared_ptr<analysis::ModelWorkspace> workspace,
+                                 widgets::LayerTree* layers, widgets::NeuronInspector* inspector,
+                                 QWidget* dialogParent)
     : QObject(dialogParent),
       jobs_(jobs),
+      selection_(selection),
       layers_(layers),
       inspector_(inspector),
-      treemap_(treemap),
       dialogParent_(dialogParent),
-      workspace_(std::make_shared<analysis::ModelWorkspace>()) {
+      workspace_(std::move(workspace)) {
     connect(layers_, &widgets::LayerTree::extractRequested, this, &ModelController::extractDialog);
+    // The inspector asks for a unit (search, keys, similar list) or for other k / pooling.
     connect(inspector_, &widgets::NeuronInspector::unitRequested, this,
             [this](const QString& layer, qint64 index, int k, int pooling) {
-                inspect({layer.toStdString(), index}, k, analysis::Pooling(pooling));
+                const analysis::UnitRef unit{layer.toStdString(), index};
+                if (selection_.unit() == unit)
+                    inspect(unit, k, analysis::Pooling(pooling));
+                else
+                    selection_.setUnit(unit);  // comes back through changed()
             });
-    connect(treemap_, &widgets::TreemapPanel::clusterSelected, this, [this](qint64 node) {
-        if (!clusters_) return;
-        auto workspace = workspace_;
-        const auto clusters = *clusters_;
-        const int k = inspector_->exemplarCount();
-        const QString description = treemap_->view()->describe(node);
-        jobs_.submitTyped<analysis::ClusterMembers>(
-            tr("Members of cluster %1").arg(node),
-            [workspace, clusters, node, k](const JobContext&) {
-                return workspace->clusterMembers(clusters, node, k);
-            },
-            [this, description](analysis::ClusterMembers members) {
-                inspector_->showCluster(members, description);
-            },
-            [this](const QString& error) { reportError(tr("Cluster members"), error); });
+    connect(&selection_, &Selection::changed, this, [this](Selection::Aspects aspects) {
+        if (aspects & Selection::Unit) showSelectedUnit();
     });
+}
+
+// The selection's unit in the inspector (validated against the store), once a store is open.
+void ModelController::showSelectedUnit() {
+    if (!store_) return;
+    if (const auto& unit = selection_.unit()) inspector_->requestUnit(*unit);
 }
 
 void ModelController::reportError(const QString& what, const QString& error) {
@@ -86,23 +85,35 @@ void ModelController::openModelDialog() {
         tr("TorchScript models (*.pt *.pth *.ts *.zip);;All files (*)"));
     if (path.isEmpty()) return;
     std::optional<std::vector<std::int64_t>> shape;
+    std::optional<analysis::ResizeMode> resize;
     try {
         if (!analysis::readModelSidecar(path.toStdString())) {
             bool ok = false;
             const QString text = QInputDialog::getText(
                 dialogParent_, tr("Model input size"),
                 tr("No %1.json sidecar gives this model's input size.\nInput as C,H,W "
-                   "(images are resized and normalised with ImageNet mean and std):")
+                   "(images are normalised with ImageNet mean and std):")
                     .arg(QFileInfo(path).fileName()),
                 QLineEdit::Normal, "3,224,224", &ok);
             if (!ok) return;
             shape = analysis::parseInputShape(text.toStdString());
+            // torchvision's evaluation transform for colour models; stretching otherwise.
+            const QStringList modes{
+                tr("Resize the shorter side, then crop the centre (torchvision's evaluation "
+                   "transform: 256 then 224)"),
+                tr("Stretch to the input size")};
+            const QString mode = QInputDialog::getItem(
+                dialogParent_, tr("Model input size"), tr("Bring images to the input size by:"),
+                modes, shape->front() == 3 ? 0 : 1, false, &ok);
+            if (!ok) return;
+            resize = mode == modes[0] ? analysis::ResizeMode::CentreCrop
+                                      : analysis::ResizeMode::Stretch;
         }
     } catch (const std::exception& error) {
         reportError(tr("Open model"), QString::fromUtf8(error.what()));
         return;
     }
-    openModel(path, shape);
+    openModel(path, shape, resize);
 }
 
 void ModelController::openStimuliDialog() {
@@ -153,12 +164,13 @@ void ModelController::showModel(const analysis::ModelSummary& model, const QStri
 }
 
 void ModelController::openModel(const QString& path,
-                                std::optional<std::vector<std::int64_t>> inputShape) {
+                                std::optional<std::vector<std::int64_t>> inputShape,
+                                std::optional<analysis::ResizeMode> resize) {
     auto workspace = workspace_;
     jobs_.submitTyped<analysis::ModelSummary>(
         tr("Open model %1").arg(QFileInfo(path).fileName()),
-        [workspace, path = path.toStdString(), inputShape](const JobContext&) {
-            return workspace->openModel(path, inputShape);
+        [workspace, path = path.toStdString(), inputShape, resize](const JobContext&) {
+            return workspace->openModel(path, inputShape, resize);
         },
         [this](analysis::ModelSummary model) {
             showModel(model, tr("%1: %2 modules, input %3")
@@ -180,27 +192,26 @@ void ModelController::openStimuli(const QString& path) {
         [this](const QString& error) { reportError(tr("Open stimuli"), error); });
 }
 
-void ModelController::showStore(const analysis::StoreSummary& store,
-                                std::optional<analysis::UnitRef> select) {
+void ModelController::showStore(const analysis::StoreSummary& store) {
     store_ = store;
     inspector_->setLayers(store.layers, QString::fromStdString(store.path));
     Q_EMIT storeOpened();
     if (store.layers.empty()) return;
-    // The requested unit, else the middle stored layer's first unit (a good first look).
-    const analysis::UnitRef fallback{store.layers[store.layers.size() / 2].name, 0};
-    if (!select || !inspector_->requestUnit(*select)) inspector_->requestUnit(fallback);
+    // The selection's unit, else the middle stored layer's first unit (a good first look).
+    const auto& unit = selection_.unit();
+    if (!unit || !inspector_->requestUnit(*unit))
+        inspector_->requestUnit({store.layers[store.layers.size() / 2].name, 0});
 }
 
-void ModelController::openStore(const QString& path, std::optional<analysis::UnitRef> select,
-                                const std::string& expectedSha256) {
+void ModelController::openStore(const QString& path, const std::string& expectedSha256) {
     auto workspace = workspace_;
     jobs_.submitTyped<analysis::StoreSummary>(
         tr("Open activations %1").arg(QFileInfo(path).fileName()),
         [workspace, path = path.toStdString()](const JobContext&) {
             return workspace->openStore(path);
         },
-        [this, select, expectedSha256, path](analysis::StoreSummary store) {
-            showStore(store, select);
+        [this, expectedSha256, path](analysis::StoreSummary store) {
+            showStore(store);
             if (!expectedSha256.empty() && expectedSha256 != store.sha256)
                 reportWarning(tr("Open session"),
                               tr("%1 has changed since the session was saved; the inspector "
@@ -221,7 +232,7 @@ void ModelController::extract(const QStringList& layers, const QString& out) {
             return workspace->extract(names, out, 32, context);
         },
         [this](analysis::StoreSummary store) {
-            showStore(store, std::nullopt);
+            showStore(store);
             if (store.skipped.empty()) return;
             QStringList skipped;
             for (const auto& item : store.skipped)
@@ -234,8 +245,7 @@ void ModelController::extract(const QStringList& layers, const QString& out) {
         [this](const QString& error) { reportError(tr("Extract activations"), error); });
 }
 
-void ModelController::prepareDemo(const fs::path& cacheDir,
-                                  std::optional<analysis::UnitRef> select) {
+void ModelController::prepareDemo(const fs::path& cacheDir) {
     analysis::DemoTrainingOptions options;
     options.datasetDir = analysis::fashionMnistDir();
     // Tests train a short run instead of the full recipe (kept in its own cache entry).
@@ -253,34 +263,33 @@ void ModelController::prepareDemo(const fs::path& cacheDir,
             return analysis::prepareDemoNetwork(*workspace, cacheDir / "demo-network", options,
                                                 context);
         },
-        [this, select](analysis::DemoNetwork demo) {
+        [this](analysis::DemoNetwork demo) {
             stimuli_ = demo.stimuli;
             showModel(demo.model, tr("Demo CNN trained on Fashion-MNIST: %1% test accuracy "
                                      "(%2 training steps)")
                                       .arg(demo.training.testAccuracy * 100.0, 0, 'f', 1)
                                       .arg(demo.training.steps));
             layers_->setChecked({});
-            showStore(demo.store, select);
-            // The demo's treemap: its test images clustered by the penultimate layer.
-            cluster("relu3", analysis::ItemKind::Stimuli, analysis::LinkageMethod::Ward);
+            showStore(demo.store);
+            Q_EMIT demoReady();
         },
         [this](const QString& error) { reportError(tr("Demo network"), error); });
 }
 
 void ModelController::restore(const std::vector<analysis::DataSource>& sources,
                               std::optional<std::vector<std::int64_t>> inputShape,
-                              std::optional<analysis::UnitRef> select) {
+                              std::optional<analysis::ResizeMode> resize) {
     for (const auto& source : sources) {
         const QString path = QString::fromStdString(source.path);
         if (source.kind == "model")
-            openModel(path, inputShape);
+            openModel(path, inputShape, resize);
         else if (source.kind == "stimuli")
             openStimuli(path);
     }
     // The store last: opening it may also open its own model and stimuli when none are open.
     for (const auto& source : sources)
         if (source.kind == "activations")
-            openStore(QString::fromStdString(source.path), select, source.sha256);
+            openStore(QString::fromStdString(source.path), source.sha256);
 }
 
 std::vector<analysis::DataSource> ModelController::sources() const {
@@ -296,8 +305,12 @@ std::optional<std::vector<std::int64_t>> ModelController::inputShape() const {
     return model_->spec.shape;
 }
 
+std::optional<analysis::ResizeMode> ModelController::inputResize() const {
+    if (!model_) return std::nullopt;
+    return model_->spec.resizeMode();
+}
+
 void ModelController::inspect(const analysis::UnitRef& unit, int k, analysis::Pooling pooling) {
-    selected_ = unit;
     if (inspectJob_) jobs_.cancel(inspectJob_);  // only the latest request matters
     auto workspace = workspace_;
     inspectJob_ = jobs_.submitTyped<analysis::UnitReport>(
@@ -308,61 +321,12 @@ void ModelController::inspect(const analysis::UnitRef& unit, int k, analysis::Po
         [this](analysis::UnitReport report) {
             inspectJob_ = 0;
             inspector_->showReport(report);
-            treemap_->setUnitValues(QString("%1:%2")
-                                        .arg(QString::fromStdString(report.unit.layer))
-                                        .arg(report.unit.index),
-                                    report.values);
             Q_EMIT unitShown(QString::fromStdString(report.unit.layer), report.unit.index);
         },
         [this](const QString& error) {
             inspectJob_ = 0;
             inspector_->showError(error);
         });
-}
-
-}  // namespace us::app
-
-namespace us::app {
-
-void ModelController::clusterDialog() {
-    if (!store_) return reportError(tr("Cluster"), tr("Open or extract activations first."));
-    QStringList layers;
-    for (const auto& layer : store_->layers)
-        layers << QString::fromStdString(layer.name);
-    bool ok = false;
-    const QString layer = QInputDialog::getItem(dialogParent_, tr("Cluster"), tr("Layer:"), layers,
-                                                int(layers.size()) - 1, false, &ok);
-    if (!ok) return;
-    const QStringList kinds{tr("stimuli (by their activations in this layer)"),
-                            tr("units (by their activation profiles across stimuli)")};
-    const QString kind =
-        QInputDialog::getItem(dialogParent_, tr("Cluster"), tr("Items:"), kinds, 0, false, &ok);
-    if (!ok) return;
-    const QStringList methods{"ward", "average", "complete", "single"};
-    const QString method =
-        QInputDialog::getItem(dialogParent_, tr("Cluster"), tr("Linkage:"), methods, 0, false, &ok);
-    if (!ok) return;
-    cluster(layer, kind == kinds[0] ? analysis::ItemKind::Stimuli : analysis::ItemKind::Units,
-            analysis::parseLinkageMethod(method.toStdString()));
-}
-
-void ModelController::cluster(const QString& layer, analysis::ItemKind items,
-                              analysis::LinkageMethod method) {
-    auto workspace = workspace_;
-    treemap_->emptyState()->setExplanation(tr("Clustering %1 (see the Jobs panel)...").arg(layer));
-    jobs_.submitTyped<analysis::ClusterResult>(
-        tr("Cluster %1 of %2")
-            .arg(items == analysis::ItemKind::Stimuli ? tr("stimuli") : tr("units"), layer),
-        [workspace, layer = layer.toStdString(), items, method](const JobContext& context) {
-            return workspace->cluster(layer, items, method, analysis::Pooling::Mean, context);
-        },
-        [this](analysis::ClusterResult result) {
-            clusters_ = result;
-            treemap_->setClusters(result);
-            Q_EMIT clustersShown();
-            if (selected_) inspector_->requestUnit(*selected_);  // recolour by the unit
-        },
-        [this](const QString& error) { reportError(tr("Cluster"), error); });
 }
 
 }  // namespace us::app

@@ -1,7 +1,8 @@
 #pragma once
 // The model side of the window: opens models, stimuli and activation stores, runs
 // extraction and unit inspection as jobs on the worker, and keeps the layer tree and the
-// neuron inspector in step. The analysis workspace it drives is touched only inside jobs.
+// neuron inspector in step. The inspector shows the shared selection's unit and sets it.
+// The analysis workspace it drives is touched only inside jobs.
 
 #include <QObject>
 #include <QStringList>
@@ -20,16 +21,18 @@ class QWidget;
 namespace us::widgets {
 class LayerTree;
 class NeuronInspector;
-class TreemapPanel;
 }  // namespace us::widgets
 
 namespace us::app {
 
+class Selection;
+
 class ModelController : public QObject {
     Q_OBJECT
   public:
-    ModelController(JobRunner& jobs, widgets::LayerTree* layers,
-                    widgets::NeuronInspector* inspector, widgets::TreemapPanel* treemap,
+    ModelController(JobRunner& jobs, Selection& selection,
+                    std::shared_ptr<analysis::ModelWorkspace> workspace,
+                    widgets::LayerTree* layers, widgets::NeuronInspector* inspector,
                     QWidget* dialogParent);
 
     // Dialog-driven actions (menus).
@@ -38,57 +41,54 @@ class ModelController : public QObject {
     void openStimuliFolderDialog();
     void openStoreDialog();
     void extractDialog();
-    void clusterDialog();
 
-    void openModel(const QString& path, std::optional<std::vector<std::int64_t>> inputShape);
+    void openModel(const QString& path, std::optional<std::vector<std::int64_t>> inputShape,
+                   std::optional<analysis::ResizeMode> resize = std::nullopt);
     void openStimuli(const QString& path);
-    // expectedSha256 (from a session): warn when the file has changed since.
-    void openStore(const QString& path, std::optional<analysis::UnitRef> select = std::nullopt,
-                   const std::string& expectedSha256 = {});
+    // expectedSha256 (from a session): warn when the file has changed since. Once open, the
+    // inspector shows the selection's unit, or a first unit of the store's middle layer.
+    void openStore(const QString& path, const std::string& expectedSha256 = {});
     void extract(const QStringList& layers, const QString& out);
-    // Clusters a stored layer's stimuli or units (a job); the treemap shows the result.
-    void cluster(const QString& layer, analysis::ItemKind items, analysis::LinkageMethod method);
     // Trains or reuses the demo CNN, opens the Fashion-MNIST test set and its activations.
-    void prepareDemo(const std::filesystem::path& cacheDir,
-                     std::optional<analysis::UnitRef> select);
-    // Reopens what a session lists (model, stimuli, activations) and selects its unit.
+    void prepareDemo(const std::filesystem::path& cacheDir);
+    // Reopens what a session lists (model, stimuli, activations).
     void restore(const std::vector<analysis::DataSource>& sources,
                  std::optional<std::vector<std::int64_t>> inputShape,
-                 std::optional<analysis::UnitRef> select);
+                 std::optional<analysis::ResizeMode> resize);
 
     std::vector<analysis::DataSource> sources() const;
     std::optional<std::vector<std::int64_t>> inputShape() const;
-    std::optional<analysis::UnitRef> selectedUnit() const { return selected_; }
-    bool storeOpen() const { return store_.has_value(); }
+    std::optional<analysis::ResizeMode> inputResize() const;
+    const std::optional<analysis::StoreSummary>& store() const { return store_; }
     // Errors are shown in dialogs unless turned off (screenshot mode, tests).
     void setInteractive(bool interactive) { interactive_ = interactive; }
 
   Q_SIGNALS:
     void networkDescribed(const QString& title, const std::vector<us::analysis::LayerInfo>& layers);
     void storeOpened();
+    // The demo's network and activations are ready (the demo clusters them next).
+    void demoReady();
     void unitShown(const QString& layer, qint64 index);
-    void clustersShown();
     void failed(const QString& what, const QString& error);
     void warned(const QString& what, const QString& text);
 
   private:
     void showModel(const analysis::ModelSummary& model, const QString& title);
-    void showStore(const analysis::StoreSummary& store, std::optional<analysis::UnitRef> select);
+    void showStore(const analysis::StoreSummary& store);
+    void showSelectedUnit();
     void inspect(const analysis::UnitRef& unit, int k, analysis::Pooling pooling);
     void reportError(const QString& what, const QString& error);
     void reportWarning(const QString& what, const QString& text);
 
     JobRunner& jobs_;
+    Selection& selection_;
     widgets::LayerTree* layers_;
     widgets::NeuronInspector* inspector_;
-    widgets::TreemapPanel* treemap_;
     QWidget* dialogParent_;
     std::shared_ptr<analysis::ModelWorkspace> workspace_;
     std::optional<analysis::ModelSummary> model_;
     std::optional<analysis::StimuliSummary> stimuli_;
     std::optional<analysis::StoreSummary> store_;
-    std::optional<analysis::UnitRef> selected_;
-    std::optional<analysis::ClusterResult> clusters_;
     JobId inspectJob_ = 0;
     bool interactive_ = true;
 };

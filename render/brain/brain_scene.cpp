@@ -24,6 +24,7 @@
 #include "render/brain/brain_surface.h"
 #include "render/common/colour_bar.h"
 #include "render/common/offscreen_render.h"
+#include "render/common/text_wrap.h"
 
 namespace us::render {
 namespace {
@@ -95,12 +96,19 @@ void BrainScene::setCaption(const std::string& text) {
 }
 
 void BrainScene::setMessage(const std::string& text) {
-    message_->SetInput(text.c_str());
+    messageText_ = text;
+    message_->SetInput(wrapText(text, message_->GetTextProperty(), messageWidth_).c_str());
+}
+
+void BrainScene::setMessageWidth(int pixels) {
+    if (pixels == messageWidth_) return;
+    messageWidth_ = pixels;
+    setMessage(messageText_);
 }
 
 void BrainScene::setModel(BrainModel model) {
     model_ = std::move(model);
-    overlays_.clear();
+    values_.clear();
     // The mesh is shared with the job that built it: colour a shallow copy, never the original.
     auto display = vtkSmartPointer<vtkPolyData>::New();
     display->ShallowCopy(model_.mesh);
@@ -146,13 +154,48 @@ std::vector<double> BrainScene::worldVertices() const {
     return world;
 }
 
-void BrainScene::addOverlay(SurfaceOverlay overlay) {
-    if (!display_ || vtkIdType(overlay.values.size()) != display_->GetNumberOfPoints())
-        throw std::invalid_argument("the overlay has " + std::to_string(overlay.values.size()) +
+void BrainScene::observeLayers(const BrainLayers* layers) {
+    layersSubscription_ = {};
+    layers_ = layers;
+    if (layers_) layersSubscription_ = layers_->observe([this](unsigned) { layersChanged(); });
+    layersChanged();
+}
+
+void BrainScene::setLayerValues(LayerId layer, std::vector<float> values) {
+    if (!display_ || vtkIdType(values.size()) != display_->GetNumberOfPoints())
+        throw std::invalid_argument("the overlay has " + std::to_string(values.size()) +
                                     " values for a surface of " + std::to_string(vertexCount()) +
                                     " vertices");
-    overlays_.addOnTop(std::move(overlay));
+    values_[layer] = std::move(values);
     recolour();
+}
+
+const std::vector<float>* BrainScene::layerValues(LayerId layer) const {
+    const auto it = values_.find(layer);
+    return it == values_.end() ? nullptr : &it->second;
+}
+
+std::size_t BrainScene::shownLayerCount() const {
+    std::size_t count = 0;
+    if (layers_)
+        for (const auto& layer : layers_->layers())
+            count += values_.count(layer.id);
+    return count;
+}
+
+// Values of layers that have left the list go; everything else is redrawn from the list.
+void BrainScene::layersChanged() {
+    for (auto it = values_.begin(); it != values_.end();)
+        it = layers_ && layers_->find(it->first) ? std::next(it) : values_.erase(it);
+    recolour();
+}
+
+template <class F>
+void BrainScene::forEachShownBottomUp(F&& f) const {
+    if (!layers_) return;
+    layers_->forEachVisibleBottomUp([&](const BrainLayer& layer) {
+        if (const auto it = values_.find(layer.id); it != values_.end()) f(layer, it->second);
+    });
 }
 
 void BrainScene::setUnderlay(std::vector<std::uint8_t> grey, const std::string& description) {
@@ -169,39 +212,19 @@ void BrainScene::setUnderlay(std::vector<std::uint8_t> grey, const std::string& 
     recolour();
 }
 
-void BrainScene::setOverlayStyle(std::size_t layer, const OverlayStyle& style) {
-    overlays_.at(layer).style = style;
-    recolour();
-}
-
-void BrainScene::setOverlayVisible(std::size_t layer, bool visible) {
-    overlays_.at(layer).visible = visible;
-    recolour();
-}
-
-void BrainScene::moveOverlay(std::size_t from, std::size_t to) {
-    overlays_.move(from, to);
-    recolour();
-}
-
-void BrainScene::removeOverlay(std::size_t layer) {
-    overlays_.remove(layer);
-    recolour();
-}
-
 // Atlas colours (or the underlay) without overlays; else the underlay with every visible
 // layer composited on it from the bottom up.
 void BrainScene::recolour() {
     if (!mapper_) return;
-    if (overlays_.empty()) {
+    if (shownLayerCount() == 0) {
         const bool atlas = display_->GetPointData()->GetArray(kColourArray) != nullptr;
         mapper_->SelectColorArray(atlas ? kColourArray : kUnderlayArray);
     } else {
         const auto n = std::size_t(display_->GetNumberOfPoints());
         std::uint8_t* rgb = overlayColours_->GetPointer(0);
         fillUnderlay(model_, rgb, n);
-        overlays_.forEachVisibleBottomUp([&](const SurfaceOverlay& layer) {
-            compositeOverlay(layer.values.data(), n, layer.style, rgb);
+        forEachShownBottomUp([&](const BrainLayer& layer, const std::vector<float>& values) {
+            compositeOverlay(values.data(), n, layer.style, rgb);
         });
         overlayColours_->Modified();
         mapper_->SelectColorArray(kOverlayColourArray);
@@ -213,7 +236,7 @@ void BrainScene::recolour() {
 // One colour bar per visible layer, top layer first, laid out along the bottom.
 std::vector<vtkSmartPointer<vtkScalarBarActor>> BrainScene::makeColourBars(bool darkText) const {
     std::vector<vtkSmartPointer<vtkScalarBarActor>> bars;
-    overlays_.forEachVisibleBottomUp([&](const SurfaceOverlay& layer) {
+    forEachShownBottomUp([&](const BrainLayer& layer, const std::vector<float>&) {
         bars.insert(bars.begin(), makeColourBar(layer.style, layer.name, darkText));
     });
     layOutColourBars(bars);
@@ -344,9 +367,11 @@ std::optional<BrainPick> BrainScene::pick(double x, double y) {
     }
     BrainPick result;
     result.vertex = nearest;
-    for (const auto& layer : overlays_.layers())
-        if (nearest >= 0 && std::isfinite(layer.values[std::size_t(nearest)]))
-            result.layerValues.emplace_back(layer.name, layer.values[std::size_t(nearest)]);
+    if (layers_ && nearest >= 0)
+        for (const auto& layer : layers_->layers())
+            if (const auto* values = layerValues(layer.id);
+                values && std::isfinite((*values)[std::size_t(nearest)]))
+                result.layerValues.emplace_back(layer.name, (*values)[std::size_t(nearest)]);
     if (vtkDataArray* labels = mesh->GetPointData()->GetArray(kAtlasLabelArray)) {
         result.atlasShown = true;
         result.label = static_cast<int>(labels->GetTuple1(nearest));

@@ -1,6 +1,6 @@
 #pragma once
 // The 3-D brain view's scene: a lit surface coloured by atlas region or a curvature underlay,
-// a stack of overlay layers with their colour bars, camera presets (medial views clip the far
+// the overlay layers of an observed BrainLayers list with their colour bars, camera presets (medial views clip the far
 // hemisphere away) and picking. It renders into any vtkRenderWindow (a Qt-hosted one or an
 // offscreen one, e.g. for a figure of any size).
 
@@ -16,15 +16,16 @@
 #include <vtkUnsignedCharArray.h>
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "render/brain/brain_layers.h"
 #include "render/brain/brain_model.h"
 #include "render/brain/camera_presets.h"
 #include "render/common/colour_map.h"
-#include "render/common/overlay_stack.h"
 
 namespace us::render {
 
@@ -38,19 +39,12 @@ struct BrainPick {
     std::vector<std::pair<std::string, float>> layerValues;
 };
 
-struct SurfaceOverlay {
-    std::string name;           // the colour bar's title (name and units)
-    std::vector<float> values;  // one per vertex, NaN where undefined
-    OverlayStyle style;
-    bool visible = true;
-};
-
 class BrainScene {
   public:
     BrainScene();
 
     vtkRenderer* renderer() const { return renderer_; }
-    // A new surface: the overlays belong to the old one and are removed.
+    // A new surface: the layers' values belong to the old one and are dropped.
     void setModel(BrainModel model);
     bool hasModel() const { return static_cast<bool>(model_.mesh); }
     const BrainModel& model() const { return model_; }
@@ -60,6 +54,8 @@ class BrainScene {
     // Corner caption (what is shown) and a centred message (loading, errors, empty state).
     void setCaption(const std::string& text);
     void setMessage(const std::string& text);
+    // The message wraps to this width in pixels (the view's width, less margins).
+    void setMessageWidth(int pixels);
 
     // Medial views of a surface holding both hemispheres clip the near one away at x = 0.
     void applyPreset(CameraPreset preset);
@@ -77,15 +73,15 @@ class BrainScene {
     // own colour when it has no atlas). Throws std::invalid_argument on a count mismatch.
     void setUnderlay(std::vector<std::uint8_t> grey, const std::string& description);
 
-    // Overlay layers, top first. Throws std::invalid_argument when the values do not have one
-    // per vertex. Style, visibility and order changes recolour in milliseconds.
-    void addOverlay(SurfaceOverlay overlay);
-    void setOverlayStyle(std::size_t layer, const OverlayStyle& style);
-    void setOverlayVisible(std::size_t layer, bool visible);
-    void moveOverlay(std::size_t from, std::size_t to);
-    void removeOverlay(std::size_t layer);
-    const std::vector<SurfaceOverlay>& overlays() const { return overlays_.layers(); }
-    bool hasOverlay() const { return !overlays_.empty(); }
+    // The overlay layers to draw (order, names, styles, visibility); the scene recolours once
+    // per notification of the list. The list must outlive the scene or be replaced first.
+    void observeLayers(const BrainLayers* layers);
+    // A layer's values on this surface, one per vertex (NaN where undefined). Throws
+    // std::invalid_argument when the count does not match. Dropped when the layer leaves the list.
+    void setLayerValues(LayerId layer, std::vector<float> values);
+    const std::vector<float>* layerValues(LayerId layer) const;
+    // Layers of the list that have values on this surface.
+    std::size_t shownLayerCount() const;
 
     // The shared cursor, as a small marker at a world position.
     void setCursorMarker(const std::array<double, 3>& worldMm);
@@ -95,7 +91,10 @@ class BrainScene {
     vtkSmartPointer<vtkImageData> renderFigure(int width, int height, bool whiteBackground) const;
 
   private:
+    void layersChanged();
     void recolour();
+    template <class F>
+    void forEachShownBottomUp(F&& f) const;
     std::vector<vtkSmartPointer<vtkScalarBarActor>> makeColourBars(bool darkText) const;
     void updateColourBars();
     void clipForPreset(CameraPreset preset);
@@ -106,10 +105,14 @@ class BrainScene {
     vtkNew<vtkCellPicker> picker_;
     vtkNew<vtkTextActor> caption_;
     vtkNew<vtkTextActor> message_;
+    std::string messageText_;
+    int messageWidth_ = 0;
     vtkSmartPointer<vtkPolyData> display_;
     vtkSmartPointer<vtkPolyDataMapper> mapper_;
     vtkSmartPointer<vtkUnsignedCharArray> overlayColours_;
-    OverlayStack<SurfaceOverlay> overlays_;
+    const BrainLayers* layers_ = nullptr;
+    BrainLayers::Subscription layersSubscription_;
+    std::map<LayerId, std::vector<float>> values_;
     std::vector<vtkSmartPointer<vtkScalarBarActor>> colourBars_;
     vtkNew<vtkActor> cursorMarker_;
 };

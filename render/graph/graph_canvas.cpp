@@ -191,10 +191,15 @@ void GraphCanvas::drawEmptyState(float width, float height) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const char* line1 = "No network loaded";
     const char* line2 = "Open a model, or File > Open demo, to see its layers here.";
-    const ImVec2 s1 = ImGui::CalcTextSize(line1), s2 = ImGui::CalcTextSize(line2);
+    // The explanation wraps to the canvas, less margins, however narrow the panel is.
+    const float wrap = std::max(40.f, width - 24.f);
+    const ImVec2 s1 = ImGui::CalcTextSize(line1);
+    const ImVec2 s2 = ImGui::CalcTextSize(line2, nullptr, false, wrap);
     draw->AddText(ImVec2((width - s1.x) / 2, height / 2 - s1.y - 4), IM_COL32(220, 220, 220, 255),
                   line1);
-    draw->AddText(ImVec2((width - s2.x) / 2, height / 2 + 4), IM_COL32(150, 150, 160, 255), line2);
+    draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(),
+                  ImVec2(std::max(12.f, (width - s2.x) / 2), height / 2 + 4),
+                  IM_COL32(150, 150, 160, 255), line2, nullptr, wrap);
 }
 
 void GraphCanvas::drawNetwork(float width, float height) {

@@ -22,7 +22,9 @@
 #include "app/brain/brain_controller.h"
 #include "app/gui_startup.h"
 #include "app/core/job_runner.h"
+#include "app/core/selection.h"
 #include "app/main_window.h"
+#include "app/session/session_controller.h"
 #include "app/models/model_controller.h"
 #include "tests/support/python_fixtures.h"
 #include "widgets/models/bar_chart.h"
@@ -216,6 +218,7 @@ class MainWindowTest : public QObject {
         QSignalSpy shown(window_.get(), &MainWindow::unitShown);
         window_->inspector()->requestUnit({"fc2", 1});  // the Trouser logit
         QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(jobs_.activeCount() == 0, 20000);  // the treemap's colouring
         std::int64_t trousers = -1;
         for (const auto& c : view->cells())
             if (c.depth == 1 && view->tree()->majority[std::size_t(c.id)] == 1 &&
@@ -286,7 +289,7 @@ class MainWindowTest : public QObject {
         QTRY_VERIFY(window_->statusReadout().contains("mni_x_gradient.nii.gz -"));
         // Removing the overlay brings the atlas colours back.
         controls->findChild<QToolButton*>()->click();
-        QVERIFY(!window_->brainView()->scene().hasOverlay());
+        QCOMPARE(window_->brainView()->scene().shownLayerCount(), 0u);
         QVERIFY(!controls->isVisibleTo(window_->overlayPanel()));
     }
 
@@ -352,7 +355,7 @@ class MainWindowTest : public QObject {
     void extractionFromTheGuiPathAndBadModelsGiveErrors() {
         const auto fixtures = us::test::pythonFixtures("make_model_fixtures.py", "model-fixtures");
         QString modelPath;
-        for (const auto& source : window_->captureSession().sources)
+        for (const auto& source : window_->sessions()->captureSession().sources)
             if (source.kind == "model") modelPath = QString::fromStdString(source.path);
         QVERIFY(QFileInfo::exists(modelPath));
 
@@ -491,18 +494,28 @@ class MainWindowTest : public QObject {
         const QString path = dir.filePath("s.unitscope");
         window_->findChild<QDockWidget*>("treemap")->hide();
         window_->brainView()->scene().renderer()->GetActiveCamera()->Elevation(25);
-        const auto saved = window_->captureSession();
-        QVERIFY(window_->saveSessionTo(path, false));
+        // The shared selection goes into the session and comes back into the panels.
+        window_->selection()->setBrainPosition(std::array<double, 3>{-40, 10, 5});
+        window_->selection()->setUnit(us::analysis::UnitRef{"relu2", 5});
+        QTRY_VERIFY_WITH_TIMEOUT(window_->inspector()->currentUnit() ==
+                                     window_->selection()->unit(), 20000);
+        const auto saved = window_->sessions()->captureSession();
+        QCOMPARE(saved.selection, window_->selection()->state());
+        QVERIFY(window_->sessions()->saveSessionTo(path, false));
         QCOMPARE(us::analysis::loadSession(path.toStdString()), saved);
 
         JobRunner otherJobs;
         MainWindow other(otherJobs);
         other.show();
-        QVERIFY(other.openSession(path, false));
+        QVERIFY(other.sessions()->openSession(path, false));
         QTRY_VERIFY_WITH_TIMEOUT(other.brainReady() && other.networkReady(), 60000);
-        QTRY_VERIFY_WITH_TIMEOUT(other.captureSession().selectedUnit == saved.selectedUnit, 30000);
-        const auto restored = other.captureSession();
-        QVERIFY(saved.selectedUnit.has_value());
+        QTRY_VERIFY_WITH_TIMEOUT(other.inspector()->currentUnit() == saved.selection.unit, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(other.sliceView()->hasUnderlay(), 30000);
+        QVERIFY((other.sliceView()->cursor() - Eigen::Vector3d(-40, 10, 5)).norm() < 1.0);
+        QVERIFY2(other.statusReadout().contains("x -40.0, y 10.0, z 5.0 mm"),
+                 qPrintable(other.statusReadout()));
+        const auto restored = other.sessions()->captureSession();
+        QCOMPARE(restored.selection, saved.selection);
         QCOMPARE(restored.sources, saved.sources);
         QCOMPARE(restored.openPanels, saved.openPanels);
         QCOMPARE(restored.demo, true);
@@ -520,9 +533,9 @@ class MainWindowTest : public QObject {
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("not a session at all");
         file.close();
-        const auto before = window_->captureSession();
-        QVERIFY(!window_->openSession(path, false));
-        QCOMPARE(window_->captureSession(), before);
+        const auto before = window_->sessions()->captureSession();
+        QVERIFY(!window_->sessions()->openSession(path, false));
+        QCOMPARE(window_->sessions()->captureSession(), before);
     }
 
     void cleanupTestCase() { window_.reset(); }

@@ -79,18 +79,23 @@ int main() {
 
     // The same change through the brain scene, with three layers composited.
     us::render::BrainScene scene;
+    us::render::BrainLayers layers;
+    scene.observeLayers(&layers);
     scene.setModel(us::render::makeSurfaceModel(gridMesh(500, 600), {}, "grid"));
+    std::vector<us::render::LayerId> ids;
     for (int layer = 0; layer < 3; ++layer) {
         std::vector<float> layerValues(scene.vertexCount());
         for (auto& v : layerValues)
             v = normal(rng);
-        scene.addOverlay({"layer " + std::to_string(layer), std::move(layerValues), {}, true});
+        ids.push_back(layers.add({0, "layer " + std::to_string(layer),
+                                  us::render::LayerKind::SurfaceData, {}, {}, true}));
+        scene.setLayerValues(ids.back(), std::move(layerValues));
     }
     std::vector<double> sceneTimes;
     for (int i = 0; i < 100; ++i) {
         const auto style = styleFor(i);
         const auto start = std::chrono::steady_clock::now();
-        scene.setOverlayStyle(std::size_t(i % 3), style);
+        layers.setStyle(ids[std::size_t(i % 3)], style);
         sceneTimes.push_back(
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                 .count());

@@ -16,12 +16,24 @@ BrainView::BrainView(QWidget* parent) : VtkGlWidget(parent) {
            "Keys: 1 left, 2 right, 3 top, 4 bottom, 5 front, 6 back, R reset."));
 }
 
+void BrainView::observeLayers(const us::render::BrainLayers* layers) {
+    scene_.observeLayers(layers);
+    repaintOnLayerChange_ = {};
+    if (layers) repaintOnLayerChange_ = layers->observe([this](unsigned) { update(); });
+    update();
+}
+
 void BrainView::setModel(us::render::BrainModel model, const QString& caption) {
     scene_.setModel(std::move(model));
     scene_.setCaption(caption.toStdString());
     scene_.setMessage("");
     surfaceFramePending_ = true;
     update();
+}
+
+void BrainView::resizeGL(int width, int height) {
+    VtkGlWidget::resizeGL(width, height);
+    scene_.setMessageWidth(int(width * devicePixelRatioF() * 0.9));
 }
 
 void BrainView::setMessage(const QString& text) {

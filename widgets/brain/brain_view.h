@@ -16,6 +16,8 @@ class BrainView : public VtkGlWidget {
     explicit BrainView(QWidget* parent = nullptr);
 
     us::render::BrainScene& scene() { return scene_; }
+    // The overlay layers to draw: the scene recolours and the view repaints once per change.
+    void observeLayers(const us::render::BrainLayers* layers);
     void setModel(us::render::BrainModel model, const QString& caption);
     // Shown centred over the view: loading progress, errors, the empty state.
     void setMessage(const QString& text);
@@ -32,6 +34,7 @@ class BrainView : public VtkGlWidget {
     void surfacePainted();
 
   protected:
+    void resizeGL(int width, int height) override;
     void paintGL() override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
@@ -40,6 +43,7 @@ class BrainView : public VtkGlWidget {
 
   private:
     us::render::BrainScene scene_;
+    us::render::BrainLayers::Subscription repaintOnLayerChange_;
     bool surfaceFramePending_ = false;
     QPointF pressPos_;
 };

@@ -10,6 +10,11 @@
 #include "widgets/brain/overlay_controls.h"
 
 namespace us::widgets {
+namespace {
+
+constexpr int kLayerIdRole = Qt::UserRole + 1;
+
+}  // namespace
 
 OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
@@ -45,8 +50,7 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
 
     connect(list_, &QListWidget::currentRowChanged, this, &OverlayPanel::showCurrent);
     connect(list_, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {
-        if (!updating_)
-            Q_EMIT visibilityChanged(list_->row(item), item->checkState() == Qt::Checked);
+        if (!updating_) setLayerVisible(list_->row(item), item->checkState() == Qt::Checked);
     });
     connect(up_, &QToolButton::clicked, this, [this] {
         if (currentLayer() > 0) moveLayer(currentLayer(), currentLayer() - 1);
@@ -58,53 +62,57 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
     connect(controls_, &OverlayControls::styleChanged, this,
             [this](const render::OverlayStyle& style) {
                 const int row = currentLayer();
-                if (row < 0) return;
-                styles_[std::size_t(row)] = style;
-                Q_EMIT styleChanged(row, style);
+                if (row < 0 || !layers_) return;
+                updating_ = true;  // the controls already show this style
+                layers_->setStyle(layers_->at(std::size_t(row)).id, style);
+                updating_ = false;
             });
-    connect(controls_, &OverlayControls::closeRequested, this, [this] {
-        const int row = currentLayer();
-        if (row < 0) return;
-        removeLayer(row);
-        Q_EMIT removed(row);
-    });
+    connect(controls_, &OverlayControls::closeRequested, this, &OverlayPanel::removeCurrent);
     auto* remove = new QAction(this);
     remove->setShortcut(QKeySequence::Delete);
     remove->setShortcutContext(Qt::WidgetShortcut);
     list_->addAction(remove);
-    connect(remove, &QAction::triggered, controls_, &OverlayControls::closeRequested);
+    connect(remove, &QAction::triggered, this, &OverlayPanel::removeCurrent);
     updateEmptyState();
 }
 
-void OverlayPanel::addLayer(const QString& name, const QString& detail,
-                            const render::OverlayStyle& style) {
-    updating_ = true;
-    auto* item = new QListWidgetItem(QString("%1  (%2)").arg(name, detail));
-    item->setToolTip(name);
-    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-    item->setCheckState(Qt::Checked);
-    list_->insertItem(0, item);
-    styles_.insert(styles_.begin(), style);
-    updating_ = false;
-    list_->setCurrentRow(0);
-    showCurrent();
-    updateEmptyState();
+void OverlayPanel::observeLayers(render::BrainLayers* layers) {
+    subscription_ = {};
+    layers_ = layers;
+    if (layers_)
+        subscription_ = layers_->observe([this](unsigned changes) {
+            if (updating_) return;
+            if (changes & (render::BrainLayers::Structure | render::BrainLayers::Visibility))
+                rebuildRows();
+            else
+                showCurrent();
+        });
+    rebuildRows();
 }
 
-void OverlayPanel::removeLayer(int row) {
-    if (row < 0 || row >= layerCount()) return;
-    updating_ = true;
-    delete list_->takeItem(row);
-    styles_.erase(styles_.begin() + row);
-    updating_ = false;
-    showCurrent();
-    updateEmptyState();
-}
-
-void OverlayPanel::clear() {
+// Rows from the list, keeping the current layer (by id) current; a new layer on top is selected.
+void OverlayPanel::rebuildRows() {
+    const QListWidgetItem* current = list_->currentItem();
+    const auto currentId = current ? current->data(kLayerIdRole).toULongLong() : 0;
+    const int previousCount = layerCount();
     updating_ = true;
     list_->clear();
-    styles_.clear();
+    int select = -1;
+    if (layers_)
+        for (const auto& layer : layers_->layers()) {
+            const QString name = QString::fromStdString(layer.name);
+            const QString detail =
+                layer.kind == render::LayerKind::Volume ? tr("volume") : tr("surface data");
+            auto* item = new QListWidgetItem(QString("%1  (%2)").arg(name, detail));
+            item->setToolTip(name);
+            item->setData(kLayerIdRole, QVariant::fromValue<qulonglong>(layer.id));
+            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+            item->setCheckState(layer.visible ? Qt::Checked : Qt::Unchecked);
+            if (layer.id == currentId) select = list_->count();
+            list_->addItem(item);
+        }
+    if (layerCount() > previousCount || (select < 0 && layerCount() > 0)) select = 0;
+    list_->setCurrentRow(select);
     updating_ = false;
     showCurrent();
     updateEmptyState();
@@ -122,34 +130,41 @@ void OverlayPanel::setCurrentLayer(int row) {
     list_->setCurrentRow(row);
 }
 
+render::OverlayStyle OverlayPanel::layerStyle(int row) const {
+    return layers_->at(std::size_t(row)).style;
+}
+
 bool OverlayPanel::layerVisible(int row) const {
     return list_->item(row)->checkState() == Qt::Checked;
 }
 
 void OverlayPanel::setLayerVisible(int row, bool visible) {
-    list_->item(row)->setCheckState(visible ? Qt::Checked : Qt::Unchecked);
+    if (!layers_ || row < 0 || row >= layerCount()) return;
+    layers_->setVisible(layers_->at(std::size_t(row)).id, visible);
 }
 
 void OverlayPanel::moveLayer(int from, int to) {
-    if (from == to || from < 0 || to < 0 || from >= layerCount() || to >= layerCount()) return;
-    updating_ = true;
-    QListWidgetItem* item = list_->takeItem(from);
-    list_->insertItem(to, item);
-    const auto style = styles_[std::size_t(from)];
-    styles_.erase(styles_.begin() + from);
-    styles_.insert(styles_.begin() + to, style);
-    updating_ = false;
+    if (!layers_ || from == to || from < 0 || to < 0 || from >= layerCount() || to >= layerCount())
+        return;
+    layers_->move(std::size_t(from), std::size_t(to));
     list_->setCurrentRow(to);
-    Q_EMIT moved(from, to);
+}
+
+void OverlayPanel::removeCurrent() {
+    const int row = currentLayer();
+    if (!layers_ || row < 0) return;
+    layers_->remove(layers_->at(std::size_t(row)).id);
 }
 
 void OverlayPanel::showCurrent() {
     const int row = currentLayer();
-    if (row < 0) {
+    if (updating_) return;
+    if (row < 0 || !layers_) {
         controls_->hide();
         return;
     }
-    controls_->setOverlay(list_->item(row)->toolTip(), styles_[std::size_t(row)]);
+    const auto& layer = layers_->at(std::size_t(row));
+    controls_->setOverlay(QString::fromStdString(layer.name), layer.style);
 }
 
 void OverlayPanel::updateEmptyState() {

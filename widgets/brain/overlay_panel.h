@@ -1,13 +1,12 @@
 #pragma once
-// The overlay layer list (like FSLeyes'): one row per layer, top first, with a tick box to
-// show or hide it, Alt+Up / Alt+Down (or the arrows) to reorder, and the selected layer's colour
-// map, range, threshold and opacity below. It holds names and styles only; the views hold data.
+// The overlay layer list (like FSLeyes'): one row per layer of the observed BrainLayers list,
+// top first, with a tick box to show or hide it, Alt+Up / Alt+Down (or the arrows) to reorder,
+// Delete to remove, and the selected layer's colour map, range, threshold and opacity below.
+// Every edit goes to the list; the rows follow the list's notifications.
 
 #include <QWidget>
 
-#include <vector>
-
-#include "render/common/colour_map.h"
+#include "render/brain/brain_layers.h"
 
 class QLabel;
 class QListWidget;
@@ -22,29 +21,23 @@ class OverlayPanel : public QWidget {
   public:
     explicit OverlayPanel(QWidget* parent = nullptr);
 
-    // A new layer on top of the list, selected. `detail` says what it is ("volume", ...).
-    void addLayer(const QString& name, const QString& detail, const render::OverlayStyle& style);
-    void removeLayer(int row);  // without emitting removed()
-    void clear();
+    // The list to show and edit; it must outlive the panel or be replaced first.
+    void observeLayers(render::BrainLayers* layers);
     int layerCount() const;
     int currentLayer() const;  // -1 when there is none
     void setCurrentLayer(int row);
-    render::OverlayStyle layerStyle(int row) const { return styles_.at(std::size_t(row)); }
+    render::OverlayStyle layerStyle(int row) const;
     bool layerVisible(int row) const;
     void setLayerVisible(int row, bool visible);
-    // Moves a layer (0: top) as the user would, emitting moved().
+    // Moves a layer (0: top) as the user would.
     void moveLayer(int from, int to);
     QListWidget* list() const { return list_; }
     OverlayControls* controls() const { return controls_; }
 
-  Q_SIGNALS:
-    void styleChanged(int layer, const us::render::OverlayStyle& style);
-    void visibilityChanged(int layer, bool visible);
-    void moved(int from, int to);
-    void removed(int layer);
-
   private:
+    void rebuildRows();
     void showCurrent();
+    void removeCurrent();
     void updateEmptyState();
 
     QLabel* empty_ = nullptr;
@@ -52,8 +45,9 @@ class OverlayPanel : public QWidget {
     QToolButton* up_ = nullptr;
     QToolButton* down_ = nullptr;
     OverlayControls* controls_ = nullptr;
-    std::vector<render::OverlayStyle> styles_;  // per row
-    bool updating_ = false;
+    render::BrainLayers* layers_ = nullptr;
+    render::BrainLayers::Subscription subscription_;
+    bool updating_ = false;  // rows being rebuilt from the list, or controls writing to it
 };
 
 }  // namespace us::widgets

@@ -73,29 +73,21 @@ void SliceView::setUnderlay(std::shared_ptr<const analysis::Volume> volume) {
     update();
 }
 
-void SliceView::addOverlay(const std::string& name, std::shared_ptr<const analysis::Volume> volume,
-                           const render::OverlayStyle& style) {
-    overlays_.addOnTop({name, std::move(volume), style, true});
-    update();
+void SliceView::observeLayers(const render::BrainLayers* layers) {
+    layersSubscription_ = {};
+    layers_ = layers;
+    const auto changed = [this](unsigned) {
+        for (auto it = volumes_.begin(); it != volumes_.end();)
+            it = layers_ && layers_->find(it->first) ? std::next(it) : volumes_.erase(it);
+        update();
+    };
+    if (layers_) layersSubscription_ = layers_->observe(changed);
+    changed(render::BrainLayers::Structure);
 }
 
-void SliceView::setOverlayStyle(std::size_t layer, const render::OverlayStyle& style) {
-    overlays_.at(layer).style = style;
-    update();
-}
-
-void SliceView::setOverlayVisible(std::size_t layer, bool visible) {
-    overlays_.at(layer).visible = visible;
-    update();
-}
-
-void SliceView::moveOverlay(std::size_t from, std::size_t to) {
-    overlays_.move(from, to);
-    update();
-}
-
-void SliceView::removeOverlay(std::size_t layer) {
-    overlays_.remove(layer);
+void SliceView::setLayerVolume(render::LayerId layer,
+                               std::shared_ptr<const analysis::Volume> volume) {
+    volumes_[layer] = std::move(volume);
     update();
 }
 
@@ -129,8 +121,10 @@ std::vector<std::pair<std::string, double>> SliceView::valuesAtCursor() const {
             values.emplace_back(name, *value);
     };
     if (underlay_) sample(*underlay_, "anatomy");
-    for (const auto& layer : overlays_.layers())
-        sample(*layer.volume, layer.name);
+    if (layers_)
+        for (const auto& layer : layers_->layers())
+            if (const auto it = volumes_.find(layer.id); it != volumes_.end())
+                sample(*it->second, layer.name);
     return values;
 }
 
@@ -139,7 +133,9 @@ void SliceView::setCursor(const Eigen::Vector3d& world) {
     Eigen::Vector3d voxel = voxelOf(world);
     for (int a = 0; a < 3; ++a)
         voxel[a] = std::clamp(voxel[a], 0.0, double(underlay_->shape[std::size_t(a)] - 1));
-    cursor_ = worldOf(voxel);
+    const Eigen::Vector3d moved = worldOf(voxel);
+    if (moved == cursor_) return;
+    cursor_ = moved;
     update();
     Q_EMIT cursorMoved(cursor_[0], cursor_[1], cursor_[2]);
 }
@@ -180,10 +176,18 @@ QImage SliceView::sliceImage(int pane) const {
         std::clamp<long long>(cursor[std::size_t(nv)], 0, shape[std::size_t(nv)] - 1);
     const bool flipX = axes.horizontal == 0 && radiological_;
     // Each visible layer's voxel-to-voxel map from the underlay, bottom layer first.
-    std::vector<std::pair<const Overlay*, Eigen::Matrix4d>> layers;
-    overlays_.forEachVisibleBottomUp([&](const Overlay& layer) {
-        layers.emplace_back(&layer, layer.volume->affine.inverse() * underlay_->affine);
-    });
+    struct Drawn {
+        const analysis::Volume* volume;
+        const render::OverlayStyle* style;
+        Eigen::Matrix4d fromUnderlay;
+    };
+    std::vector<Drawn> layers;
+    if (layers_)
+        layers_->forEachVisibleBottomUp([&](const render::BrainLayer& layer) {
+            if (const auto it = volumes_.find(layer.id); it != volumes_.end())
+                layers.push_back({it->second.get(), &layer.style,
+                                  it->second->affine.inverse() * underlay_->affine});
+        });
     std::vector<std::array<long long, 3>> indices(static_cast<std::size_t>(width));
     std::vector<float> values(static_cast<std::size_t>(width));
     QImage image(width, height, QImage::Format_RGB888);
@@ -202,8 +206,8 @@ QImage SliceView::sliceImage(int pane) const {
             line[3 * col] = line[3 * col + 1] = line[3 * col + 2] =
                 std::uint8_t(std::clamp(value / underlayMax_ * 255.0, 0.0, 255.0));
         }
-        for (const auto& [layer, fromUnderlay] : layers) {
-            const auto& os = layer->volume->shape;
+        for (const auto& [volume, style, fromUnderlay] : layers) {
+            const auto& os = volume->shape;
             for (int col = 0; col < width; ++col) {
                 const auto& index = indices[std::size_t(col)];
                 const Eigen::Vector4d ov =
@@ -213,10 +217,10 @@ QImage SliceView::sliceImage(int pane) const {
                                 ok = std::llround(ov[2]);
                 values[std::size_t(col)] =
                     oi >= 0 && oj >= 0 && ok >= 0 && oi < os[0] && oj < os[1] && ok < os[2]
-                        ? float(layer->volume->data[std::size_t(oi + os[0] * (oj + os[1] * ok))])
+                        ? float(volume->data[std::size_t(oi + os[0] * (oj + os[1] * ok))])
                         : std::numeric_limits<float>::quiet_NaN();
             }
-            render::compositeOverlay(values.data(), std::size_t(width), layer->style, line);
+            render::compositeOverlay(values.data(), std::size_t(width), *style, line);
         }
     }
     return image;
@@ -270,7 +274,7 @@ void SliceView::paintEvent(QPaintEvent*) {
     painter.fillRect(rect(), QColor(20, 20, 24));
     if (!underlay_) {
         painter.setPen(QColor(200, 200, 200));
-        painter.drawText(rect(), Qt::AlignCenter,
+        painter.drawText(rect().adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap,
                          tr("No volume open. File > Open demo shows Colin27."));
         return;
     }

@@ -1,6 +1,6 @@
 #pragma once
 // The voxel view: three orthogonal slices (sagittal, coronal, axial) of an underlay volume
-// with an overlay blended on top, one shared crosshair, L/R letters, scroll through slices,
+// with the volume layers of the observed BrainLayers list blended on top, one shared crosshair, L/R letters, scroll through slices,
 // Ctrl+wheel to zoom, right-drag to pan. Neurological convention by default (left on the
 // left); radiological on request, always labelled.
 
@@ -10,6 +10,7 @@
 #include <Eigen/Core>
 
 #include <array>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,7 +19,7 @@
 
 #include "analysis/brain/volume.h"
 #include "render/common/colour_map.h"
-#include "render/common/overlay_stack.h"
+#include "render/brain/brain_layers.h"
 
 namespace us::widgets {
 
@@ -28,19 +29,19 @@ class SliceView : public QWidget {
     explicit SliceView(QWidget* parent = nullptr);
 
     void setUnderlay(std::shared_ptr<const analysis::Volume> volume);
-    // Volume overlay layers, top first, blended bottom to top (nearest voxel).
-    void addOverlay(const std::string& name, std::shared_ptr<const analysis::Volume> volume,
-                    const render::OverlayStyle& style);
-    void setOverlayStyle(std::size_t layer, const render::OverlayStyle& style);
-    void setOverlayVisible(std::size_t layer, bool visible);
-    void moveOverlay(std::size_t from, std::size_t to);
-    void removeOverlay(std::size_t layer);
-    std::size_t overlayCount() const { return overlays_.size(); }
+    // The layers to draw (order, style, visibility); repaints once per notification. The
+    // list must outlive the view or be replaced first.
+    void observeLayers(const render::BrainLayers* layers);
+    // A volume layer's data, blended bottom to top (nearest voxel); dropped when the layer
+    // leaves the list.
+    void setLayerVolume(render::LayerId layer, std::shared_ptr<const analysis::Volume> volume);
+    // Layers of the list drawn here (the volume layers).
+    std::size_t overlayCount() const { return volumes_.size(); }
     void setRadiological(bool radiological);
     bool radiological() const { return radiological_; }
     bool hasUnderlay() const { return underlay_ != nullptr; }
 
-    // The crosshair in world millimetres (moves every slice).
+    // The crosshair in world millimetres (moves every slice); cursorMoved() tells a move.
     void setCursor(const Eigen::Vector3d& world);
     Eigen::Vector3d cursor() const { return cursor_; }
     // Voxel indices of the cursor in the underlay (rounded).
@@ -75,13 +76,9 @@ class SliceView : public QWidget {
     int paneAt(QPointF point) const;
 
     std::shared_ptr<const analysis::Volume> underlay_;
-    struct Overlay {
-        std::string name;
-        std::shared_ptr<const analysis::Volume> volume;
-        render::OverlayStyle style;
-        bool visible = true;
-    };
-    render::OverlayStack<Overlay> overlays_;
+    const render::BrainLayers* layers_ = nullptr;
+    render::BrainLayers::Subscription layersSubscription_;
+    std::map<render::LayerId, std::shared_ptr<const analysis::Volume>> volumes_;
     double underlayMax_ = 1;
     Eigen::Vector3d cursor_ = Eigen::Vector3d::Zero();
     bool radiological_ = false;

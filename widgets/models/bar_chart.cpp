@@ -14,6 +14,22 @@ QString number(double value) {
     return QString::number(value, 'g', 4);
 }
 
+// An axis title under the plot: centred on the plot where it fits, else centred on the whole
+// chart, and elided only when even that is too narrow.
+void drawAxisTitle(QPainter& painter, const QRectF& plot, double top, double chartWidth,
+                   const QString& title) {
+    const QFontMetrics metrics(painter.font());
+    const double width = metrics.horizontalAdvance(title);
+    QRectF box(plot.left(), top, plot.width(), metrics.height());
+    if (width > plot.width()) {
+        const double left = std::clamp(plot.center().x() - width / 2, 2.0,
+                                       std::max(2.0, chartWidth - 2 - width));
+        box = QRectF(left, top, std::min(width, chartWidth - 4), metrics.height());
+    }
+    painter.drawText(box, Qt::AlignHCenter,
+                     metrics.elidedText(title, Qt::ElideRight, int(chartWidth - 4)));
+}
+
 const QColor kBar(70, 130, 200);
 const QColor kNegative(210, 110, 80);
 const QColor kHighlight(240, 170, 40);
@@ -143,9 +159,7 @@ void BarChart::paintHistogram(QPainter& painter) const {
                      number(xMin_));
     painter.drawText(QRectF(plot.left(), textTop, plot.width(), metrics.height()), Qt::AlignRight,
                      number(xMax_));
-    painter.drawText(
-        QRectF(plot.left(), textTop + metrics.height(), plot.width(), metrics.height()),
-        Qt::AlignHCenter, xTitle_);
+    drawAxisTitle(painter, plot, textTop + metrics.height(), width(), xTitle_);
     if (marker_ && xMax_ > xMin_) {
         const double x = plot.left() + (*marker_ - xMin_) / (xMax_ - xMin_) * plot.width();
         painter.setPen(QPen(QColor(220, 60, 60), 1, Qt::DashLine));
@@ -182,9 +196,7 @@ void BarChart::paintCategories(QPainter& painter) const {
                      number(lo));
     painter.drawText(QRectF(plot.left(), textTop, plot.width(), metrics.height()), Qt::AlignRight,
                      number(hi));
-    painter.drawText(
-        QRectF(plot.left(), textTop + metrics.height(), plot.width(), metrics.height()),
-        Qt::AlignHCenter, yTitle_);
+    drawAxisTitle(painter, plot, textTop + metrics.height(), width(), yTitle_);
 }
 
 void BarChart::mouseMoveEvent(QMouseEvent* event) {

@@ -48,7 +48,8 @@ ExemplarGrid::ExemplarGrid(QWidget* parent) : QWidget(parent) {
 }
 
 void ExemplarGrid::setExemplars(const std::vector<analysis::Exemplar>& exemplars,
-                                const QStringList& classNames) {
+                                const QStringList& classNames,
+                                const analysis::PredictionNames& predictions) {
     cells_.clear();
     // One heat scale for the whole grid, so that brighter means stronger across exemplars.
     float heatMax = 0;
@@ -57,6 +58,11 @@ void ExemplarGrid::setExemplars(const std::vector<analysis::Exemplar>& exemplars
             heatMax = std::max(heatMax, v);
     const auto className = [&](std::int32_t label) {
         return label < 0 ? QString() : classNames.value(label, tr("class %1").arg(label));
+    };
+    const auto predictedName = [&](std::int32_t predicted) {
+        if (predicted >= 0 && std::size_t(predicted) < predictions.classNames.size())
+            return QString::fromStdString(predictions.classNames[std::size_t(predicted)]);
+        return tr("class %1").arg(predicted);
     };
     for (const auto& e : exemplars) {
         Cell cell;
@@ -72,15 +78,20 @@ void ExemplarGrid::setExemplars(const std::vector<analysis::Exemplar>& exemplars
                         x, y, heatColour(e.heatmap.values[std::size_t(y * w + x)] / heatMax));
         }
         const QString label = className(e.label);
-        cell.caption = QString::number(e.value, 'g', 4) + (label.isEmpty() ? "" : "  " + label);
-        cell.misclassified = e.label >= 0 && e.predicted >= 0 && e.label != e.predicted;
+        // Unlabelled stimuli show what the model predicts instead (not judged).
+        const QString shownClass =
+            !label.isEmpty() ? label : (e.predicted >= 0 ? predictedName(e.predicted) : QString());
+        cell.caption =
+            QString::number(e.value, 'g', 4) + (shownClass.isEmpty() ? "" : "  " + shownClass);
+        cell.misclassified = predictions.comparableWithLabels && e.label >= 0 &&
+                             e.predicted >= 0 && e.label != e.predicted;
         cell.details = tr("<b>%1</b><br>activation %2")
                            .arg(QString::fromStdString(e.name).toHtmlEscaped(),
                                 QString::number(e.value, 'g', 6));
         if (!label.isEmpty()) cell.details += tr("<br>label: %1").arg(label.toHtmlEscaped());
         if (e.predicted >= 0)
             cell.details +=
-                tr("<br>model predicts: %1").arg(className(e.predicted).toHtmlEscaped());
+                tr("<br>model predicts: %1").arg(predictedName(e.predicted).toHtmlEscaped());
         cells_.push_back(std::move(cell));
     }
     hovered_ = -1;

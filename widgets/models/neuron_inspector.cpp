@@ -271,7 +271,7 @@ void NeuronInspector::showReport(const analysis::UnitReport& report) {
     QStringList classNames;
     for (const auto& name : report.classNames)
         classNames << QString::fromStdString(name);
-    grid_->setExemplars(report.exemplars, classNames);
+    grid_->setExemplars(report.exemplars, classNames, report.predictions);
 
     const auto& h = report.histogram;
     histogram_->setHistogram(std::vector<double>(h.counts.begin(), h.counts.end()), h.edges.front(),
@@ -313,7 +313,7 @@ void NeuronInspector::showCluster(const analysis::ClusterMembers& members,
     QStringList classNames;
     for (const auto& name : members.classNames)
         classNames << QString::fromStdString(name);
-    grid_->setExemplars(members.exemplars, classNames);
+    grid_->setExemplars(members.exemplars, classNames, members.predictions);
     histogram_->clear(
         tr("Members of a cluster, nearest its centroid first. Choose a unit to "
            "see its activation histogram."));

@@ -28,7 +28,13 @@ class SessionFileTest : public ::testing::Test {
         s.sources = {{"brain-anatomy", "/usr/share/mricron/templates/ch2bet.nii.gz", {}},
                      {"atlas", "/tmp/ünïcode path/aal.nii.gz", {}},
                      {"activations", "/data/acts.h5", std::string(64, 'a')}};
-        s.selectedUnit = UnitRef{"layer4.1.conv2", 37};
+        s.selection.unit = UnitRef{"layer4.1.conv2", 37};
+        s.selection.stimulus = 812;
+        s.selection.cluster = 19998;
+        s.selection.graphNodes = {"relu2:7", "fc:3"};
+        s.selection.brainPosition = std::array<double, 3>{-42.5, 10, 0.25};
+        s.brainLayers = {{"/data/zstat1.nii.gz", "diverging", -3, 3, true, 2.3, true, 0.8, true},
+                         {"/data/lh.thickness", "viridis", 1, 4, false, 0, false, 1, false}};
         s.windowGeometry = {1, 2, 3, 0, 255};
         for (int i = 0; i < 3000; ++i)
             s.windowState.push_back(static_cast<std::uint8_t>(i * 7));

@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QComboBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/brain/brain_controller.h"
+#include "app/core/selection.h"
 #include "app/core/figure_export.h"
 #include "app/gui_startup.h"
 #include "app/core/job_runner.h"
@@ -47,6 +49,7 @@ bool blue(const QColor& c) {
 class BrainPanelTest : public QObject {
     Q_OBJECT
     us::app::JobRunner jobs_;
+    us::app::Selection selection_;
     QWidget window_;
     us::widgets::BrainView* brain_ = nullptr;
     us::widgets::SliceView* slices_ = nullptr;
@@ -72,7 +75,8 @@ class BrainPanelTest : public QObject {
         readout_ = new QLabel(&window_);
         for (QWidget* w : std::initializer_list<QWidget*>{brain_, slices_, overlays_, readout_})
             layout->addWidget(w);
-        controller_ = new BrainController(jobs_, brain_, slices_, overlays_, readout_, &window_);
+        controller_ = new BrainController(jobs_, selection_, brain_, slices_, overlays_, readout_,
+                                          &window_);
         controller_->setInteractive(false);
         window_.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window_));
@@ -181,7 +185,7 @@ class BrainPanelTest : public QObject {
         QCOMPARE(scene.vertexCount(), std::size_t(60 * 120));
         QCOMPARE(scene.model().underlayGrey.size(), std::size_t(60 * 120));
         QVERIFY(scene.model().description.find("lh.sulc") != std::string::npos);
-        QCOMPARE(scene.overlays().size(), 2u);  // both volumes, resampled onto the sphere
+        QCOMPARE(scene.shownLayerCount(), 2u);  // both volumes, resampled onto the sphere
         openOverlay(fixture("surfaces/lh.thickness"));
         QCOMPARE(overlays_->layerCount(), 3);
         // Hide the volumes: the thickness (hot, 1..3) shows over the sulcal-depth underlay.
@@ -228,7 +232,18 @@ class BrainPanelTest : public QObject {
     }
 
     void sessionSourcesReopenSurfaceLayersAndAtlas() {
+        // Styles of the session's layers come back as they were, not as defaults.
+        overlays_->setCurrentLayer(1);
+        overlays_->controls()->colourMapBox()->setCurrentIndex(
+            overlays_->controls()->colourMapBox()->findText("viridis"));
+        overlays_->controls()->thresholdBox()->setValue(0.75);
+        overlays_->setLayerVisible(2, false);
         const auto sources = controller_->sources();
+        const auto styles = controller_->layerStates();
+        QCOMPARE(styles.size(), 3u);
+        QCOMPARE(QString::fromStdString(styles[1].colourMap), QString("viridis"));
+        QCOMPARE(styles[1].threshold, 0.75);
+        QVERIFY(!styles[0].visible);
         QWidget other;
         auto* layout = new QVBoxLayout(&other);
         auto* brain = new us::widgets::BrainView(&other);
@@ -237,17 +252,20 @@ class BrainPanelTest : public QObject {
         auto* readout = new QLabel(&other);
         for (QWidget* w : std::initializer_list<QWidget*>{brain, slices, overlays, readout})
             layout->addWidget(w);
-        BrainController restored(jobs_, brain, slices, overlays, readout, &other);
+        us::app::Selection selection;
+        BrainController restored(jobs_, selection, brain, slices, overlays, readout, &other);
         restored.setInteractive(false);
         other.show();
         QSignalSpy atlas(&restored, &BrainController::atlasShown);
         restored.openDemoBrain(std::filesystem::path(
             QStandardPaths::writableLocation(QStandardPaths::CacheLocation).toStdString()));
-        restored.restore(sources);
+        restored.restore(sources, styles);
         QTRY_VERIFY_WITH_TIMEOUT(!atlas.isEmpty(), 60000);
         QTRY_COMPARE_WITH_TIMEOUT(overlays->layerCount(), 3, 30000);
         QCOMPARE(brain->scene().vertexCount(), std::size_t(60 * 120));
         QCOMPARE(restored.sources(), sources);  // the same files in the same order
+        QTRY_VERIFY_WITH_TIMEOUT(restored.layerStates() == styles, 30000);
+        QVERIFY(!overlays->layerVisible(2));
     }
 };
 

@@ -1,0 +1,132 @@
+#include "app/clusters/cluster_controller.h"
+
+#include <QInputDialog>
+#include <QMessageBox>
+#include <QStringList>
+
+#include "app/core/message_box.h"
+#include "app/core/selection.h"
+#include "app/models/model_controller.h"
+#include "widgets/clusters/treemap_panel.h"
+#include "widgets/common/empty_state_panel.h"
+#include "widgets/models/neuron_inspector.h"
+
+namespace us::app {
+
+using analysis::JobContext;
+
+ClusterController::ClusterController(JobRunner& jobs, Selection& selection,
+                                     std::shared_ptr<analysis::ModelWorkspace> workspace,
+                                     const ModelController& models, widgets::TreemapPanel* treemap,
+                                     widgets::NeuronInspector* inspector, QWidget* dialogParent)
+    : QObject(dialogParent),
+      jobs_(jobs),
+      selection_(selection),
+      workspace_(std::move(workspace)),
+      models_(models),
+      treemap_(treemap),
+      inspector_(inspector),
+      dialogParent_(dialogParent) {
+    connect(treemap_, &widgets::TreemapPanel::clusterSelected, this, [this](qint64 node) {
+        if (selection_.cluster() == node)
+            showSelectedCluster();  // picked again: show its members again
+        else
+            selection_.setCluster(node);
+    });
+    connect(&selection_, &Selection::changed, this, [this](Selection::Aspects aspects) {
+        if (aspects & Selection::Unit) colourBySelectedUnit();
+        if (aspects & Selection::Cluster) showSelectedCluster();
+    });
+}
+
+void ClusterController::reportError(const QString& what, const QString& error) {
+    Q_EMIT failed(what, error);
+    if (interactive_) showMessageLater(dialogParent_, QMessageBox::Critical, what, error);
+}
+
+void ClusterController::clusterDialog() {
+    const auto& store = models_.store();
+    if (!store) return reportError(tr("Cluster"), tr("Open or extract activations first."));
+    QStringList layers;
+    for (const auto& layer : store->layers)
+        layers << QString::fromStdString(layer.name);
+    bool ok = false;
+    const QString layer = QInputDialog::getItem(dialogParent_, tr("Cluster"), tr("Layer:"), layers,
+                                                int(layers.size()) - 1, false, &ok);
+    if (!ok) return;
+    const QStringList kinds{tr("stimuli (by their activations in this layer)"),
+                            tr("units (by their activation profiles across stimuli)")};
+    const QString kind =
+        QInputDialog::getItem(dialogParent_, tr("Cluster"), tr("Items:"), kinds, 0, false, &ok);
+    if (!ok) return;
+    const QStringList methods{"ward", "average", "complete", "single"};
+    const QString method =
+        QInputDialog::getItem(dialogParent_, tr("Cluster"), tr("Linkage:"), methods, 0, false, &ok);
+    if (!ok) return;
+    cluster(layer, kind == kinds[0] ? analysis::ItemKind::Stimuli : analysis::ItemKind::Units,
+            analysis::parseLinkageMethod(method.toStdString()));
+}
+
+void ClusterController::cluster(const QString& layer, analysis::ItemKind items,
+                                analysis::LinkageMethod method) {
+    auto workspace = workspace_;
+    treemap_->emptyState()->setExplanation(tr("Clustering %1 (see the Jobs panel)...").arg(layer));
+    jobs_.submitTyped<analysis::ClusterResult>(
+        tr("Cluster %1 of %2")
+            .arg(items == analysis::ItemKind::Stimuli ? tr("stimuli") : tr("units"), layer),
+        [workspace, layer = layer.toStdString(), items, method](const JobContext& context) {
+            return workspace->cluster(layer, items, method, analysis::Pooling::Mean, context);
+        },
+        [this](analysis::ClusterResult result) {
+            clusters_ = result;
+            // A new hierarchy: node ids of the old one mean nothing in it.
+            selection_.setCluster(std::nullopt);
+            treemap_->setClusters(result);
+            Q_EMIT clustersShown();
+            colourBySelectedUnit();
+        },
+        [this](const QString& error) { reportError(tr("Cluster"), error); });
+}
+
+// The treemap's "colour by unit" follows the selection's unit: its mean activation per cell.
+void ClusterController::colourBySelectedUnit() {
+    const auto unit = selection_.unit();
+    if (!unit || !clusters_ || clusters_->items != analysis::ItemKind::Stimuli) return;
+    if (colourJob_) jobs_.cancel(colourJob_);  // only the latest unit matters
+    auto workspace = workspace_;
+    const QString label = QString("%1:%2").arg(QString::fromStdString(unit->layer)).arg(unit->index);
+    colourJob_ = jobs_.submitTyped<std::vector<float>>(
+        tr("Colour clusters by %1").arg(label),
+        [workspace, unit = *unit](const JobContext&) {
+            return workspace->unitValues(unit, analysis::Pooling::Mean);
+        },
+        [this, label](std::vector<float> values) {
+            colourJob_ = 0;
+            treemap_->setUnitValues(label, values);
+        },
+        [this](const QString& error) {
+            colourJob_ = 0;
+            Q_EMIT failed(tr("Colour clusters"), error);
+        });
+}
+
+// The selection's cluster: its members nearest the centroid, in the inspector.
+void ClusterController::showSelectedCluster() {
+    const auto node = selection_.cluster();
+    if (!node || !clusters_) return;
+    auto workspace = workspace_;
+    const auto clusters = *clusters_;
+    const int k = inspector_->exemplarCount();
+    const QString description = treemap_->view()->describe(*node);
+    jobs_.submitTyped<analysis::ClusterMembers>(
+        tr("Members of cluster %1").arg(*node),
+        [workspace, clusters, node = *node, k](const JobContext&) {
+            return workspace->clusterMembers(clusters, node, k);
+        },
+        [this, description](analysis::ClusterMembers members) {
+            inspector_->showCluster(members, description);
+        },
+        [this](const QString& error) { reportError(tr("Cluster members"), error); });
+}
+
+}  // namespace us::app

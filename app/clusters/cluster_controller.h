@@ -1,0 +1,63 @@
+#pragma once
+// The cluster side of the window: clusters a stored layer's stimuli or units as a job, shows
+// the hierarchy in the treemap, colours it by the shared selection's unit, and shows the
+// selected cluster's members in the inspector. A cluster picked in the treemap becomes the
+// selection's cluster.
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+#include "analysis/models/model_workspace.h"
+#include "app/core/job_runner.h"
+
+class QWidget;
+
+namespace us::widgets {
+class NeuronInspector;
+class TreemapPanel;
+}  // namespace us::widgets
+
+namespace us::app {
+
+class ModelController;
+class Selection;
+
+class ClusterController : public QObject {
+    Q_OBJECT
+  public:
+    ClusterController(JobRunner& jobs, Selection& selection,
+                      std::shared_ptr<analysis::ModelWorkspace> workspace, const ModelController& models,
+                      widgets::TreemapPanel* treemap, widgets::NeuronInspector* inspector,
+                      QWidget* dialogParent);
+
+    // Asks for the layer, the items and the linkage, then clusters (Analysis > Cluster).
+    void clusterDialog();
+    // Clusters a stored layer's stimuli or units (a job); the treemap shows the result.
+    void cluster(const QString& layer, analysis::ItemKind items, analysis::LinkageMethod method);
+    void setInteractive(bool interactive) { interactive_ = interactive; }
+
+  Q_SIGNALS:
+    void clustersShown();
+    void failed(const QString& what, const QString& error);
+
+  private:
+    void colourBySelectedUnit();
+    void showSelectedCluster();
+    void reportError(const QString& what, const QString& error);
+
+    JobRunner& jobs_;
+    Selection& selection_;
+    std::shared_ptr<analysis::ModelWorkspace> workspace_;
+    const ModelController& models_;
+    widgets::TreemapPanel* treemap_;
+    widgets::NeuronInspector* inspector_;
+    QWidget* dialogParent_;
+    std::optional<analysis::ClusterResult> clusters_;
+    JobId colourJob_ = 0;
+    bool interactive_ = true;
+};
+
+}  // namespace us::app
