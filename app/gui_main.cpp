@@ -8,11 +8,11 @@
 
 #include <cstdio>
 
-#include "app/gui_startup.h"
 #include "app/core/job_runner.h"
+#include "app/gui_startup.h"
 #include "app/main_window.h"
-#include "app/session/session_controller.h"
 #include "app/models/model_controller.h"
+#include "app/session/session_controller.h"
 #include "widgets/brain/brain_view.h"
 
 namespace {
@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
     }
     if (!parser.positionalArguments().isEmpty()) {
         const QString path = parser.positionalArguments().first();
-        if (!window.sessions()->openSession(path, !parser.isSet(screenshot)) && parser.isSet(screenshot))
+        if (!window.sessions()->openSession(path, !parser.isSet(screenshot)) &&
+            parser.isSet(screenshot))
             return fail("cannot open session " + path);
     }
     if (parser.isSet(demo)) window.openDemo();

@@ -25,14 +25,14 @@
 #include "app/models/model_controller.h"
 #include "app/session/session_controller.h"
 #include "widgets/brain/brain_view.h"
-#include "widgets/common/empty_state_panel.h"
-#include "widgets/graph/graph_view.h"
-#include "widgets/common/jobs_panel.h"
-#include "widgets/models/layer_tree.h"
-#include "widgets/models/neuron_inspector.h"
 #include "widgets/brain/overlay_panel.h"
 #include "widgets/brain/slice_view.h"
 #include "widgets/clusters/treemap_panel.h"
+#include "widgets/common/empty_state_panel.h"
+#include "widgets/common/jobs_panel.h"
+#include "widgets/graph/graph_view.h"
+#include "widgets/models/layer_tree.h"
+#include "widgets/models/neuron_inspector.h"
 
 namespace us::app {
 namespace {
@@ -51,9 +51,7 @@ const QStringList& MainWindow::panelNames() {
 }
 
 MainWindow::MainWindow(JobRunner& jobs, QWidget* parent)
-    : QMainWindow(parent),
-      jobs_(jobs),
-      workspace_(std::make_shared<analysis::ModelWorkspace>()) {
+    : QMainWindow(parent), jobs_(jobs), workspace_(std::make_shared<analysis::ModelWorkspace>()) {
     setWindowTitle(tr("Unitscope"));
     setDockNestingEnabled(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks |

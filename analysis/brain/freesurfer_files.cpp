@@ -6,8 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "analysis/core/gz_reader.h"
 #include "analysis/brain/surface_data.h"
+#include "analysis/core/gz_reader.h"
 
 namespace us::analysis {
 namespace fs = std::filesystem;

@@ -13,8 +13,8 @@ extern "C" {  // giftiio's header has no C++ guards
 #include <memory>
 #include <stdexcept>
 
-#include "analysis/core/stderr_silencer.h"
 #include "analysis/brain/surface_data.h"
+#include "analysis/core/stderr_silencer.h"
 
 namespace us::analysis {
 namespace fs = std::filesystem;

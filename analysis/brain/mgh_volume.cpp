@@ -3,8 +3,8 @@
 #include <bit>
 #include <stdexcept>
 
-#include "analysis/core/gz_reader.h"
 #include "analysis/brain/volume.h"
+#include "analysis/core/gz_reader.h"
 
 namespace us::analysis {
 namespace fs = std::filesystem;

@@ -12,9 +12,9 @@
 #include <memory>
 #include <stdexcept>
 
+#include "analysis/brain/volume.h"
 #include "analysis/core/gz_reader.h"
 #include "analysis/core/stderr_silencer.h"
-#include "analysis/brain/volume.h"
 
 namespace us::analysis {
 namespace fs = std::filesystem;

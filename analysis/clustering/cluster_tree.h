@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "analysis/core/float_array.h"
 #include "analysis/clustering/linkage.h"
+#include "analysis/core/float_array.h"
 
 namespace us::analysis {
 

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <string>
 
-#include "analysis/models/activation_store.h"
 #include "analysis/core/float_array.h"
+#include "analysis/models/activation_store.h"
 
 namespace us::analysis {
 

@@ -7,8 +7,8 @@
 #include <stdexcept>
 #include <utility>
 
-#include "analysis/core/blas.h"
 #include "analysis/clustering/kmeans.h"
+#include "analysis/core/blas.h"
 
 namespace us::analysis {
 namespace {

@@ -70,10 +70,8 @@ ExtractionSummary extractActivations(const ExtractionSources& sources,
     provenance.inputShape = spec.shape;
     provenance.inputMean = spec.mean;
     provenance.inputStd = spec.std;
-    provenance.preprocessing =
-        stimuli.kind() == "npy"
-            ? "none: .npy items are used as they are"
-            : spec.describePreprocessing();
+    provenance.preprocessing = stimuli.kind() == "npy" ? "none: .npy items are used as they are"
+                                                       : spec.describePreprocessing();
     provenance.outputLabels = spec.labels;
     provenance.stimuliPath = std::filesystem::absolute(stimuli.path()).string();
     provenance.stimuliKind = stimuli.kind();

@@ -24,7 +24,7 @@ struct ExtractionRequest {
     std::int64_t batchSize = 16;
     std::optional<std::vector<std::int64_t>> inputShape;  // else sidecar, else 3x224x224
     std::optional<ResizeMode> resize;  // else sidecar, else the crop for 3-channel models
-    bool predictions = true;                              // store the argmax of a 2-D model output
+    bool predictions = true;           // store the argmax of a 2-D model output
 };
 
 struct ExtractionSummary {

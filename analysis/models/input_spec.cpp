@@ -51,8 +51,10 @@ std::vector<std::int64_t> parseInputShape(const std::string& text) {
 ResizeMode parseResizeMode(const std::string& name) {
     if (name == "stretch") return ResizeMode::Stretch;
     if (name == "crop") return ResizeMode::CentreCrop;
-    throw std::invalid_argument("resize must be 'crop' (shorter side, then centre crop) or "
-                                "'stretch', got '" + name + "'");
+    throw std::invalid_argument(
+        "resize must be 'crop' (shorter side, then centre crop) or "
+        "'stretch', got '" +
+        name + "'");
 }
 
 std::string resizeModeName(ResizeMode mode) {
@@ -92,8 +94,10 @@ std::optional<InputSpec> readModelSidecar(const fs::path& modelPath) {
         if (json.contains("std")) spec.std = json.at("std").get<std::vector<float>>();
         if (json.contains("labels"))
             spec.labels = json.at("labels").get<std::vector<std::string>>();
-        if (json.contains("resize")) spec.resize = parseResizeMode(json.at("resize").get<std::string>());
-        if (json.contains("crop_fraction")) spec.cropFraction = json.at("crop_fraction").get<double>();
+        if (json.contains("resize"))
+            spec.resize = parseResizeMode(json.at("resize").get<std::string>());
+        if (json.contains("crop_fraction"))
+            spec.cropFraction = json.at("crop_fraction").get<double>();
         if (!(spec.cropFraction > 0.1 && spec.cropFraction <= 1))
             throw std::runtime_error("\"crop_fraction\" must lie in (0.1, 1]");
         if ((json.contains("mean") && spec.mean.size() != std::size_t(spec.channels())) ||
@@ -142,7 +146,8 @@ namespace {
 // torchvision's Resize(shorter side) + CenterCrop: the scale makes the image cover H / fraction
 // by W / fraction (256 x 256 for a 224 x 224 crop), the crop starts at round((size - crop) / 2).
 Image resizeAndCentreCrop(const Image& image, int width, int height, double fraction) {
-    const double scale = std::max(height / (fraction * image.height), width / (fraction * image.width));
+    const double scale =
+        std::max(height / (fraction * image.height), width / (fraction * image.width));
     const int resizedWidth = std::max(width, int(std::lround(image.width * scale)));
     const int resizedHeight = std::max(height, int(std::lround(image.height * scale)));
     const Image resized = resizeImage(image, resizedWidth, resizedHeight);

@@ -23,7 +23,7 @@ struct InputSpec {
     std::vector<std::int64_t> shape{3, 224, 224};  // C, H, W
     std::vector<float> mean{0.485f, 0.456f, 0.406f};
     std::vector<float> std{0.229f, 0.224f, 0.225f};
-    std::vector<std::string> labels;  // output class names, may be empty
+    std::vector<std::string> labels;   // output class names, may be empty
     std::optional<ResizeMode> resize;  // unset: the crop for 3-channel models, else stretch
     double cropFraction = 224.0 / 256.0;
 

@@ -11,17 +11,17 @@
 #include <string>
 #include <vector>
 
-#include "analysis/models/activation_store.h"
 #include "analysis/clustering/cluster_tree.h"
-#include "analysis/models/extraction.h"
-#include "analysis/stimuli/image.h"
-#include "analysis/models/input_spec.h"
 #include "analysis/clustering/item_matrix.h"
-#include "analysis/core/job_context.h"
-#include "analysis/models/layer_info.h"
 #include "analysis/clustering/linkage.h"
-#include "analysis/session/session.h"
+#include "analysis/core/job_context.h"
+#include "analysis/models/activation_store.h"
+#include "analysis/models/extraction.h"
+#include "analysis/models/input_spec.h"
+#include "analysis/models/layer_info.h"
 #include "analysis/models/unit_statistics.h"
+#include "analysis/session/session.h"
+#include "analysis/stimuli/image.h"
 
 namespace us::analysis {
 

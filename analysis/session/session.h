@@ -30,9 +30,9 @@ struct UnitRef {
 // The one selection every panel follows (see app/core/selection.h): what the user has chosen.
 struct SelectionState {
     std::optional<UnitRef> unit;
-    std::optional<std::int64_t> stimulus;  // row of the activation store
-    std::optional<std::int64_t> cluster;   // node of the current clustering
-    std::vector<std::string> graphNodes;   // node ids of the current graph
+    std::optional<std::int64_t> stimulus;                // row of the activation store
+    std::optional<std::int64_t> cluster;                 // node of the current clustering
+    std::vector<std::string> graphNodes;                 // node ids of the current graph
     std::optional<std::array<double, 3>> brainPosition;  // world millimetres
     bool operator==(const SelectionState&) const = default;
 };

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "analysis/stimuli/image.h"
 #include "analysis/models/input_spec.h"
+#include "analysis/stimuli/image.h"
 
 namespace us::analysis {
 

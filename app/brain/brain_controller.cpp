@@ -9,14 +9,14 @@
 #include <algorithm>
 
 #include "analysis/brain/brain_file.h"
-#include "analysis/demo/demo_data.h"
 #include "analysis/brain/volume_sampling.h"
+#include "analysis/demo/demo_data.h"
 #include "app/core/message_box.h"
 #include "app/core/selection.h"
 #include "render/brain/brain_model.h"
+#include "render/brain/surface_model.h"
 #include "render/common/colour_map.h"
 #include "render/common/offscreen_render.h"
-#include "render/brain/surface_model.h"
 #include "widgets/brain/brain_view.h"
 #include "widgets/brain/overlay_controls.h"
 #include "widgets/brain/overlay_panel.h"
@@ -55,17 +55,22 @@ render::OverlayStyle styleOf(const analysis::BrainLayerState& state) {
 
 analysis::BrainLayerState stateOf(const render::BrainLayer& layer) {
     const auto& style = layer.style;
-    return {layer.path,      render::colourMapName(style.map), style.min,
-            style.max,       style.symmetric,                  style.threshold,
-            style.hideBelowThreshold, style.opacity,           layer.visible};
+    return {layer.path,
+            render::colourMapName(style.map),
+            style.min,
+            style.max,
+            style.symmetric,
+            style.threshold,
+            style.hideBelowThreshold,
+            style.opacity,
+            layer.visible};
 }
 
 }  // namespace
 
-BrainController::BrainController(JobRunner& jobs, Selection& selection,
-                                 widgets::BrainView* brain, widgets::SliceView* slices,
-                                 widgets::OverlayPanel* overlays, QLabel* readout,
-                                 QWidget* dialogParent)
+BrainController::BrainController(JobRunner& jobs, Selection& selection, widgets::BrainView* brain,
+                                 widgets::SliceView* slices, widgets::OverlayPanel* overlays,
+                                 QLabel* readout, QWidget* dialogParent)
     : QObject(dialogParent),
       jobs_(jobs),
       selection_(selection),

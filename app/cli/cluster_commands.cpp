@@ -5,13 +5,13 @@
 #include <fstream>
 #include <iostream>
 
-#include "analysis/core/atomic_file.h"
 #include "analysis/clustering/item_matrix.h"
 #include "analysis/clustering/kmeans.h"
 #include "analysis/clustering/linkage.h"
 #include "analysis/clustering/nmf.h"
-#include "analysis/core/npy.h"
 #include "analysis/clustering/treemap_layout.h"
+#include "analysis/core/atomic_file.h"
+#include "analysis/core/npy.h"
 #include "app/cli/cli_args.h"
 #include "app/cli/cli_commands.h"
 #include "app/cli/job_progress.h"

@@ -3,9 +3,9 @@
 
 #include <iostream>
 
+#include "analysis/core/runtime_setup.h"
 #include "analysis/models/extraction.h"
 #include "analysis/models/input_spec.h"
-#include "analysis/core/runtime_setup.h"
 #include "analysis/models/script_model.h"
 #include "app/cli/cli_args.h"
 #include "app/cli/cli_commands.h"
@@ -63,10 +63,9 @@ int extract(const std::vector<std::string>& args) {
         return 0;
     }
     return guarded("extract", [&] {
-        const CliArgs options(args,
-                              {"model", "stimuli", "layers", "out", "batch", "threads", "input",
-                               "resize"},
-                              {"no-predictions"});
+        const CliArgs options(
+            args, {"model", "stimuli", "layers", "out", "batch", "threads", "input", "resize"},
+            {"no-predictions"});
         if (!options.positionals().empty())
             throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
         analysis::ExtractionRequest request;

@@ -8,8 +8,8 @@
 #include "analysis/brain/volume_sampling.h"
 #include "app/cli/cli_args.h"
 #include "app/cli/cli_commands.h"
-#include "render/common/offscreen_render.h"
 #include "render/brain/surface_figure.h"
+#include "render/common/offscreen_render.h"
 
 namespace us::cli {
 namespace fs = std::filesystem;

@@ -94,7 +94,8 @@ void ClusterController::colourBySelectedUnit() {
     if (!unit || !clusters_ || clusters_->items != analysis::ItemKind::Stimuli) return;
     if (colourJob_) jobs_.cancel(colourJob_);  // only the latest unit matters
     auto workspace = workspace_;
-    const QString label = QString("%1:%2").arg(QString::fromStdString(unit->layer)).arg(unit->index);
+    const QString label =
+        QString("%1:%2").arg(QString::fromStdString(unit->layer)).arg(unit->index);
     colourJob_ = jobs_.submitTyped<std::vector<float>>(
         tr("Colour clusters by %1").arg(label),
         [workspace, unit = *unit](const JobContext&) {

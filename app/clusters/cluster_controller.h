@@ -29,9 +29,9 @@ class ClusterController : public QObject {
     Q_OBJECT
   public:
     ClusterController(JobRunner& jobs, Selection& selection,
-                      std::shared_ptr<analysis::ModelWorkspace> workspace, const ModelController& models,
-                      widgets::TreemapPanel* treemap, widgets::NeuronInspector* inspector,
-                      QWidget* dialogParent);
+                      std::shared_ptr<analysis::ModelWorkspace> workspace,
+                      const ModelController& models, widgets::TreemapPanel* treemap,
+                      widgets::NeuronInspector* inspector, QWidget* dialogParent);
 
     // Asks for the layer, the items and the linkage, then clusters (Analysis > Cluster).
     void clusterDialog();

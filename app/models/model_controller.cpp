@@ -106,8 +106,8 @@ void ModelController::openModelDialog() {
                 dialogParent_, tr("Model input size"), tr("Bring images to the input size by:"),
                 modes, shape->front() == 3 ? 0 : 1, false, &ok);
             if (!ok) return;
-            resize = mode == modes[0] ? analysis::ResizeMode::CentreCrop
-                                      : analysis::ResizeMode::Stretch;
+            resize =
+                mode == modes[0] ? analysis::ResizeMode::CentreCrop : analysis::ResizeMode::Stretch;
         }
     } catch (const std::exception& error) {
         reportError(tr("Open model"), QString::fromUtf8(error.what()));

@@ -31,9 +31,8 @@ class ModelController : public QObject {
     Q_OBJECT
   public:
     ModelController(JobRunner& jobs, Selection& selection,
-                    std::shared_ptr<analysis::ModelWorkspace> workspace,
-                    widgets::LayerTree* layers, widgets::NeuronInspector* inspector,
-                    QWidget* dialogParent);
+                    std::shared_ptr<analysis::ModelWorkspace> workspace, widgets::LayerTree* layers,
+                    widgets::NeuronInspector* inspector, QWidget* dialogParent);
 
     // Dialog-driven actions (menus).
     void openModelDialog();

@@ -44,7 +44,8 @@ analysis::Session SessionController::captureSession() const {
     if (const auto shape = window_.models()->inputShape())
         session.viewStates[kModelInput] = std::vector<double>(shape->begin(), shape->end());
     if (const auto resize = window_.models()->inputResize())
-        session.viewStates[kModelResize] = {*resize == analysis::ResizeMode::CentreCrop ? 1.0 : 0.0};
+        session.viewStates[kModelResize] = {*resize == analysis::ResizeMode::CentreCrop ? 1.0
+                                                                                        : 0.0};
     return session;
 }
 
@@ -98,9 +99,8 @@ bool SessionController::openSession(const QString& path, bool interactive) {
 
 void SessionController::setSessionPath(const QString& path) {
     sessionPath_ = path;
-    window_.setWindowTitle(path.isEmpty()
-                               ? tr("Unitscope")
-                               : tr("%1 - Unitscope").arg(QFileInfo(path).fileName()));
+    window_.setWindowTitle(path.isEmpty() ? tr("Unitscope")
+                                          : tr("%1 - Unitscope").arg(QFileInfo(path).fileName()));
 }
 
 void SessionController::saveSession() {

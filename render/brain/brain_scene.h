@@ -1,8 +1,8 @@
 #pragma once
 // The 3-D brain view's scene: a lit surface coloured by atlas region or a curvature underlay,
-// the overlay layers of an observed BrainLayers list with their colour bars, camera presets (medial views clip the far
-// hemisphere away) and picking. It renders into any vtkRenderWindow (a Qt-hosted one or an
-// offscreen one, e.g. for a figure of any size).
+// the overlay layers of an observed BrainLayers list with their colour bars, camera presets (medial
+// views clip the far hemisphere away) and picking. It renders into any vtkRenderWindow (a Qt-hosted
+// one or an offscreen one, e.g. for a figure of any size).
 
 #include <vtkActor.h>
 #include <vtkCellPicker.h>

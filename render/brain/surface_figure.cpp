@@ -11,8 +11,8 @@
 
 #include <stdexcept>
 
-#include "render/common/colour_bar.h"
 #include "render/brain/surface_model.h"
+#include "render/common/colour_bar.h"
 
 namespace us::render {
 

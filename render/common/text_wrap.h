@@ -11,6 +11,7 @@ namespace us::render {
 // `text` with line breaks added at spaces so that no line is wider than maxWidth pixels as
 // `property` renders it (existing line breaks are kept; a single word wider than that stays
 // on its own line).
-std::string wrapText(const std::string& text, vtkTextProperty* property, int maxWidth, int dpi = 72);
+std::string wrapText(const std::string& text, vtkTextProperty* property, int maxWidth,
+                     int dpi = 72);
 
 }  // namespace us::render

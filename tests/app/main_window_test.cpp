@@ -20,24 +20,24 @@
 
 #include "analysis/session/session_file.h"
 #include "app/brain/brain_controller.h"
-#include "app/gui_startup.h"
 #include "app/core/job_runner.h"
 #include "app/core/selection.h"
+#include "app/gui_startup.h"
 #include "app/main_window.h"
-#include "app/session/session_controller.h"
 #include "app/models/model_controller.h"
+#include "app/session/session_controller.h"
 #include "tests/support/python_fixtures.h"
-#include "widgets/models/bar_chart.h"
 #include "widgets/brain/brain_view.h"
-#include "widgets/models/exemplar_grid.h"
-#include "widgets/graph/graph_view.h"
-#include "widgets/models/layer_tree.h"
-#include "widgets/models/neuron_inspector.h"
 #include "widgets/brain/overlay_controls.h"
 #include "widgets/brain/overlay_panel.h"
 #include "widgets/brain/slice_view.h"
 #include "widgets/clusters/treemap_panel.h"
 #include "widgets/clusters/treemap_view.h"
+#include "widgets/graph/graph_view.h"
+#include "widgets/models/bar_chart.h"
+#include "widgets/models/exemplar_grid.h"
+#include "widgets/models/layer_tree.h"
+#include "widgets/models/neuron_inspector.h"
 
 using us::app::JobRunner;
 using us::app::MainWindow;
@@ -497,8 +497,8 @@ class MainWindowTest : public QObject {
         // The shared selection goes into the session and comes back into the panels.
         window_->selection()->setBrainPosition(std::array<double, 3>{-40, 10, 5});
         window_->selection()->setUnit(us::analysis::UnitRef{"relu2", 5});
-        QTRY_VERIFY_WITH_TIMEOUT(window_->inspector()->currentUnit() ==
-                                     window_->selection()->unit(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window_->inspector()->currentUnit() == window_->selection()->unit(), 20000);
         const auto saved = window_->sessions()->captureSession();
         QCOMPARE(saved.selection, window_->selection()->state());
         QVERIFY(window_->sessions()->saveSessionTo(path, false));

@@ -13,9 +13,9 @@
 
 #include "analysis/clustering/kmeans.h"
 #include "analysis/clustering/linkage.h"
+#include "analysis/clustering/treemap_layout.h"
 #include "analysis/core/npy.h"
 #include "analysis/core/runtime_setup.h"
-#include "analysis/clustering/treemap_layout.h"
 #include "tests/bench/peer_process.h"
 
 namespace fs = std::filesystem;

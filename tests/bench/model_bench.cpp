@@ -12,10 +12,10 @@
 #include <iostream>
 #include <string>
 
+#include "analysis/core/runtime_setup.h"
 #include "analysis/demo/demo_data.h"
 #include "analysis/demo/demo_model.h"
 #include "analysis/models/extraction.h"
-#include "analysis/core/runtime_setup.h"
 #include "tests/bench/peer_process.h"
 
 namespace fs = std::filesystem;

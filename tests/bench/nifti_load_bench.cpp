@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <numeric>
 
-#include "analysis/core/runtime_setup.h"
 #include "analysis/brain/volume.h"
+#include "analysis/core/runtime_setup.h"
 #include "tests/bench/peer_process.h"
 
 int main(int argc, char** argv) {

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "render/brain/brain_scene.h"
-#include "render/common/colour_map.h"
 #include "render/brain/surface_model.h"
+#include "render/common/colour_map.h"
 
 namespace {
 
@@ -87,8 +87,12 @@ int main() {
         std::vector<float> layerValues(scene.vertexCount());
         for (auto& v : layerValues)
             v = normal(rng);
-        ids.push_back(layers.add({0, "layer " + std::to_string(layer),
-                                  us::render::LayerKind::SurfaceData, {}, {}, true}));
+        ids.push_back(layers.add({0,
+                                  "layer " + std::to_string(layer),
+                                  us::render::LayerKind::SurfaceData,
+                                  {},
+                                  {},
+                                  true}));
         scene.setLayerValues(ids.back(), std::move(layerValues));
     }
     std::vector<double> sceneTimes;

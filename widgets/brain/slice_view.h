@@ -1,8 +1,8 @@
 #pragma once
 // The voxel view: three orthogonal slices (sagittal, coronal, axial) of an underlay volume
-// with the volume layers of the observed BrainLayers list blended on top, one shared crosshair, L/R letters, scroll through slices,
-// Ctrl+wheel to zoom, right-drag to pan. Neurological convention by default (left on the
-// left); radiological on request, always labelled.
+// with the volume layers of the observed BrainLayers list blended on top, one shared crosshair, L/R
+// letters, scroll through slices, Ctrl+wheel to zoom, right-drag to pan. Neurological convention by
+// default (left on the left); radiological on request, always labelled.
 
 #include <QImage>
 #include <QWidget>
@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "analysis/brain/volume.h"
-#include "render/common/colour_map.h"
 #include "render/brain/brain_layers.h"
+#include "render/common/colour_map.h"
 
 namespace us::widgets {
 

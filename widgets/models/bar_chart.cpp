@@ -22,8 +22,8 @@ void drawAxisTitle(QPainter& painter, const QRectF& plot, double top, double cha
     const double width = metrics.horizontalAdvance(title);
     QRectF box(plot.left(), top, plot.width(), metrics.height());
     if (width > plot.width()) {
-        const double left = std::clamp(plot.center().x() - width / 2, 2.0,
-                                       std::max(2.0, chartWidth - 2 - width));
+        const double left =
+            std::clamp(plot.center().x() - width / 2, 2.0, std::max(2.0, chartWidth - 2 - width));
         box = QRectF(left, top, std::min(width, chartWidth - 4), metrics.height());
     }
     painter.drawText(box, Qt::AlignHCenter,

@@ -83,8 +83,8 @@ void ExemplarGrid::setExemplars(const std::vector<analysis::Exemplar>& exemplars
             !label.isEmpty() ? label : (e.predicted >= 0 ? predictedName(e.predicted) : QString());
         cell.caption =
             QString::number(e.value, 'g', 4) + (shownClass.isEmpty() ? "" : "  " + shownClass);
-        cell.misclassified = predictions.comparableWithLabels && e.label >= 0 &&
-                             e.predicted >= 0 && e.label != e.predicted;
+        cell.misclassified = predictions.comparableWithLabels && e.label >= 0 && e.predicted >= 0 &&
+                             e.label != e.predicted;
         cell.details = tr("<b>%1</b><br>activation %2")
                            .arg(QString::fromStdString(e.name).toHtmlEscaped(),
                                 QString::number(e.value, 'g', 6));

@@ -20,8 +20,7 @@ class ExemplarGrid : public QWidget {
     // classNames name the stimuli's labels; a prediction is named by the model's own class
     // names and marked wrong only when those are the stimuli's.
     void setExemplars(const std::vector<analysis::Exemplar>& exemplars,
-                      const QStringList& classNames,
-                      const analysis::PredictionNames& predictions);
+                      const QStringList& classNames, const analysis::PredictionNames& predictions);
     void setHeatmapsVisible(bool visible);
     bool heatmapsVisible() const { return heatmapsVisible_; }
 

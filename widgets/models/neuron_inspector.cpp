@@ -16,8 +16,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-#include "widgets/models/bar_chart.h"
 #include "widgets/common/empty_state_panel.h"
+#include "widgets/models/bar_chart.h"
 #include "widgets/models/exemplar_grid.h"
 
 namespace us::widgets {

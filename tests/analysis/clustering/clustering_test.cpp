@@ -15,8 +15,8 @@
 #include "analysis/clustering/kmeans.h"
 #include "analysis/clustering/linkage.h"
 #include "analysis/clustering/nmf.h"
-#include "analysis/core/npy.h"
 #include "analysis/clustering/treemap_layout.h"
+#include "analysis/core/npy.h"
 #include "tests/support/python_fixtures.h"
 
 namespace fs = std::filesystem;

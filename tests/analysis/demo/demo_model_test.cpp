@@ -4,10 +4,10 @@
 
 #include <filesystem>
 
+#include "analysis/core/runtime_setup.h"
 #include "analysis/demo/demo_data.h"
 #include "analysis/demo/demo_model.h"
 #include "analysis/models/input_spec.h"
-#include "analysis/core/runtime_setup.h"
 #include "analysis/models/script_model.h"
 
 namespace fs = std::filesystem;

@@ -6,10 +6,10 @@
 #include <cmath>
 #include <filesystem>
 
-#include "analysis/models/activation_store.h"
-#include "analysis/models/extraction.h"
 #include "analysis/core/hdf5_handle.h"
 #include "analysis/core/npy.h"
+#include "analysis/models/activation_store.h"
+#include "analysis/models/extraction.h"
 #include "analysis/models/script_model.h"
 #include "tests/support/python_fixtures.h"
 

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "analysis/models/model_workspace.h"
 #include "analysis/core/npy.h"
+#include "analysis/models/model_workspace.h"
 #include "analysis/models/script_model.h"
 #include "analysis/models/unit_statistics.h"
 #include "tests/support/python_fixtures.h"

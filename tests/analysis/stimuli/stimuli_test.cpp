@@ -1,8 +1,8 @@
 // Stimulus readers against pixels and labels written by Python (numpy, PIL).
 #include <gtest/gtest.h>
 
-#include "analysis/models/input_spec.h"
 #include "analysis/core/npy.h"
+#include "analysis/models/input_spec.h"
 #include "analysis/stimuli/stimulus_set.h"
 #include "tests/support/python_fixtures.h"
 

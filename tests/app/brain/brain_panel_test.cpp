@@ -2,9 +2,9 @@
 // overlay layers (order, visibility) on the surface and in the slices, medial views, figure
 // export at any size, a user's own surface with its sulcal depth, and an FSL atlas.
 #include <QApplication>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
-#include <QComboBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -15,10 +15,10 @@
 #include <nlohmann/json.hpp>
 
 #include "app/brain/brain_controller.h"
-#include "app/core/selection.h"
 #include "app/core/figure_export.h"
-#include "app/gui_startup.h"
 #include "app/core/job_runner.h"
+#include "app/core/selection.h"
+#include "app/gui_startup.h"
 #include "tests/support/python_fixtures.h"
 #include "widgets/brain/brain_view.h"
 #include "widgets/brain/overlay_controls.h"
@@ -75,8 +75,8 @@ class BrainPanelTest : public QObject {
         readout_ = new QLabel(&window_);
         for (QWidget* w : std::initializer_list<QWidget*>{brain_, slices_, overlays_, readout_})
             layout->addWidget(w);
-        controller_ = new BrainController(jobs_, selection_, brain_, slices_, overlays_, readout_,
-                                          &window_);
+        controller_ =
+            new BrainController(jobs_, selection_, brain_, slices_, overlays_, readout_, &window_);
         controller_->setInteractive(false);
         window_.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window_));
