@@ -5,8 +5,6 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -19,7 +17,6 @@
 #include "analysis/models/model_workspace.h"
 #include "app/brain/brain_controller.h"
 #include "app/clusters/cluster_controller.h"
-#include "app/core/figure_export.h"
 #include "app/core/selection.h"
 #include "app/graph/graph_controller.h"
 #include "app/models/model_controller.h"
@@ -348,47 +345,6 @@ void MainWindow::restoreLayout(const analysis::Session& session) {
     lastFocusedPanel_ = QString::fromStdString(session.currentPanel);
     if (!panelNames().contains(lastFocusedPanel_)) lastFocusedPanel_ = "brain";
     if (auto* dock = docks_.value(lastFocusedPanel_)) dock->raise();
-}
-
-void MainWindow::exportScreenshot() {
-    const QString name = lastFocusedPanel_;
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export screenshot of %1").arg(docks_[name]->windowTitle()),
-        QString("unitscope-%1.png").arg(name), tr("PNG images (*.png)"));
-    if (path.isEmpty()) return;
-    if (!grabPanel(name).save(path, "PNG"))
-        QMessageBox::critical(this, tr("Export screenshot"), tr("Could not write %1").arg(path));
-}
-
-void MainWindow::exportFigure(const QString& panelName, const QString& path, int width, int height,
-                              bool whiteBackground) {
-    if (panelName == "brain") {
-        brain_->exportFigure(path, width, height, whiteBackground);
-        return;
-    }
-    QWidget* widget = panel(panelName);
-    if (!widget) throw std::runtime_error("no panel named " + panelName.toStdString());
-    saveImageAtomically(renderWidgetAt(widget, QSize(width, height)), path);
-}
-
-void MainWindow::exportFigureDialog() {
-    const QString name = lastFocusedPanel_;
-    QWidget* widget = panel(name);
-    if (!widget) return;
-    FigureExportDialog dialog(docks_[name]->windowTitle(), widget->size(), name == "brain", this);
-    if (dialog.exec() != QDialog::Accepted) return;
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export figure of %1").arg(docks_[name]->windowTitle()),
-        QString("unitscope-%1-%2px.png").arg(name).arg(dialog.size().width()),
-        tr("PNG images (*.png)"));
-    if (path.isEmpty()) return;
-    try {
-        exportFigure(name, path, dialog.size().width(), dialog.size().height(),
-                     dialog.whiteBackground());
-        statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
-    } catch (const std::exception& error) {
-        QMessageBox::critical(this, tr("Export figure"), error.what());
-    }
 }
 
 void MainWindow::showAbout() {
