@@ -83,10 +83,7 @@ BrainController::BrainController(JobRunner& jobs, Selection& selection, widgets:
     slices_->observeLayers(&layers_);
     overlays_->observeLayers(&layers_);
     layersSubscription_ = layers_.observe([this](unsigned changes) {
-        if (!(changes & render::BrainLayers::Structure)) return;
-        for (auto it = volumes_.begin(); it != volumes_.end();)
-            it = layers_.find(it->first) ? std::next(it) : volumes_.erase(it);
-        updateCaption();
+        if (changes & render::BrainLayers::Structure) updateCaption();
     });
     // One cursor: a click on the surface or in a slice sets the selection's brain position.
     connect(brain_, &widgets::BrainView::pointClicked, this, [this](double x, double y, double z) {
@@ -209,17 +206,11 @@ void BrainController::addLayer(const QString& path, std::shared_ptr<const analys
     layer.style = style ? styleOf(*style) : widgets::defaultOverlayStyle(values);
     layer.visible = style ? style->visible : true;
     // Checked before the list changes: a surface swapped meanwhile must not leave a layer behind.
-    if (values.size() != brain_->scene().vertexCount())
-        throw std::invalid_argument("the overlay has " + std::to_string(values.size()) +
-                                    " values for a surface of " +
-                                    std::to_string(brain_->scene().vertexCount()) + " vertices");
+    brain_->scene().requireOnePerVertex(values.size(), "the overlay");
     render::BrainLayers::Batch batch(layers_);
     const render::LayerId id = layers_.add(std::move(layer));
     brain_->scene().setLayerValues(id, std::move(values));
-    if (volume) {
-        slices_->setLayerVolume(id, volume);
-        volumes_[id] = std::move(volume);
-    }
+    if (volume) slices_->setLayerVolume(id, std::move(volume));
 }
 
 void BrainController::openOverlay(const QString& path,
@@ -265,7 +256,7 @@ void BrainController::openSurface(const QString& path) {
         std::map<render::LayerId, std::vector<float>> resampled;  // the volume layers
         QString underlay;
     };
-    std::map<render::LayerId, std::shared_ptr<const analysis::Volume>> volumes = volumes_;
+    const auto volumes = slices_->layerVolumes();
     jobs_.submitTyped<Loaded>(
         tr("Open surface %1").arg(QFileInfo(path).fileName()),
         [path = path.toStdString(), volumes](const analysis::JobContext& context) {
@@ -292,9 +283,12 @@ void BrainController::openSurface(const QString& path) {
         [this, path](Loaded loaded) {
             auto& scene = brain_->scene();
             const std::size_t vertices = std::size_t(loaded.model.mesh->GetNumberOfPoints());
+            // Per-vertex layers' values outlive the old surface; volume layers were resampled.
             std::map<render::LayerId, std::vector<float>> previous;
             for (const auto& layer : layers_.layers())
-                if (const auto* values = scene.layerValues(layer.id)) previous[layer.id] = *values;
+                if (const auto* values = scene.layerValues(layer.id);
+                    values && !loaded.resampled.count(layer.id))
+                    previous[layer.id] = *values;
             render::BrainLayers::Batch batch(layers_);
             brain_->setModel(std::move(loaded.model), QString());
             surfacePath_ = path;

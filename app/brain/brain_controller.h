@@ -105,7 +105,6 @@ class BrainController : public QObject {
     bool interactive_ = true;
     render::BrainLayers layers_;
     render::BrainLayers::Subscription layersSubscription_;
-    std::map<render::LayerId, std::shared_ptr<const analysis::Volume>> volumes_;
     std::optional<analysis::Atlas> atlas_;
     QString surfacePath_, underlayPath_, atlasPath_;
     // A session's brain files not yet reopened, and the overlays among them with their styles.

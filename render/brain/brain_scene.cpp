@@ -161,11 +161,15 @@ void BrainScene::observeLayers(const BrainLayers* layers) {
     layersChanged();
 }
 
-void BrainScene::setLayerValues(LayerId layer, std::vector<float> values) {
-    if (!display_ || vtkIdType(values.size()) != display_->GetNumberOfPoints())
-        throw std::invalid_argument("the overlay has " + std::to_string(values.size()) +
+void BrainScene::requireOnePerVertex(std::size_t count, const std::string& what) const {
+    if (!display_ || vtkIdType(count) != display_->GetNumberOfPoints())
+        throw std::invalid_argument(what + " has " + std::to_string(count) +
                                     " values for a surface of " + std::to_string(vertexCount()) +
                                     " vertices");
+}
+
+void BrainScene::setLayerValues(LayerId layer, std::vector<float> values) {
+    requireOnePerVertex(values.size(), "the overlay");
     values_[layer] = std::move(values);
     recolour();
 }
@@ -185,8 +189,8 @@ std::size_t BrainScene::shownLayerCount() const {
 
 // Values of layers that have left the list go; everything else is redrawn from the list.
 void BrainScene::layersChanged() {
-    for (auto it = values_.begin(); it != values_.end();)
-        it = layers_ && layers_->find(it->first) ? std::next(it) : values_.erase(it);
+    std::erase_if(values_,
+                  [this](const auto& entry) { return !layers_ || !layers_->find(entry.first); });
     recolour();
 }
 
@@ -199,10 +203,7 @@ void BrainScene::forEachShownBottomUp(F&& f) const {
 }
 
 void BrainScene::setUnderlay(std::vector<std::uint8_t> grey, const std::string& description) {
-    if (!display_ || vtkIdType(grey.size()) != display_->GetNumberOfPoints())
-        throw std::invalid_argument("the underlay has " + std::to_string(grey.size()) +
-                                    " values for a surface of " + std::to_string(vertexCount()) +
-                                    " vertices");
+    requireOnePerVertex(grey.size(), "the underlay");
     model_.underlayGrey = std::move(grey);
     model_.description = description;
     auto* underlay =

@@ -79,6 +79,9 @@ class BrainScene {
     // A layer's values on this surface, one per vertex (NaN where undefined). Throws
     // std::invalid_argument when the count does not match. Dropped when the layer leaves the list.
     void setLayerValues(LayerId layer, std::vector<float> values);
+    // Throws std::invalid_argument unless `count` values give one per vertex of the surface;
+    // `what` names them in the message ("the overlay", "the underlay").
+    void requireOnePerVertex(std::size_t count, const std::string& what) const;
     const std::vector<float>* layerValues(LayerId layer) const;
     // Layers of the list that have values on this surface.
     std::size_t shownLayerCount() const;

@@ -77,8 +77,9 @@ void SliceView::observeLayers(const render::BrainLayers* layers) {
     layersSubscription_ = {};
     layers_ = layers;
     const auto changed = [this](unsigned) {
-        for (auto it = volumes_.begin(); it != volumes_.end();)
-            it = layers_ && layers_->find(it->first) ? std::next(it) : volumes_.erase(it);
+        std::erase_if(volumes_, [this](const auto& entry) {
+            return !layers_ || !layers_->find(entry.first);
+        });
         update();
     };
     if (layers_) layersSubscription_ = layers_->observe(changed);

@@ -35,6 +35,10 @@ class SliceView : public QWidget {
     // A volume layer's data, blended bottom to top (nearest voxel); dropped when the layer
     // leaves the list.
     void setLayerVolume(render::LayerId layer, std::shared_ptr<const analysis::Volume> volume);
+    // The volume layers' data, by layer id.
+    const std::map<render::LayerId, std::shared_ptr<const analysis::Volume>>& layerVolumes() const {
+        return volumes_;
+    }
     // Layers of the list drawn here (the volume layers).
     std::size_t overlayCount() const { return volumes_.size(); }
     void setRadiological(bool radiological);
