@@ -1,0 +1,102 @@
+// Sessions: every panel renders, a saved session reopens exactly, a bad one changes nothing.
+
+#include <vtkCamera.h>
+#include <QApplication>
+#include <QDockWidget>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+#include "analysis/session/session_file.h"
+#include "app/core/selection.h"
+#include "app/session/session_controller.h"
+#include "tests/app/main_window/demo_window.h"
+#include "widgets/brain/brain_view.h"
+#include "widgets/brain/slice_view.h"
+#include "widgets/models/neuron_inspector.h"
+
+using us::app::JobRunner;
+using us::app::MainWindow;
+
+namespace us::test {
+namespace {
+
+class SessionTest : public QObject {
+    Q_OBJECT
+  public:
+    explicit SessionTest(DemoWindow& demo) : window_(demo.window.get()) {}
+
+  private Q_SLOTS:
+    void everyPanelRendersToAnImage() {
+        for (const QString& name : MainWindow::panelNames() + QStringList{"window"}) {
+            const QImage image = window_->grabPanel(name);
+            QVERIFY2(!image.isNull() && image.width() > 50, qPrintable(name));
+        }
+    }
+
+    void sessionRestoresPanelsSourcesAndCamera() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("s.unitscope");
+        window_->findChild<QDockWidget*>("treemap")->hide();
+        window_->brainView()->scene().renderer()->GetActiveCamera()->Elevation(25);
+        // The shared selection goes into the session and comes back into the panels.
+        window_->selection()->setBrainPosition(std::array<double, 3>{-40, 10, 5});
+        window_->selection()->setUnit(us::analysis::UnitRef{"relu2", 5});
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window_->inspector()->currentUnit() == window_->selection()->unit(), 20000);
+        const auto saved = window_->sessions()->captureSession();
+        QCOMPARE(saved.selection, window_->selection()->state());
+        QVERIFY(window_->sessions()->saveSessionTo(path, false));
+        QCOMPARE(us::analysis::loadSession(path.toStdString()), saved);
+
+        JobRunner otherJobs;
+        MainWindow other(otherJobs);
+        other.show();
+        QVERIFY(other.sessions()->openSession(path, false));
+        QTRY_VERIFY_WITH_TIMEOUT(other.brainReady() && other.networkReady(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(other.inspector()->currentUnit() == saved.selection.unit, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(other.sliceView()->hasUnderlay(), 30000);
+        QVERIFY((other.sliceView()->cursor() - Eigen::Vector3d(-40, 10, 5)).norm() < 1.0);
+        QVERIFY2(other.statusReadout().contains("x -40.0, y 10.0, z 5.0 mm"),
+                 qPrintable(other.statusReadout()));
+        const auto restored = other.sessions()->captureSession();
+        QCOMPARE(restored.selection, saved.selection);
+        QCOMPARE(restored.sources, saved.sources);
+        QCOMPARE(restored.openPanels, saved.openPanels);
+        QCOMPARE(restored.demo, true);
+        const auto& a = saved.viewStates.at("brain.camera");
+        const auto& b = restored.viewStates.at("brain.camera");
+        for (size_t i = 0; i < a.size(); ++i)
+            QVERIFY(std::abs(a[i] - b[i]) < 1e-6);
+        window_->findChild<QDockWidget*>("treemap")->show();
+    }
+
+    void badSessionLeavesTheCurrentOneUntouched() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("bad.unitscope");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("not a session at all");
+        file.close();
+        const auto before = window_->sessions()->captureSession();
+        QVERIFY(!window_->sessions()->openSession(path, false));
+        QCOMPARE(window_->sessions()->captureSession(), before);
+    }
+
+  private:
+    MainWindow* window_;
+};
+
+}  // namespace
+
+int runSessionTests(DemoWindow& demo, const QStringList& arguments) {
+    SessionTest test(demo);
+    return QTest::qExec(&test, arguments);
+}
+
+}  // namespace us::test
+
+#include "session_test.moc"
