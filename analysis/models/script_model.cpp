@@ -1,11 +1,8 @@
 #include "analysis/models/script_model.h"
 
-#include <torch/csrc/jit/api/function_impl.h>
-#include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/csrc/jit/passes/freeze_module.h>
 #include <torch/csrc/jit/passes/inliner.h>
-#include <torch/script.h>
 
 #include <map>
 #include <set>
@@ -13,15 +10,15 @@
 #include <stdexcept>
 
 #include "analysis/core/name_suggestions.h"
+#include "analysis/models/script_graph.h"
 
 namespace us::analysis {
 namespace fs = std::filesystem;
 using torch::jit::Node;
 using torch::jit::Value;
 
-namespace {
+namespace script_graph {
 
-// TorchScript errors carry an interpreter traceback; users need its last "Error: ..." line.
 std::string conciseTorchError(const std::string& what) {
     std::stringstream stream(what);
     std::string line, best, last;
@@ -37,7 +34,6 @@ std::string conciseTorchError(const std::string& what) {
     return start == std::string::npos ? what : text.substr(start);
 }
 
-// The module instance path a node was inlined from, e.g. "layer1.0.conv1" ("" for the top).
 std::string modulePath(const Node* node) {
     const auto callstack = node->callstack();
     if (!callstack) return {};
@@ -53,6 +49,8 @@ std::string modulePath(const Node* node) {
     return path;
 }
 
+namespace {
+
 void collectModulePaths(const Node* node, std::set<std::string>& paths) {
     if (node->kind() == c10::prim::Constant) return;
     if (auto path = modulePath(node); !path.empty()) paths.insert(std::move(path));
@@ -66,8 +64,37 @@ bool pathIsInside(const std::string& path, const std::string& module) {
            (path.size() > module.size() && path.starts_with(module) && path[module.size()] == '.');
 }
 
+}  // namespace
+
+std::vector<Value*> layerOutputs(torch::jit::Graph& graph, const std::vector<std::string>& layers) {
+    std::vector<Node*> lastNode(layers.size(), nullptr);
+    for (Node* node : graph.nodes()) {
+        std::set<std::string> paths;
+        collectModulePaths(node, paths);
+        for (std::size_t i = 0; i < layers.size(); ++i) {
+            if (layers[i].empty()) continue;
+            for (const auto& path : paths)
+                if (pathIsInside(path, layers[i])) lastNode[i] = node;
+        }
+    }
+    std::vector<Value*> outputs(layers.size(), nullptr);
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        if (layers[i].empty()) {
+            outputs[i] = graph.outputs()[0];
+            continue;
+        }
+        if (!lastNode[i]) continue;
+        for (Value* value : lastNode[i]->outputs())
+            if (value->type()->cast<c10::TensorType>()) {
+                outputs[i] = value;
+                break;
+            }
+    }
+    return outputs;
+}
+
 FloatArray toFloatArray(const at::Tensor& tensor) {
-    const at::Tensor t = tensor.to(torch::kFloat).contiguous();
+    const at::Tensor t = tensor.detach().to(torch::kFloat).contiguous();
     FloatArray array;
     array.shape.assign(t.sizes().begin(), t.sizes().end());
     array.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
@@ -80,93 +107,64 @@ at::Tensor toTensor(const FloatArray& array) {
     return torch::from_blob(const_cast<float*>(array.values.data()), array.shape).clone();
 }
 
-}  // namespace
-
-struct ScriptModel::Impl {
-    fs::path path;
-    torch::jit::Module original;
-    torch::jit::Module frozen;
-    std::shared_ptr<torch::jit::Graph> forward;  // the frozen forward, inlined
-    std::vector<std::string> moduleNames;
-    struct Tapping {
-        std::unique_ptr<torch::jit::GraphFunction> function;
-        std::vector<bool> present;  // false: the layer produced no tensor
-    };
-    // Compiled tapping functions by their tap list ("" for the model's own output).
-    std::map<std::vector<std::string>, Tapping> tapped;
-
-    // A copy of forward that returns a tuple of the chosen module outputs (cloned where they
-    // are produced, so later in-place ops cannot change them) and nothing it does not need.
-    Tapping& tapping(const std::vector<std::string>& layers) {
-        if (auto found = tapped.find(layers); found != tapped.end()) return found->second;
-        auto graph = forward->copy();
-        std::vector<Value*> outputs(layers.size(), nullptr);
-        std::vector<Node*> lastNode(layers.size(), nullptr);
-        for (Node* node : graph->nodes()) {
-            std::set<std::string> paths;
-            collectModulePaths(node, paths);
-            for (std::size_t i = 0; i < layers.size(); ++i) {
-                if (layers[i].empty()) continue;
-                for (const auto& path : paths)
-                    if (pathIsInside(path, layers[i])) lastNode[i] = node;
-            }
-        }
-        for (std::size_t i = 0; i < layers.size(); ++i) {
-            if (layers[i].empty()) {
-                outputs[i] = graph->outputs()[0];
-                continue;
-            }
-            Node* node = lastNode[i];
-            if (!node) continue;
-            for (Value* value : node->outputs())
-                if (value->type()->cast<c10::TensorType>()) {
-                    torch::jit::WithInsertPoint insert(node->next());
-                    outputs[i] = graph->insert(c10::aten::clone, {value});
-                    break;
-                }
-        }
-        Tapping result;
-        std::vector<Value*> present;
-        for (auto* value : outputs) {
-            result.present.push_back(value != nullptr);
-            if (value) present.push_back(value);
-        }
-        while (!graph->outputs().empty())
-            graph->eraseOutput(0);
-        graph->registerOutput(graph->insertNode(graph->createTuple(present))->output());
-        torch::jit::EliminateDeadCode(graph);
-        result.function =
-            std::make_unique<torch::jit::GraphFunction>("tapped_forward", graph, nullptr);
-        return tapped.emplace(layers, std::move(result)).first->second;
+c10::IValue runGraph(torch::jit::GraphFunction& function, const torch::jit::Module& module,
+                     std::vector<c10::IValue> inputs, const std::vector<std::int64_t>& shape) {
+    torch::jit::Stack stack{module._ivalue()};
+    for (auto& input : inputs)
+        stack.push_back(std::move(input));
+    try {
+        function.run(stack);
+    } catch (const c10::Error& error) {
+        throw std::runtime_error("the model's forward failed on input " + shapeText(shape) + ": " +
+                                 conciseTorchError(error.what_without_backtrace()));
+    } catch (const std::runtime_error& error) {  // the interpreter's own exceptions
+        throw std::runtime_error("the model's forward failed on input " + shapeText(shape) + ": " +
+                                 conciseTorchError(error.what()));
     }
+    return stack.back();
+}
 
-    // Runs and returns one tensor per requested layer (undefined for layers with no output).
-    std::vector<at::Tensor> run(const FloatArray& batch, const std::vector<std::string>& layers) {
-        c10::InferenceMode inference;
-        auto& tapping = this->tapping(layers);
-        torch::jit::Stack stack{frozen._ivalue(), toTensor(batch)};
-        try {
-            tapping.function->run(stack);
-        } catch (const c10::Error& error) {
-            throw std::runtime_error("the model's forward failed on input " +
-                                     shapeText(batch.shape) + ": " +
-                                     conciseTorchError(error.what_without_backtrace()));
-        } catch (const std::runtime_error& error) {  // the interpreter's own exceptions
-            throw std::runtime_error("the model's forward failed on input " +
-                                     shapeText(batch.shape) + ": " +
-                                     conciseTorchError(error.what()));
-        }
-        const auto tuple = stack.back().toTuple();
-        std::vector<at::Tensor> results(layers.size());
-        std::size_t next = 0;
-        for (std::size_t i = 0; i < layers.size(); ++i) {
-            if (!tapping.present[i]) continue;
-            const auto& element = tuple->elements().at(next++);
-            if (element.isTensor()) results[i] = element.toTensor();
-        }
-        return results;
+}  // namespace script_graph
+
+using namespace script_graph;
+
+ScriptModel::Impl::Tapping& ScriptModel::Impl::tapping(const std::vector<std::string>& layers) {
+    if (auto found = tapped.find(layers); found != tapped.end()) return found->second;
+    auto graph = forward->copy();
+    std::vector<Value*> outputs = layerOutputs(*graph, layers);
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        if (layers[i].empty() || !outputs[i]) continue;
+        torch::jit::WithInsertPoint insert(outputs[i]->node()->next());
+        outputs[i] = graph->insert(c10::aten::clone, {outputs[i]});
     }
-};
+    Tapping result;
+    std::vector<Value*> present;
+    for (auto* value : outputs) {
+        result.present.push_back(value != nullptr);
+        if (value) present.push_back(value);
+    }
+    while (!graph->outputs().empty())
+        graph->eraseOutput(0);
+    graph->registerOutput(graph->insertNode(graph->createTuple(present))->output());
+    torch::jit::EliminateDeadCode(graph);
+    result.function = std::make_unique<torch::jit::GraphFunction>("tapped_forward", graph, nullptr);
+    return tapped.emplace(layers, std::move(result)).first->second;
+}
+
+std::vector<at::Tensor> ScriptModel::Impl::run(const at::Tensor& batch,
+                                               const std::vector<std::string>& layers) {
+    auto& tapping = this->tapping(layers);
+    const std::vector<std::int64_t> shape(batch.sizes().begin(), batch.sizes().end());
+    const auto tuple = runGraph(*tapping.function, frozen, {batch}, shape).toTuple();
+    std::vector<at::Tensor> results(layers.size());
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        if (!tapping.present[i]) continue;
+        const auto& element = tuple->elements().at(next++);
+        if (element.isTensor()) results[i] = element.toTensor();
+    }
+    return results;
+}
 
 ScriptModel::ScriptModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ScriptModel::ScriptModel(ScriptModel&&) noexcept = default;
@@ -226,7 +224,8 @@ std::vector<LayerInfo> ScriptModel::describeLayers(
     batchShape.insert(batchShape.end(), inputShape.begin(), inputShape.end());
     FloatArray zeros{batchShape,
                      std::vector<float>(std::size_t(FloatArray::elementCount(batchShape)))};
-    const auto outputs = impl_->run(zeros, impl_->moduleNames);
+    c10::InferenceMode inference;
+    const auto outputs = impl_->run(toTensor(zeros), impl_->moduleNames);
 
     std::vector<LayerInfo> layers;
     std::size_t i = 0;
@@ -249,7 +248,8 @@ std::vector<FloatArray> ScriptModel::run(const FloatArray& batch,
                                          const std::vector<std::string>& layers) {
     checkLayerNames(layers);
     std::vector<FloatArray> arrays;
-    for (const auto& tensor : impl_->run(batch, layers)) {
+    c10::InferenceMode inference;
+    for (const auto& tensor : impl_->run(toTensor(batch), layers)) {
         if (!tensor.defined()) throw std::runtime_error("a requested layer produced no tensor");
         arrays.push_back(toFloatArray(tensor));
     }
@@ -263,7 +263,7 @@ std::vector<PooledActivations> ScriptModel::runPooled(const FloatArray& batch,
     c10::InferenceMode inference;
     std::vector<std::string> taps = layers;
     if (modelOutput) taps.emplace_back();
-    const auto tensors = impl_->run(batch, taps);
+    const auto tensors = impl_->run(toTensor(batch), taps);
     if (modelOutput) {
         if (!tensors.back().defined() || !tensors.back().is_floating_point())
             throw std::runtime_error("the model's output is not a floating-point tensor");
@@ -289,7 +289,8 @@ std::vector<PooledActivations> ScriptModel::runPooled(const FloatArray& batch,
 }
 
 FloatArray ScriptModel::runOutput(const FloatArray& batch) {
-    const auto tensors = impl_->run(batch, {std::string()});
+    c10::InferenceMode inference;
+    const auto tensors = impl_->run(toTensor(batch), {std::string()});
     if (!tensors[0].defined() || !tensors[0].is_floating_point())
         throw std::runtime_error("the model's output is not a floating-point tensor");
     return toFloatArray(tensors[0]);

@@ -51,8 +51,11 @@ class ScriptModel {
     // The model's own output (e.g. logits) for a batch.
     FloatArray runOutput(const FloatArray& batch);
 
-  private:
+    // The torch-side state (analysis/models/script_graph.h), for torch translation units.
     struct Impl;
+    Impl& internals() { return *impl_; }
+
+  private:
     explicit ScriptModel(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

@@ -1,0 +1,397 @@
+#include "analysis/attribution/lrp.h"
+
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/jit/ir/constants.h>
+
+#include <functional>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace us::analysis {
+using namespace script_graph;
+using torch::jit::Graph;
+using torch::jit::Node;
+using torch::jit::Value;
+
+namespace {
+
+constexpr double kZPlusStabiliser = 1e-6;
+constexpr double kEpsilon = 1e-6;
+
+// z + e * sign(z), with sign(0) = +1, so that no relevance divides by zero.
+at::Tensor stabilised(const at::Tensor& z, double e) {
+    return z + e * (z >= 0).to(z.scalar_type()).mul(2).sub(1);
+}
+
+std::string where(const Node* node) {
+    const auto path = modulePath(node);
+    return path.empty() ? std::string("the model's forward") : "module '" + path + "'";
+}
+
+bool isKind(const Node* node, std::initializer_list<const char*> names) {
+    const std::string kind = node->kind().toQualString();
+    for (const char* name : names)
+        if (kind == name) return true;
+    return false;
+}
+
+// One node of the model's graph re-run on tensors of our choosing (the rules need a layer's
+// own operation with modified inputs or weights). Chosen inputs become arguments; a chosen
+// input may instead become None (a bias added by hand); everything else must be constant.
+class NodeRunner {
+  public:
+    NodeRunner(const Node* node, const std::vector<std::size_t>& arguments,
+               const std::set<std::size_t>& asNone = {})
+        : graph_(std::make_shared<Graph>()) {
+        std::unordered_map<const Value*, Value*> mapped;
+        for (auto i : arguments)
+            mapped[node->input(i)] = graph_->addInput()->setType(node->input(i)->type());
+        for (auto i : asNone)
+            mapped[node->input(i)] = graph_->insertConstant(c10::IValue());
+        std::function<Value*(Value*)> map = [&](Value* v) -> Value* {
+            if (auto found = mapped.find(v); found != mapped.end()) return found->second;
+            Node* producer = v->node();
+            if (producer->kind() == c10::prim::Constant ||
+                producer->kind() == c10::prim::ListConstruct) {
+                Node* copy = graph_->insertNode(graph_->createClone(producer, map));
+                return mapped[v] = copy->output(0);
+            }
+            if (auto constant = torch::jit::toIValue(v))
+                return mapped[v] = graph_->insertConstant(*constant);
+            throw std::invalid_argument(std::string("LRP cannot re-run ") +
+                                        node->kind().toQualString() + " in " + where(node) +
+                                        ": one of its parameters is computed at run time");
+        };
+        Node* copy = graph_->insertNode(graph_->createClone(const_cast<Node*>(node), map));
+        graph_->registerOutput(copy->output(0));
+        function_ = std::make_unique<torch::jit::GraphFunction>("lrp_node", graph_, nullptr);
+    }
+
+    at::Tensor operator()(const std::vector<at::Tensor>& arguments) {
+        torch::jit::Stack stack(arguments.begin(), arguments.end());
+        function_->run(stack);
+        return stack.back().toTensor();
+    }
+
+  private:
+    std::shared_ptr<Graph> graph_;
+    std::unique_ptr<torch::jit::GraphFunction> function_;
+};
+
+at::Tensor constantTensor(const Value* v) {
+    if (auto constant = torch::jit::toIValue(v); constant && constant->isTensor())
+        return constant->toTensor();
+    return {};
+}
+
+// A bias of C values broadcast over an output of shape (N, C, ...).
+at::Tensor broadcastBias(const at::Tensor& bias, const at::Tensor& like) {
+    std::vector<std::int64_t> shape(std::size_t(like.dim()), 1);
+    shape[1] = bias.numel();
+    return bias.view(shape);
+}
+
+at::Tensor gradient(const at::Tensor& output, const at::Tensor& input, const at::Tensor& seed) {
+    return torch::autograd::grad({output}, {input}, {seed}, false, false, true).at(0);
+}
+
+// Where a layer with weights keeps them: activation, weight and bias input positions.
+struct WeightedLayer {
+    std::size_t activation, weight, bias;
+    bool convolution;
+};
+
+std::optional<WeightedLayer> weightedLayer(const Node* node) {
+    if (isKind(node, {"aten::conv1d", "aten::conv2d", "aten::conv3d", "aten::_convolution",
+                      "aten::convolution"}))
+        return WeightedLayer{0, 1, 2, true};
+    if (isKind(node, {"aten::linear"})) return WeightedLayer{0, 1, 2, false};
+    return std::nullopt;
+}
+
+class Propagation {
+  public:
+    Propagation(std::unordered_map<const Value*, at::Tensor> values, const Node* firstWeighted,
+                std::set<const Node*> modelNodes)
+        : values_(std::move(values)),
+          firstWeighted_(firstWeighted),
+          modelNodes_(std::move(modelNodes)) {}
+
+    std::unordered_map<const Value*, at::Tensor> relevance;
+
+    void node(const Node* n) {
+        if (n->outputs().empty()) return;
+        const auto found = relevance.find(n->output(0));
+        if (found == relevance.end()) return;
+        const at::Tensor r = found->second;
+        if (isKind(n, {"aten::relu",
+                       "aten::relu_",
+                       "aten::relu6",
+                       "aten::hardtanh",
+                       "aten::hardtanh_",
+                       "aten::leaky_relu",
+                       "aten::leaky_relu_",
+                       "aten::elu",
+                       "aten::elu_",
+                       "aten::gelu",
+                       "aten::silu",
+                       "aten::silu_",
+                       "aten::hardswish",
+                       "aten::hardswish_",
+                       "aten::dropout",
+                       "aten::dropout_",
+                       "aten::feature_dropout",
+                       "aten::alpha_dropout",
+                       "aten::clone",
+                       "aten::contiguous",
+                       "aten::detach"})) {
+            add(n->input(0), r);
+        } else if (isKind(n, {"aten::flatten", "aten::view", "aten::reshape", "aten::squeeze",
+                              "aten::unsqueeze"})) {
+            add(n->input(0), r.reshape(value(n->input(0)).sizes()));
+        } else if (isKind(n, {"aten::cat"})) {
+            concatenation(n, r);
+        } else if (isKind(n, {"aten::add", "aten::add_"})) {
+            sum(n, r);
+        } else if (isKind(n, {"aten::batch_norm"})) {
+            batchNorm(n, r);
+        } else if (auto layer = weightedLayer(n)) {
+            weighted(n, *layer, r);
+        } else if (isKind(n, {"aten::max_pool1d", "aten::max_pool2d", "aten::max_pool3d",
+                              "aten::adaptive_max_pool1d", "aten::adaptive_max_pool2d",
+                              "aten::adaptive_max_pool3d", "aten::max_pool2d_with_indices"})) {
+            auto x = value(n->input(0)).detach().requires_grad_(true);
+            NodeRunner pool(n, {0});
+            add(n->input(0), gradient(pool({x}), x, r));
+        } else if (isKind(n, {"aten::avg_pool1d", "aten::avg_pool2d", "aten::avg_pool3d",
+                              "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d",
+                              "aten::adaptive_avg_pool3d", "aten::mean"})) {
+            const auto& input = value(n->input(0));
+            auto x = input.detach().requires_grad_(true);
+            NodeRunner pool(n, {0});
+            const auto z = pool({x});
+            add(n->input(0), input * gradient(z, x, r / stabilised(z.detach(), kEpsilon)));
+        } else {
+            throw std::invalid_argument(std::string("LRP has no rule for the operator ") +
+                                        n->kind().toQualString() + " in " + where(n));
+        }
+    }
+
+  private:
+    std::unordered_map<const Value*, at::Tensor> values_;
+    const Node* firstWeighted_;
+    std::set<const Node*> modelNodes_;  // the model's own nodes, not the clones LRP added
+    // BatchNorm merged into the layer before it: per output channel, scale and shift.
+    std::map<const Node*, std::pair<at::Tensor, at::Tensor>> merged_;
+
+    const at::Tensor& value(const Value* v) const {
+        const auto found = values_.find(v);
+        if (found == values_.end() || !found->second.defined())
+            throw std::runtime_error("LRP lost a tensor of the forward pass");
+        return found->second;
+    }
+
+    bool carries(const Value* v) const { return values_.contains(v); }
+
+    void add(const Value* v, const at::Tensor& r) {
+        if (!carries(v)) return;  // constants absorb what flows to them
+        auto& slot = relevance[v];
+        slot = slot.defined() ? slot + r : r;
+    }
+
+    void concatenation(const Node* n, const at::Tensor& r) {
+        const Node* list = n->input(0)->node();
+        const auto dim = torch::jit::toIValue(n->input(1));
+        if (list->kind() != c10::prim::ListConstruct || !dim)
+            throw std::invalid_argument("LRP cannot split the concatenation in " + where(n));
+        std::int64_t offset = 0;
+        for (const Value* part : list->inputs()) {
+            const auto length = value(part).size(dim->toInt());
+            add(part, r.narrow(dim->toInt(), offset, length));
+            offset += length;
+        }
+    }
+
+    // a + alpha * b: each operand's share of the sum.
+    void sum(const Node* n, const at::Tensor& r) {
+        const auto& out = value(n->output(0));
+        const auto s = r / stabilised(out, kEpsilon);
+        if (carries(n->input(0))) {
+            const auto& a = value(n->input(0));
+            add(n->input(0), (a * s).sum_to_size(a.sizes()));
+        }
+        if (carries(n->input(1))) {
+            double alpha = 1;
+            if (n->inputs().size() > 2)
+                if (auto constant = torch::jit::toIValue(n->input(2)))
+                    alpha = constant->toScalar().toDouble();
+            const auto& b = value(n->input(1));
+            add(n->input(1), (alpha * b * s).sum_to_size(b.sizes()));
+        }
+    }
+
+    void batchNorm(const Node* n, const at::Tensor& r) {
+        const Node* producer = n->input(0)->node();
+        const auto layer = weightedLayer(producer);
+        std::size_t uses = 0;
+        for (const auto& use : n->input(0)->uses())
+            uses += modelNodes_.contains(use.user);
+        if (!layer || uses != 1)
+            throw std::invalid_argument(
+                "LRP has no rule for a BatchNorm that does not directly follow a convolution or "
+                "linear layer, in " +
+                where(n));
+        const auto weight = constantTensor(n->input(1));
+        const auto bias = constantTensor(n->input(2));
+        const auto mean = constantTensor(n->input(3));
+        const auto variance = constantTensor(n->input(4));
+        const auto eps = torch::jit::toIValue(n->input(7));
+        if (!mean.defined() || !variance.defined() || !eps)
+            throw std::invalid_argument("LRP needs the running statistics of the BatchNorm in " +
+                                        where(n));
+        auto scale = 1.0 / torch::sqrt(variance + eps->toDouble());
+        if (weight.defined()) scale = scale * weight;
+        auto shift = -mean * scale;
+        if (bias.defined()) shift = shift + bias;
+        merged_[producer] = {scale, shift};
+        add(n->input(0), r);  // the merged layer's output is the BatchNorm's
+    }
+
+    void weighted(const Node* n, const WeightedLayer& layer, const at::Tensor& r) {
+        auto weight = constantTensor(n->input(layer.weight));
+        if (!weight.defined())
+            throw std::invalid_argument(std::string("LRP needs constant weights for ") +
+                                        n->kind().toQualString() + " in " + where(n));
+        auto bias = constantTensor(n->input(layer.bias));
+        if (!bias.defined()) bias = torch::zeros({weight.size(0)});
+        if (auto m = merged_.find(n); m != merged_.end()) {
+            std::vector<std::int64_t> shape(std::size_t(weight.dim()), 1);
+            shape[0] = weight.size(0);
+            weight = weight * m->second.first.view(shape);
+            bias = bias * m->second.first + m->second.second;
+        }
+        NodeRunner run(n, {layer.activation, layer.weight}, {layer.bias});
+        const auto& input = value(n->input(layer.activation));
+        if (n == firstWeighted_) {  // flat: every input in the field counts the same
+            auto ones = torch::ones_like(input).requires_grad_(true);
+            const auto z = run({ones, torch::ones_like(weight)});
+            add(n->input(layer.activation),
+                gradient(z, ones, r / stabilised(z.detach(), kEpsilon)));
+        } else if (layer.convolution) {  // z+
+            auto positive = input.clamp_min(0).requires_grad_(true);
+            auto negative = input.clamp_max(0).requires_grad_(true);
+            const auto zPositive = run({positive, weight.clamp_min(0)});
+            const auto zNegative = run({negative, weight.clamp_max(0)});
+            const auto z = zPositive + zNegative + broadcastBias(bias.clamp_min(0), zPositive);
+            const auto s = r / stabilised(z.detach(), kZPlusStabiliser);
+            const auto grads = torch::autograd::grad({zPositive, zNegative}, {positive, negative},
+                                                     {s, s}, false, false, true);
+            add(n->input(layer.activation),
+                positive.detach() * grads[0] + negative.detach() * grads[1]);
+        } else {  // epsilon
+            auto x = input.detach().requires_grad_(true);
+            const auto product = run({x, weight});
+            const auto z = product.detach() + broadcastBias(bias, product);
+            add(n->input(layer.activation),
+                input * gradient(product, x, r / stabilised(z, kEpsilon)));
+        }
+    }
+};
+
+}  // namespace
+
+void lrpAttribute(ScriptModel::Impl& model, const at::Tensor& x, const AttributionRequest& request,
+                  AttributionResult& result, const JobContext& job) {
+    auto graph = model.forward->copy();
+    const bool unitTarget = result.target.kind == AttributionTarget::Kind::Unit;
+    std::vector<std::string> named = request.layers;
+    if (unitTarget) named.push_back(result.target.layer);
+    const auto layerValues = layerOutputs(*graph, named);
+
+    // Every tensor of the forward pass, cloned where it is produced.
+    std::vector<Node*> nodes;
+    std::vector<Value*> tensors, clones;
+    const Node* firstWeighted = nullptr;
+    for (Node* node : graph->nodes()) {
+        nodes.push_back(node);
+        if (!firstWeighted && weightedLayer(node)) firstWeighted = node;
+    }
+    for (Node* node : nodes)
+        for (Value* v : node->outputs())
+            if (v->type()->cast<c10::TensorType>()) {
+                torch::jit::WithInsertPoint insert(node->next());
+                tensors.push_back(v);
+                clones.push_back(graph->insert(c10::aten::clone, {v}));
+            }
+    Value* output = graph->outputs()[0];
+    clones.push_back(output);
+    while (!graph->outputs().empty())
+        graph->eraseOutput(0);
+    graph->registerOutput(graph->insertNode(graph->createTuple(clones))->output());
+    torch::jit::GraphFunction forward("lrp_forward", graph, nullptr);
+
+    std::unordered_map<const Value*, at::Tensor> values;
+    torch::AutoGradMode grad(true);
+    {
+        torch::NoGradGuard noGrad;
+        const auto tuple = runGraph(forward, model.frozen, {x}, x.sizes().vec()).toTuple();
+        for (std::size_t i = 0; i < tensors.size(); ++i)
+            values[tensors[i]] = tuple->elements()[i].toTensor();
+        values[output] = tuple->elements().back().toTensor();
+        values[graph->inputs()[1]] = x;
+    }
+    job.report(0.3, "relevance");
+
+    Propagation propagation(values, firstWeighted,
+                            std::set<const Node*>(nodes.begin(), nodes.end()));
+    // The output relevance: the target's value at the target, zero elsewhere.
+    const Value* start = unitTarget ? layerValues.back() : output;
+    if (!start || !values.contains(start))
+        throw std::invalid_argument("the target's output is not a tensor");
+    const auto& out = values.at(start);
+    if (out.dim() < 2 || result.target.index >= out.size(1))
+        throw std::invalid_argument("the target " + result.target.text() + " is out of range");
+    auto r = torch::zeros_like(out);
+    auto column = out.select(1, result.target.index);
+    if (unitTarget) {
+        r.select(1, result.target.index).copy_(column / double(column[0].numel()));
+        result.targetValue = column.mean().item<double>();
+    } else {
+        r.select(1, result.target.index).copy_(column);
+        result.targetValue = column.item<double>();
+    }
+    propagation.relevance[start] = r;
+    for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
+        propagation.node(*it);
+        job.checkCancelled();
+    }
+    const auto relevanceAt = [&](const Value* v) {
+        const auto found = propagation.relevance.find(v);
+        return found == propagation.relevance.end() ? torch::zeros_like(values.at(v))
+                                                    : found->second;
+    };
+    result.inputMap = toFloatArray(relevanceAt(graph->inputs()[1]).squeeze(0));
+    for (std::size_t i = 0; i < request.layers.size(); ++i) {
+        const Value* v = layerValues[i];
+        const auto map = relevanceAt(v);
+        const auto& a = values.at(v);
+        LayerAttribution layer;
+        layer.layer = request.layers[i];
+        layer.map = toFloatArray(map.squeeze(0));
+        layer.activation = toFloatArray(a.squeeze(0));
+        const auto perUnit = map.dim() > 2 ? map.flatten(2).sum(2) : map;
+        const auto mean = a.dim() > 2 ? a.flatten(2).mean(2) : a;
+        const auto toVector = [](const at::Tensor& t) {
+            const auto d = t.squeeze(0).to(torch::kDouble).contiguous();
+            return std::vector<double>(d.data_ptr<double>(), d.data_ptr<double>() + d.numel());
+        };
+        layer.unitAttribution = toVector(perUnit);
+        layer.unitActivation = toVector(mean);
+        result.layers.push_back(std::move(layer));
+    }
+    job.report(1.0, "relevance");
+}
+
+}  // namespace us::analysis
