@@ -33,6 +33,12 @@ constexpr const char* kUsage =
     "  atlas-lookup ATLAS X,Y,Z ...  atlas regions (FSL .xml or mricron) at world points\n"
     "  render-surface --surface S --size WxH --out PNG\n"
     "                                a surface figure with an overlay and colour bar\n"
+    "  attribute --model M --stimuli S --index I --layers a,b --method gxa|ig|lrp --out G.json\n"
+    "                                an attribution graph (circuit-tracer's JSON schema)\n"
+    "  prune --graph G.json --out P.json   prune a graph as circuit-tracer does\n"
+    "  graph-info G.json             counts and metadata of a graph\n"
+    "  graph-convert --graph IN.json --out OUT.json\n"
+    "                                read any circuit-tracer graph, write it back\n"
     "\n"
     "Run 'unitscope-cli SUBCOMMAND --help' for a subcommand's options.\n";
 
@@ -61,7 +67,9 @@ int main(int argc, char** argv) {
         {"extract", us::cli::extract},          {"demo-model", us::cli::demoModel},
         {"cluster", us::cli::cluster},          {"treemap", us::cli::treemap},
         {"brain-info", us::cli::brainInfo},     {"brain-dump", us::cli::brainDump},
-        {"atlas-lookup", us::cli::atlasLookup}, {"render-surface", us::cli::renderSurface}};
+        {"atlas-lookup", us::cli::atlasLookup}, {"render-surface", us::cli::renderSurface},
+        {"attribute", us::cli::attribute},      {"prune", us::cli::prune},
+        {"graph-info", us::cli::graphInfo},     {"graph-convert", us::cli::graphConvert}};
     const auto found = commands.find(command);
     if (found == commands.end())
         return us::cli::fail("unknown subcommand '" + command + "' (see unitscope-cli --help)", 2);

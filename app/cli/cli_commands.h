@@ -17,6 +17,10 @@ int brainInfo(const std::vector<std::string>& args);
 int brainDump(const std::vector<std::string>& args);
 int atlasLookup(const std::vector<std::string>& args);
 int renderSurface(const std::vector<std::string>& args);
+int attribute(const std::vector<std::string>& args);
+int prune(const std::vector<std::string>& args);
+int graphInfo(const std::vector<std::string>& args);
+int graphConvert(const std::vector<std::string>& args);
 
 // Prints "unitscope-cli: message" on stderr and returns code.
 int fail(const std::string& message, int code = 1);
