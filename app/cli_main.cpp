@@ -39,6 +39,8 @@ constexpr const char* kUsage =
     "  graph-info G.json             counts and metadata of a graph\n"
     "  graph-convert --graph IN.json --out OUT.json\n"
     "                                read any circuit-tracer graph, write it back\n"
+    "  supernodes --graph G.json --store acts.h5 --out G2.json\n"
+    "                                group a graph's units by their activation signatures\n"
     "\n"
     "Run 'unitscope-cli SUBCOMMAND --help' for a subcommand's options.\n";
 
@@ -69,7 +71,8 @@ int main(int argc, char** argv) {
         {"brain-info", us::cli::brainInfo},     {"brain-dump", us::cli::brainDump},
         {"atlas-lookup", us::cli::atlasLookup}, {"render-surface", us::cli::renderSurface},
         {"attribute", us::cli::attribute},      {"prune", us::cli::prune},
-        {"graph-info", us::cli::graphInfo},     {"graph-convert", us::cli::graphConvert}};
+        {"graph-info", us::cli::graphInfo},     {"graph-convert", us::cli::graphConvert},
+        {"supernodes", us::cli::supernodes}};
     const auto found = commands.find(command);
     if (found == commands.end())
         return us::cli::fail("unknown subcommand '" + command + "' (see unitscope-cli --help)", 2);

@@ -7,9 +7,11 @@
 #include "analysis/attribution/attribution_graph.h"
 #include "analysis/attribution/graph_builder.h"
 #include "analysis/attribution/graph_pruning.h"
+#include "analysis/attribution/supernodes.h"
 #include "analysis/core/atomic_file.h"
 #include "analysis/core/npy.h"
 #include "analysis/core/runtime_setup.h"
+#include "analysis/models/activation_store.h"
 #include "analysis/models/input_spec.h"
 #include "analysis/models/script_model.h"
 #include "analysis/stimuli/stimulus_set.h"
@@ -236,6 +238,59 @@ int graphConvert(const std::vector<std::string>& args) {
         std::cout << ordered_json{{"out", out.string()},
                                   {"nodes", graph.nodes.size()},
                                   {"links", graph.links.size()}}
+                         .dump(2)
+                  << "\n";
+        return 0;
+    });
+}
+
+int supernodes(const std::vector<std::string>& args) {
+    if (wantsHelp(args)) {
+        std::cout
+            << "usage: unitscope-cli supernodes --graph G.json --store acts.h5\n"
+               "         [--probe classes|PROBES.json] [--similarity 0.8] --out G2.json\n\n"
+               "Groups the graph's units into supernodes by their activation signatures: each\n"
+               "unit's mean activation (from the store, spatial mean) over each probe concept,\n"
+               "by default the stimulus classes, or PROBES.json = {\"concept\": [rows...]}.\n"
+               "Signatures are centred over the concepts and compared by cosine; average\n"
+               "linkage is cut at 1 - similarity. A supernode is named after the concept its\n"
+               "members prefer; the evidence (members x concepts) is written into the graph\n"
+               "as \"unitscope_supernode_evidence\". Hand-made supernodes are kept.\n";
+        return 0;
+    }
+    return guarded("supernodes", [&] {
+        const CliArgs options(args, {"graph", "store", "probe", "similarity", "out"});
+        if (!options.positionals().empty())
+            throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
+        const fs::path out = options.required("out");
+        double similarity = 0.8;
+        if (auto text = options.value("similarity")) {
+            std::size_t used = 0;
+            try {
+                similarity = std::stod(*text, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (used != text->size() || !(similarity >= -1 && similarity <= 1))
+                throw UsageError("--similarity must be a number between -1 and 1");
+        }
+        const auto graph = analysis::readAttributionGraph(options.required("graph"));
+        const auto store = analysis::ActivationStore::open(options.required("store"));
+        const std::string probe = options.value("probe").value_or("classes");
+        const auto probes = probe == "classes" ? analysis::probeSetFromClasses(store)
+                                               : analysis::readProbeSet(probe, store.count());
+        const auto result = analysis::findSupernodes(graph, store, probes, similarity);
+        analysis::writeAttributionGraph(out, analysis::withSupernodes(graph, result));
+        ordered_json groups = ordered_json::array();
+        for (const auto& node : result.supernodes)
+            groups.push_back({{"label", node.label},
+                              {"members", node.members.size()},
+                              {"similarity", node.similarity}});
+        std::cout << ordered_json{{"out", out.string()},
+                                  {"units", result.unitsWithSignatures},
+                                  {"skipped", result.skipped.size()},
+                                  {"concepts", result.concepts.size()},
+                                  {"supernodes", std::move(groups)}}
                          .dump(2)
                   << "\n";
         return 0;
