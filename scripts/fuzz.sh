@@ -30,10 +30,12 @@ build() {  # name, sources...
 }
 build fuzz_brain_readers "${parsers[@]}"
 build fuzz_arrays "${arrays[@]}"
+build fuzz_graph analysis/attribution/attribution_graph.cpp analysis/attribution/graph_pruning.cpp \
+  analysis/core/atomic_file.cpp analysis/core/file_sync.cpp
 
 # Seeds: every fixture file, prefixed with the byte that selects its reader. The fixtures are
 # made by the tests' Python scripts; make them here when this runs first.
-for kind in brain model; do
+for kind in brain model graph; do
   if [[ ! -f "$fixtures/$kind-fixtures/done" ]]; then
     mkdir -p "$fixtures"
     /usr/bin/python3 "$ROOT/tests/fixtures/make_${kind}_fixtures.py" "$fixtures/$kind-fixtures.tmp-$$" >/dev/null
@@ -62,15 +64,16 @@ seed "$corpus/brain" 8 "$brain"/*.gii
 seed "$corpus/brain" 9 "$brain"/atlases/*/*.xml
 seed "$corpus/arrays" 1 "$model"/*.npy
 seed "$corpus/arrays" 0 "$model"/*idx3-ubyte*
+mkdir -p "$corpus/graph" && cp "$fixtures/graph-fixtures"/random*.json "$corpus/graph/"
 
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
 export LSAN_OPTIONS="suppressions=$ROOT/tests/fuzz/lsan.supp"
 export UBSAN_OPTIONS=print_stacktrace=1
-for target in brain arrays; do
+for target in brain arrays graph; do
   dir="$corpus/$target"
-  target="fuzz_$( [[ $target == brain ]] && echo brain_readers || echo arrays )"
+  target="fuzz_$( [[ $target == brain ]] && echo brain_readers || echo $target )"
   if [[ "$seconds" == ci ]]; then
-    budget=(-seed=1 -runs=$([[ $target == fuzz_arrays ]] && echo 20000 || echo 3000))
+    budget=(-seed=1 -runs=$([[ $target == fuzz_brain_readers ]] && echo 3000 || echo 20000))
     echo "fuzzing $target: ${budget[*]}"
   else
     budget=(-max_total_time="$seconds")

@@ -12,6 +12,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "analysis/brain/nifti_header.h"
 #include "analysis/brain/volume.h"
 #include "analysis/core/gz_reader.h"
 #include "analysis/core/stderr_silencer.h"
@@ -181,6 +182,7 @@ Volume readNiftiVolume(const fs::path& path) {
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
         throw std::runtime_error("file not found: '" + path.string() + "'");
+    checkNiftiHeaderDimensions(path);
     nifti_set_debug_level(0);
     std::unique_ptr<nifti_image, decltype(&nifti_image_free)> image(nullptr, &nifti_image_free);
     {
