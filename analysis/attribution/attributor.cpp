@@ -80,6 +80,7 @@ struct Attributor::Impl {
     ScriptModel& model;
     ScriptModel::Impl& m;
     std::map<std::string, std::unique_ptr<torch::jit::GraphFunction>> functions;
+    std::unique_ptr<LrpEngine> lrp;  // made on first use
 
     explicit Impl(ScriptModel& model) : model(model), m(model.internals()) {}
 
@@ -381,7 +382,9 @@ AttributionResult Attributor::attribute(const FloatArray& input, const Attributi
     const auto x = withBatch(input);
     AttributionRequest request = original;
     AttributionResult result;
-    result.target = impl_->resolve(request.target, x);
+    // LRP's own forward pass names the prediction; the others need it before they start.
+    result.target = request.method == AttributionMethod::Lrp ? request.target
+                                                             : impl_->resolve(request.target, x);
     request.layers = impl_->forwardOrder(request.layers, result.target);
     result.input = withoutBatch(x);
     switch (request.method) {
@@ -391,7 +394,10 @@ AttributionResult Attributor::attribute(const FloatArray& input, const Attributi
         case AttributionMethod::IntegratedGradients:
             impl_->integratedGradients(x, request, result, job);
             break;
-        case AttributionMethod::Lrp: lrpAttribute(impl_->m, x, request, result, job); break;
+        case AttributionMethod::Lrp:
+            if (!impl_->lrp) impl_->lrp = std::make_unique<LrpEngine>(impl_->m);
+            impl_->lrp->attribute(x, request, result, job);
+            break;
     }
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -9,11 +9,28 @@
 #include "analysis/attribution/attribution.h"
 #include "analysis/models/script_graph.h"
 
+#include <memory>
+
 namespace us::analysis {
 
-// Fills result.targetValue, inputMap and layers (request.layers in forward order) with
-// relevance. Throws std::invalid_argument naming an operator that has no rule and its module.
-void lrpAttribute(ScriptModel::Impl& model, const at::Tensor& x, const AttributionRequest& request,
-                  AttributionResult& result, const JobContext& job);
+class LrpEngine {
+  public:
+    explicit LrpEngine(ScriptModel::Impl& model);
+    ~LrpEngine();
+    LrpEngine(const LrpEngine&) = delete;
+    LrpEngine& operator=(const LrpEngine&) = delete;
+
+    // Fills result.targetValue, inputMap and layers (request.layers in forward order) with
+    // relevance. Throws std::invalid_argument naming an operator that has no rule and its
+    // module.
+    void attribute(const at::Tensor& x, const AttributionRequest& request,
+                   AttributionResult& result, const JobContext& job);
+
+  private:
+    struct Plan;
+    Plan& plan();
+    ScriptModel::Impl& model_;
+    std::unique_ptr<Plan> plan_;
+};
 
 }  // namespace us::analysis
