@@ -41,6 +41,8 @@ constexpr const char* kUsage =
     "                                read any circuit-tracer graph, write it back\n"
     "  supernodes --graph G.json --store acts.h5 --out G2.json\n"
     "                                group a graph's units by their activation signatures\n"
+    "  actmax --model M --objective channel:LAYER:C --out PREFIX\n"
+    "                                activation-maximisation images (Fourier recipe)\n"
     "\n"
     "Run 'unitscope-cli SUBCOMMAND --help' for a subcommand's options.\n";
 
@@ -72,7 +74,7 @@ int main(int argc, char** argv) {
         {"atlas-lookup", us::cli::atlasLookup}, {"render-surface", us::cli::renderSurface},
         {"attribute", us::cli::attribute},      {"prune", us::cli::prune},
         {"graph-info", us::cli::graphInfo},     {"graph-convert", us::cli::graphConvert},
-        {"supernodes", us::cli::supernodes}};
+        {"supernodes", us::cli::supernodes},    {"actmax", us::cli::actmax}};
     const auto found = commands.find(command);
     if (found == commands.end())
         return us::cli::fail("unknown subcommand '" + command + "' (see unitscope-cli --help)", 2);

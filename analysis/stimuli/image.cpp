@@ -2,12 +2,15 @@
 
 #include <stb_image.h>
 #include <stb_image_resize.h>
+#include <stb_image_write.h>
 
 #include <fstream>
 #include <iterator>
 #include <limits>
 #include <memory>
 #include <stdexcept>
+
+#include "analysis/core/atomic_file.h"
 
 namespace us::analysis {
 
@@ -46,6 +49,14 @@ Image resizeImage(const Image& image, int width, int height) {
                             width, height, 0, image.channels))
         throw std::runtime_error("image resize failed");
     return out;
+}
+
+void writePngFile(const std::filesystem::path& path, const Image& image) {
+    AtomicFile file(path);
+    if (!stbi_write_png(file.tempPath().string().c_str(), image.width, image.height, image.channels,
+                        image.pixels.data(), image.width * image.channels))
+        throw std::runtime_error("cannot write '" + path.string() + "'");
+    file.commit();
 }
 
 }  // namespace us::analysis

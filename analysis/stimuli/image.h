@@ -24,6 +24,9 @@ struct Image {
 // everything else becomes RGB. Throws std::runtime_error naming the file and the reason.
 Image decodeImageFile(const std::filesystem::path& path);
 
+// Writes a PNG atomically with stb_image_write. Throws std::runtime_error on failure.
+void writePngFile(const std::filesystem::path& path, const Image& image);
+
 // Resamples with stb_image_resize (Mitchell filter down, Catmull-Rom up), same channels.
 Image resizeImage(const Image& image, int width, int height);
 

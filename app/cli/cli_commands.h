@@ -22,6 +22,7 @@ int prune(const std::vector<std::string>& args);
 int graphInfo(const std::vector<std::string>& args);
 int graphConvert(const std::vector<std::string>& args);
 int supernodes(const std::vector<std::string>& args);
+int actmax(const std::vector<std::string>& args);
 
 // Prints "unitscope-cli: message" on stderr and returns code.
 int fail(const std::string& message, int code = 1);

@@ -1,0 +1,110 @@
+// Parsing and naming of activation-maximisation objectives.
+
+#include <stdexcept>
+
+#include "analysis/visualisation/activation_maximisation.h"
+
+namespace us::analysis {
+
+namespace {
+
+std::int64_t index(const std::string& text, const std::string& what) {
+    std::size_t used = 0;
+    long long value = -1;
+    try {
+        value = std::stoll(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != text.size() || value < 0)
+        throw std::invalid_argument(what + " must be a non-negative integer, not '" + text + "'");
+    return value;
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (;;) {
+        const auto end = text.find(separator, start);
+        parts.push_back(text.substr(start, end - start));
+        if (end == std::string::npos) return parts;
+        start = end + 1;
+    }
+}
+
+}  // namespace
+
+VisualisationObjective VisualisationObjective::parse(const std::string& text) {
+    const auto parts = split(text, ':');
+    const auto fail = [&]() -> VisualisationObjective {
+        throw std::invalid_argument(
+            "unknown objective '" + text +
+            "' (use channel:LAYER:C, neuron:LAYER:C[:Y,X], layer:LAYER, logit:K or "
+            "units:LAYER:C1,C2,...)");
+    };
+    VisualisationObjective objective;
+    const auto& kind = parts.front();
+    if (kind == "logit" && parts.size() == 2) {
+        objective.kind = Kind::Logit;
+        objective.units = {index(parts[1], "the logit")};
+        return objective;
+    }
+    if (parts.size() < 2 || parts[1].empty()) return fail();
+    objective.layer = parts[1];
+    if (kind == "layer" && parts.size() == 2) {
+        objective.kind = Kind::Layer;
+        return objective;
+    }
+    if (kind == "channel" && parts.size() == 3) {
+        objective.kind = Kind::Channel;
+        objective.units = {index(parts[2], "the channel")};
+        return objective;
+    }
+    if (kind == "neuron" && (parts.size() == 3 || parts.size() == 4)) {
+        objective.kind = Kind::Neuron;
+        objective.units = {index(parts[2], "the channel")};
+        if (parts.size() == 4) {
+            const auto yx = split(parts[3], ',');
+            if (yx.size() != 2) return fail();
+            objective.position = std::pair{index(yx[0], "y"), index(yx[1], "x")};
+        }
+        return objective;
+    }
+    if (kind == "units" && parts.size() == 3) {
+        objective.kind = Kind::Units;
+        for (const auto& unit : split(parts[2], ','))
+            objective.units.push_back(index(unit, "a unit"));
+        return objective;
+    }
+    return fail();
+}
+
+std::string VisualisationObjective::text() const {
+    std::string out;
+    switch (kind) {
+        case Kind::Logit: out = "logit:" + std::to_string(units.at(0)); break;
+        case Kind::Layer: out = "layer:" + layer; break;
+        case Kind::Channel: out = "channel:" + layer + ":" + std::to_string(units.at(0)); break;
+        case Kind::Neuron:
+            out = "neuron:" + layer + ":" + std::to_string(units.at(0));
+            if (position) {
+                out += ':';
+                out += std::to_string(position->first);
+                out += ',';
+                out += std::to_string(position->second);
+            }
+            break;
+        case Kind::Units: {
+            out = "units:" + layer + ":";
+            for (std::size_t i = 0; i < units.size(); ++i) {
+                if (i) out += ',';
+                out += std::to_string(units[i]);
+            }
+            break;
+        }
+    }
+    if (negative) out.insert(out.begin(), '-');
+    return out;
+}
+
+}  // namespace us::analysis

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# unitscope-cli actmax end to end: --steps 0 --init writes exactly the reference
+# parameterisation; a short run writes PNG, .npy and JSON, and drives the unit.
+set -uo pipefail
+cli="$1"; models="$2"; model_script="$3"; fixtures="$4"; fixture_script="$5"
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+failures=0
+check() { local what="$1"; shift; if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi; }
+lines() { grep -c '' "$1"; }
+for pair in "$models:$model_script" "$fixtures:$fixture_script"; do
+  dir="${pair%%:*}"; script="${pair#*:}"
+  if [[ ! -f "$dir/done" ]]; then
+    /usr/bin/python3 "$script" "$dir.tmp-$$" && mv -T "$dir.tmp-$$" "$dir" 2>/dev/null
+    rm -rf "$dir.tmp-$$"
+  fi
+done
+model="$models/small_cnn_traced.pt"  # 3 x 32 x 32, sidecar normalisation
+
+"$cli" actmax --model "$model" --objective channel:features.0:1 --steps 0 --size 32 \
+  --init "$fixtures/rgb_square.spectrum.npy" --out "$work/init" >"$work/init.out" 2>"$work/err"
+check "actmax --steps 0 --init exits 0" test $? -eq 0
+check "--steps 0 writes the reference parameterisation" /usr/bin/python3 -c "
+import numpy as np
+got = np.load('$work/init_0.npy'); want = np.load('$fixtures/rgb_square.images.npy')[0]
+assert got.dtype == np.float32 and got.shape == want.shape, got.shape
+assert np.abs(got - want).max() < 1e-5"
+
+"$cli" extract --model "$model" --stimuli "$models/folder" --layers features.2 --out "$work/acts.h5" >/dev/null 2>&1
+"$cli" actmax --model "$model" --objective channel:features.2.bn:2 --steps 64 --images 2 --seed 3 \
+  --out "$work/am" >"$work/am.out" 2>"$work/err"
+check "actmax exits 0" test $? -eq 0
+check "PNG, .npy and JSON per image; the objective climbs" /usr/bin/python3 -c "
+import json, numpy as np
+from PIL import Image
+r = json.load(open('$work/am.json'))
+assert len(r['objective_per_step']) == 64 and r['objective_per_step'][-1] > r['objective_per_step'][0]
+assert r['seed'] == 3 and len(r['final_activation']) == 2 and r['size'] == 32
+for i in range(2):
+    a = np.load('$work/am_%d.npy' % i)
+    assert a.shape == (3, 32, 32) and 0 <= a.min() and a.max() <= 1
+    im = np.asarray(Image.open('$work/am_%d.png' % i))
+    assert im.shape == (32, 32, 3)
+    assert np.abs(im / 255.0 - a.transpose(1, 2, 0)).max() <= 0.5 / 255 + 1e-6"
+"$cli" actmax --model "$model" --objective channel:features.2:2 --steps 32 --store "$work/acts.h5" \
+  --out "$work/st" >"$work/st.out" 2>"$work/err"
+check "--store reports the unit's best natural activation" /usr/bin/python3 -c "
+import json, h5py
+r = json.load(open('$work/st.json'))
+best = h5py.File('$work/acts.h5')['layers/features.2/mean'][:, 2].max()
+assert abs(r['best_natural_activation'] - best) < 1e-6"
+"$cli" actmax --model "$model" --objective bogus:1 --out "$work/bad" >"$work/out" 2>"$work/err"
+check "an unknown objective is a usage error" test $? -eq 2
+"$cli" actmax --model "$model" --objective channel:features.0:99 --steps 2 --out "$work/bad" >"$work/out" 2>"$work/err"; rc=$?
+check "a unit out of range: non-zero, one line, no files" \
+  bash -c "test $rc -ne 0 && test $(lines "$work/err") -eq 1 && ! ls '$work' | grep -q '^bad'"
+check "no temporary files are left" bash -c "! ls -A '$work' | grep -q tmp"
+exit $((failures > 0))
