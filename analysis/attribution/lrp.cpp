@@ -139,6 +139,11 @@ std::optional<Convolution> convolutionOf(const Node* n) {
     return c;
 }
 
+// Images in channels-last order, which oneDNN convolves fastest on the CPU.
+at::Tensor channelsLast(const at::Tensor& t) {
+    return t.dim() == 4 ? t.contiguous(at::MemoryFormat::ChannelsLast) : t;
+}
+
 at::Tensor convolve(const Convolution& c, const at::Tensor& x, const at::Tensor& w,
                     const c10::optional<at::Tensor>& bias) {
     return at::convolution(x, w, bias, c.stride, c.padding, c.dilation, false, c.outputPadding,
@@ -501,7 +506,8 @@ void LrpEngine::attribute(const at::Tensor& x, const AttributionRequest& request
         torch::NoGradGuard noGrad;
         // A copy of x, in case the model's first op works in place.
         const auto tuple =
-            runGraph(*p.forward, model_.frozen, {x.clone()}, x.sizes().vec()).toTuple();
+            runGraph(*p.forward, model_.frozen, {channelsLast(x.clone())}, x.sizes().vec())
+                .toTuple();
         for (std::size_t i = 0; i < p.tensors.size(); ++i)
             values[p.tensors[i]] = tuple->elements()[i].toTensor();
         values[output] = tuple->elements().back().toTensor();
