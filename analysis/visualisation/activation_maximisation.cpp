@@ -146,6 +146,18 @@ at::Tensor objectiveValues(const VisualisationObjective& o, const at::Tensor& a)
                 throw std::invalid_argument("the neuron's position is outside the layer");
             return c.select(1, y).select(1, x);
         }
+        case Kind::Direction: {
+            if (a.dim() < 2 || a.size(1) != std::int64_t(o.direction.size()))
+                throw std::invalid_argument(
+                    "the direction has " + std::to_string(o.direction.size()) + " values but '" +
+                    o.layer + "' has " + std::to_string(a.dim() < 2 ? 0 : a.size(1)) + " channels");
+            std::vector<std::int64_t> shape(std::size_t(a.dim()), 1);
+            shape[1] = a.size(1);
+            const auto v = torch::tensor(o.direction).view(shape);
+            const auto cosine = torch::nn::functional::cosine_similarity(
+                a, v.expand_as(a), torch::nn::functional::CosineSimilarityFuncOptions().dim(1));
+            return cosine.dim() > 1 ? cosine.flatten(1).mean(1) : cosine;
+        }
         case Kind::Units: {
             at::Tensor sum;
             for (auto u : o.units) {
@@ -177,7 +189,8 @@ VisualisationResult visualise(ScriptModel& model, const InputSpec& spec,
     auto& m = model.internals();
     const auto& o = request.objective;
     if (!o.layer.empty()) model.checkLayerNames({o.layer});
-    if (o.units.empty() && o.kind != VisualisationObjective::Kind::Layer)
+    if (o.units.empty() && o.kind != VisualisationObjective::Kind::Layer &&
+        o.kind != VisualisationObjective::Kind::Direction)
         throw std::invalid_argument("the objective names no unit");
     if (request.steps < 0 || request.images < 1 || request.size < 8)
         throw std::invalid_argument("steps must be >= 0, images >= 1 and the size >= 8");

@@ -17,16 +17,21 @@ namespace us::analysis {
 
 // What to maximise: channel:LAYER:C (spatial mean), neuron:LAYER:C[:Y,X] (one position, the
 // centre by default), layer:LAYER (mean square, DeepDream), logit:K, units:LAYER:C1,C2,...
-// (the mean of the channels' spatial means); negative minimises it instead.
+// (the mean of the channels' spatial means), direction:LAYER:V.npy (the cosine between V, a
+// vector in the layer's channel space, and the activation at each position, averaged over
+// positions, as Lucent's direction objective); negative minimises it instead.
 struct VisualisationObjective {
-    enum class Kind { Channel, Neuron, Layer, Logit, Units };
+    enum class Kind { Channel, Neuron, Layer, Logit, Units, Direction };
     Kind kind = Kind::Channel;
     std::string layer;                                              // empty for Logit
     std::vector<std::int64_t> units;                                // channel(s) or the logit
+    std::vector<float> direction;                                   // Direction
+    std::string directionPath;                                      // Direction, for text()
     std::optional<std::pair<std::int64_t, std::int64_t>> position;  // Neuron: (y, x)
     bool negative = false;
 
-    static VisualisationObjective parse(const std::string& text);  // throws invalid_argument
+    // Throws std::invalid_argument (a direction file that cannot be read included).
+    static VisualisationObjective parse(const std::string& text);
     std::string text() const;
 };
 

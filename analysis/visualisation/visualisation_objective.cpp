@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "analysis/core/npy.h"
+
 #include "analysis/visualisation/activation_maximisation.h"
 
 namespace us::analysis {
@@ -40,7 +42,7 @@ VisualisationObjective VisualisationObjective::parse(const std::string& text) {
         throw std::invalid_argument(
             "unknown objective '" + text +
             "' (use channel:LAYER:C, neuron:LAYER:C[:Y,X], layer:LAYER, logit:K or "
-            "units:LAYER:C1,C2,...)");
+            "units:LAYER:C1,C2,... or direction:LAYER:V.npy)");
     };
     VisualisationObjective objective;
     const auto& kind = parts.front();
@@ -70,6 +72,23 @@ VisualisationObjective VisualisationObjective::parse(const std::string& text) {
         }
         return objective;
     }
+    if (kind == "direction" && parts.size() >= 3) {
+        objective.kind = Kind::Direction;
+        // The path may itself hold colons: everything after the layer.
+        objective.directionPath = text.substr(kind.size() + 1 + parts[1].size() + 1);
+        try {
+            NpyHeader header;
+            const auto values = readNpyAsDouble(objective.directionPath, &header);
+            if (header.shape.size() != 1 || values.empty())
+                throw std::runtime_error("it must hold a 1-D vector, not " +
+                                         shapeText(header.shape));
+            objective.direction.assign(values.begin(), values.end());
+        } catch (const std::runtime_error& error) {
+            throw std::invalid_argument("direction '" + objective.directionPath +
+                                        "': " + error.what());
+        }
+        return objective;
+    }
     if (kind == "units" && parts.size() == 3) {
         objective.kind = Kind::Units;
         for (const auto& unit : split(parts[2], ','))
@@ -93,6 +112,10 @@ std::string VisualisationObjective::text() const {
                 out += ',';
                 out += std::to_string(position->second);
             }
+            break;
+        case Kind::Direction:
+            out = "direction:" + layer + ":";
+            out += directionPath;
             break;
         case Kind::Units: {
             out = "units:" + layer + ":";

@@ -39,6 +39,15 @@ fs::path withSuffix(const fs::path& prefix, const std::string& suffix) {
     return prefix.string() + suffix;
 }
 
+// PREFIX_i.EXTENSION
+fs::path imageFile(const fs::path& prefix, std::int64_t index, const char* extension) {
+    std::string name = prefix.string();
+    name += '_';
+    name += std::to_string(index);
+    name += extension;
+    return name;
+}
+
 }  // namespace
 
 int actmax(const std::vector<std::string>& args) {
@@ -49,7 +58,9 @@ int actmax(const std::vector<std::string>& args) {
                "         [--no-transforms] [--init SPECTRUM.npy] [--store acts.h5]\n"
                "         [--input C,H,W] [--threads N] --out PREFIX\n\n"
                "Synthesises images that drive OBJECTIVE (channel:LAYER:C, neuron:LAYER:C[:Y,X],\n"
-               "layer:LAYER, logit:K, units:LAYER:C1,C2,...): a spectrum N(0, 0.01) scaled by\n"
+               "layer:LAYER, logit:K, units:LAYER:C1,C2,..., direction:LAYER:V.npy, the mean\n"
+               "cosine of V with the activation at each position): a spectrum N(0, 0.01) scaled "
+               "by\n"
                "1 / max(f, 1 / max(w, h)), inverse real FFT (orthonormal) / 4, colour\n"
                "decorrelation for 3 channels, sigmoid; each step pad 12 (0.5), jitter 8, scale\n"
                "0.90-1.10, rotate -10..10 degrees, jitter 4 (scaled by size / 128 below 128 px),\n"
@@ -120,8 +131,8 @@ int actmax(const std::vector<std::string>& args) {
         const auto perImage = std::size_t(images.values.size() / std::size_t(count));
         ordered_json files = ordered_json::array();
         for (std::int64_t i = 0; i < count; ++i) {
-            const auto png = withSuffix(prefix, "_" + std::to_string(i) + ".png");
-            const auto npy = withSuffix(prefix, "_" + std::to_string(i) + ".npy");
+            const auto png = imageFile(prefix, i, ".png");
+            const auto npy = imageFile(prefix, i, ".npy");
             analysis::writeNpy(
                 npy,
                 std::span<const float>(images.values.data() + i * std::int64_t(perImage), perImage),

@@ -48,6 +48,19 @@ import json, h5py
 r = json.load(open('$work/st.json'))
 best = h5py.File('$work/acts.h5')['layers/features.2/mean'][:, 2].max()
 assert abs(r['best_natural_activation'] - best) < 1e-6"
+/usr/bin/python3 -c "import numpy as np; np.save('$work/v.npy', np.array([1, -1, 0.5, 0, 2], np.float32))"
+"$cli" actmax --model "$model" --objective "direction:head.1:$work/v.npy" --steps 16 \
+  --out "$work/dir" >"$work/dir.out" 2>"$work/err"
+check "a direction objective is the cosine of V with the layer's activation" /usr/bin/python3 -c "
+import json, numpy as np, torch
+r = json.load(open('$work/dir.json'))
+x = torch.from_numpy(np.load('$work/dir_0.npy'))[None]
+out = torch.jit.load('$model')((x - 0.5) / 0.25)
+want = torch.nn.functional.cosine_similarity(out, torch.tensor([[1, -1, 0.5, 0, 2.0]]), dim=1)
+assert abs(r['final_activation'][0] - float(want)) < 1e-5, (r['final_activation'], float(want))
+assert r['objective_per_step'][-1] > r['objective_per_step'][0]"
+"$cli" actmax --model "$model" --objective "direction:features.0:$work/v.npy" --steps 2 --out "$work/bad" >"$work/out" 2>"$work/err"; rc=$?
+check "a direction of the wrong length: non-zero, one line" test $rc -ne 0 -a "$(lines "$work/err")" -eq 1
 "$cli" actmax --model "$model" --objective bogus:1 --out "$work/bad" >"$work/out" 2>"$work/err"
 check "an unknown objective is a usage error" test $? -eq 2
 "$cli" actmax --model "$model" --objective channel:features.0:99 --steps 2 --out "$work/bad" >"$work/out" 2>"$work/err"; rc=$?
