@@ -171,6 +171,17 @@ at::Tensor objectiveValues(const VisualisationObjective& o, const at::Tensor& a)
     return {};
 }
 
+// Lucent's diversity term: for each pair of images, the inner product of their Frobenius-
+// normalised Gram matrices of the layer's activations, summed over ordered pairs, / images.
+at::Tensor gramSimilarity(const at::Tensor& a) {
+    const auto n = a.size(0);
+    const auto flat = a.reshape({n, a.size(1), -1});
+    auto grams = torch::matmul(flat, flat.transpose(1, 2)).reshape({n, -1});
+    grams = grams / grams.norm(2, 1, true).clamp_min(1e-12);
+    const auto inner = torch::matmul(grams, grams.t());
+    return (inner.sum() - inner.diagonal().sum()) / double(n);
+}
+
 }  // namespace
 
 FloatArray spectrumToImages(const FloatArray& spectrum, int height, int width, bool decorrelate) {
@@ -228,7 +239,7 @@ VisualisationResult visualise(ScriptModel& model, const InputSpec& spec,
         x = (x - mean) / std;
         const auto a = m.run(x, {tap}).at(0);
         if (!a.defined()) throw std::invalid_argument("layer '" + o.layer + "' returns no tensor");
-        return objectiveValues(o, a);
+        return a;
     };
 
     VisualisationResult result;
@@ -241,9 +252,12 @@ VisualisationResult visualise(ScriptModel& model, const InputSpec& spec,
         adam.zero_grad();
         auto images = imagesFromSpectrum(spectrum, scale, height, width, true);
         if (request.transforms) images = transforms(images);
-        const auto values = objectiveOf(images);
+        const auto activation = objectiveOf(images);
+        const auto values = objectiveValues(o, activation);
         result.objective.push_back(values.mean().item<double>());
-        const auto loss = o.negative ? values.sum() : -values.sum();
+        auto loss = o.negative ? values.mean() : -values.mean();
+        if (request.diversity != 0 && values.size(0) > 1)
+            loss = loss + request.diversity * gramSimilarity(activation);
         loss.backward();
         adam.step();
         job.report(double(step + 1) / request.steps, "optimising");
@@ -254,7 +268,10 @@ VisualisationResult visualise(ScriptModel& model, const InputSpec& spec,
             request.steps;
     torch::NoGradGuard noGrad;
     const auto images = imagesFromSpectrum(spectrum.detach(), scale, height, width, true);
-    const auto final = objectiveOf(images);
+    const auto finalActivation = objectiveOf(images);
+    const auto final = objectiveValues(o, finalActivation);
+    if (finalActivation.size(0) > 1)
+        result.facetSimilarity = gramSimilarity(finalActivation).item<double>();
     for (std::int64_t i = 0; i < final.size(0); ++i)
         result.finalActivation.push_back(final[i].item<double>());
     result.images = toFloatArray(images);

@@ -43,6 +43,10 @@ struct VisualisationRequest {
     std::uint64_t seed = 0;
     bool transforms = true;
     int images = 1;
+    // Facets: the weight of the diversity term (Lucent's: for each pair of images, the inner
+    // product of their Frobenius-normalised Gram matrices of the objective layer's
+    // activations, summed and divided by the images); 0 for independent images.
+    double diversity = 0;
     // A spectrum in Lucent's layout, float32 (N, C, H, W // 2 + 1 (+1 when W is odd), 2).
     std::optional<FloatArray> initialSpectrum;
 };
@@ -52,6 +56,7 @@ struct VisualisationResult {
     std::vector<double> objective;  // mean over images, per step (before the step's update)
     std::vector<double> finalActivation;  // per image: the objective on the untransformed image
     double secondsPerStep = 0;
+    std::optional<double> facetSimilarity;  // the diversity term on the final images
 };
 
 // The parameterisation alone: a spectrum (Lucent's layout) to images in [0, 1].

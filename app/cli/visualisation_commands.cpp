@@ -54,28 +54,31 @@ int actmax(const std::vector<std::string>& args) {
     if (wantsHelp(args)) {
         std::cout
             << "usage: unitscope-cli actmax --model M.pt --objective OBJECTIVE [--negative]\n"
-               "         [--images N] [--steps 512] [--size 128] [--lr 0.05] [--seed S]\n"
-               "         [--no-transforms] [--init SPECTRUM.npy] [--store acts.h5]\n"
+               "         [--images N [--diversity 100]] [--steps 512] [--size 128] [--lr 0.05]\n"
+               "         [--seed S] [--no-transforms] [--init SPECTRUM.npy] [--store acts.h5]\n"
                "         [--input C,H,W] [--threads N] --out PREFIX\n\n"
-               "Synthesises images that drive OBJECTIVE (channel:LAYER:C, neuron:LAYER:C[:Y,X],\n"
-               "layer:LAYER, logit:K, units:LAYER:C1,C2,..., direction:LAYER:V.npy, the mean\n"
-               "cosine of V with the activation at each position): a spectrum N(0, 0.01) scaled "
-               "by\n"
-               "1 / max(f, 1 / max(w, h)), inverse real FFT (orthonormal) / 4, colour\n"
+               "Synthesises images that drive OBJECTIVE: channel:LAYER:C, neuron:LAYER:C[:Y,X],\n"
+               "layer:LAYER, logit:K, units:LAYER:C1,C2,..., or direction:LAYER:V.npy (the mean\n"
+               "cosine of V with the activation at each position). A spectrum N(0, 0.01) scaled\n"
+               "by 1 / max(f, 1 / max(w, h)), inverse real FFT (orthonormal) / 4, colour\n"
                "decorrelation for 3 channels, sigmoid; each step pad 12 (0.5), jitter 8, scale\n"
                "0.90-1.10, rotate -10..10 degrees, jitter 4 (scaled by size / 128 below 128 px),\n"
                "resized to the model's input and normalised; Adam. The image side is --size or\n"
-               "the model's own if smaller. --init takes Lucent's spectrum layout, float32\n"
-               "N x C x H x (W // 2 + 1, + 1 when W is odd) x 2; --steps 0 writes exactly its\n"
-               "images. Writes PREFIX_i.png, PREFIX_i.npy (float32 C x H x W in [0, 1], before\n"
-               "normalisation) and PREFIX.json (objective per step, final activations, with\n"
-               "--store the unit's best natural activation, the seed, seconds per step).\n";
+               "the model's own if smaller. Several --images are facets: a diversity term\n"
+               "(pairwise inner products of the images' Frobenius-normalised Gram matrices of\n"
+               "the objective layer, weight 100 unless --diversity says otherwise) keeps them\n"
+               "apart. --init takes Lucent's spectrum layout, float32 N x C x H x\n"
+               "(W // 2 + 1, + 1 when W is odd) x 2; --steps 0 writes exactly its images.\n"
+               "Writes PREFIX_i.png, PREFIX_i.npy (float32 C x H x W in [0, 1], before\n"
+               "normalisation) and PREFIX.json (objective per step, final activations, the\n"
+               "facets' similarity, with --store the unit's best natural activation, the seed,\n"
+               "seconds per step).\n";
         return 0;
     }
     return guarded("actmax", [&] {
         const CliArgs options(args,
-                              {"model", "objective", "images", "steps", "size", "lr", "seed",
-                               "init", "store", "input", "threads", "out"},
+                              {"model", "objective", "images", "diversity", "steps", "size", "lr",
+                               "seed", "init", "store", "input", "threads", "out"},
                               {"negative", "no-transforms"});
         if (!options.positionals().empty())
             throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
@@ -90,6 +93,15 @@ int actmax(const std::vector<std::string>& args) {
         }
         request.objective.negative = options.has("negative");
         request.images = int(options.integer("images", 1, 1, 64));
+        if (auto text = options.value("diversity")) {
+            try {
+                request.diversity = std::stod(*text);
+            } catch (const std::exception&) {
+                throw UsageError("--diversity must be a number");
+            }
+        } else if (request.images > 1) {
+            request.diversity = 100;  // facets differ by default, as the anchors do it
+        }
         request.steps = int(options.integer("steps", 512, 0, 100000));
         request.size = int(options.integer("size", 128, 8, 4096));
         request.seed = std::uint64_t(options.integer("seed", 0, 0, 1LL << 40));
@@ -140,17 +152,21 @@ int actmax(const std::vector<std::string>& args) {
             analysis::writePngFile(png, toImage(images, i));
             files.push_back({{"png", png.string()}, {"npy", npy.string()}});
         }
-        ordered_json report{{"objective", request.objective.text()},
-                            {"model", modelPath.string()},
-                            {"seed", request.seed},
-                            {"steps", request.steps},
-                            {"size", images.shape[2]},
-                            {"seconds_per_step", result.secondsPerStep},
-                            {"final_activation", result.finalActivation},
-                            {"best_natural_activation",
-                             bestNatural ? ordered_json(*bestNatural) : ordered_json(nullptr)},
-                            {"objective_per_step", result.objective},
-                            {"images", std::move(files)}};
+        ordered_json report{
+            {"objective", request.objective.text()},
+            {"model", modelPath.string()},
+            {"seed", request.seed},
+            {"steps", request.steps},
+            {"size", images.shape[2]},
+            {"seconds_per_step", result.secondsPerStep},
+            {"diversity", request.diversity},
+            {"facet_similarity", result.facetSimilarity ? ordered_json(*result.facetSimilarity)
+                                                        : ordered_json(nullptr)},
+            {"final_activation", result.finalActivation},
+            {"best_natural_activation",
+             bestNatural ? ordered_json(*bestNatural) : ordered_json(nullptr)},
+            {"objective_per_step", result.objective},
+            {"images", std::move(files)}};
         const auto jsonPath = withSuffix(prefix, ".json");
         analysis::AtomicFile file(jsonPath);
         {

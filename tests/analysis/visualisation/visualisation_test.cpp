@@ -94,6 +94,23 @@ TEST(Visualisation, ImagesDriveTheirUnitsHarderThanEveryStimulus) {
         << driven << " of " << objectives.size();
 }
 
+TEST(Visualisation, TheDiversityTermPushesFacetsApart) {
+    auto model = ScriptModel::load(attributionFixtures() / "vgg.pt");
+    VisualisationRequest request;
+    request.objective = VisualisationObjective::parse("channel:features.5:1");
+    request.steps = 96;
+    request.images = 3;
+    const auto alike = visualise(model, vggSpec(), request);
+    request.diversity = 100;
+    const auto facets = visualise(model, vggSpec(), request);
+    ASSERT_TRUE(alike.facetSimilarity && facets.facetSimilarity);
+    // Three starts without the term converge to similar textures (the sum over the 6 ordered
+    // pairs of normalised Gram products nears its maximum, 6 / 3 = 2); with it they part.
+    EXPECT_GT(*alike.facetSimilarity, 1.9);
+    EXPECT_LT(*facets.facetSimilarity, 0.9 * *alike.facetSimilarity)
+        << *facets.facetSimilarity << " vs " << *alike.facetSimilarity;
+}
+
 TEST(Visualisation, ASeedReproducesARunAndStepsZeroIsTheParameterisation) {
     auto model = ScriptModel::load(attributionFixtures() / "vgg.pt");
     VisualisationRequest request;
