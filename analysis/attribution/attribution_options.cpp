@@ -5,32 +5,16 @@
 #include <stdexcept>
 
 #include "analysis/attribution/attribution.h"
+#include "analysis/core/text_parsing.h"
 
 namespace us::analysis {
-
-namespace {
-
-std::int64_t parseIndex(const std::string& text, const std::string& what) {
-    std::size_t used = 0;
-    long long value = -1;
-    try {
-        value = std::stoll(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != text.size() || value < 0)
-        throw std::invalid_argument(what + " must be a non-negative integer, not '" + text + "'");
-    return value;
-}
-
-}  // namespace
 
 AttributionTarget AttributionTarget::parse(const std::string& text) {
     AttributionTarget target;
     if (text == "predicted") return target;
     if (text.starts_with("logit:")) {
         target.kind = Kind::Logit;
-        target.index = parseIndex(text.substr(6), "the logit in '" + text + "'");
+        target.index = parseNonNegativeInteger(text.substr(6), "the logit in '" + text + "'");
         return target;
     }
     if (text.starts_with("unit:")) {
@@ -38,7 +22,8 @@ AttributionTarget AttributionTarget::parse(const std::string& text) {
         if (colon > 5) {
             target.kind = Kind::Unit;
             target.layer = text.substr(5, colon - 5);
-            target.index = parseIndex(text.substr(colon + 1), "the unit in '" + text + "'");
+            target.index =
+                parseNonNegativeInteger(text.substr(colon + 1), "the unit in '" + text + "'");
             return target;
         }
     }

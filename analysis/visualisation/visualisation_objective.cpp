@@ -3,25 +3,12 @@
 #include <stdexcept>
 
 #include "analysis/core/npy.h"
-
+#include "analysis/core/text_parsing.h"
 #include "analysis/visualisation/activation_maximisation.h"
 
 namespace us::analysis {
 
 namespace {
-
-std::int64_t index(const std::string& text, const std::string& what) {
-    std::size_t used = 0;
-    long long value = -1;
-    try {
-        value = std::stoll(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != text.size() || value < 0)
-        throw std::invalid_argument(what + " must be a non-negative integer, not '" + text + "'");
-    return value;
-}
 
 std::vector<std::string> split(const std::string& text, char separator) {
     std::vector<std::string> parts;
@@ -48,7 +35,7 @@ VisualisationObjective VisualisationObjective::parse(const std::string& text) {
     const auto& kind = parts.front();
     if (kind == "logit" && parts.size() == 2) {
         objective.kind = Kind::Logit;
-        objective.units = {index(parts[1], "the logit")};
+        objective.units = {parseNonNegativeInteger(parts[1], "the logit")};
         return objective;
     }
     if (parts.size() < 2 || parts[1].empty()) return fail();
@@ -59,16 +46,17 @@ VisualisationObjective VisualisationObjective::parse(const std::string& text) {
     }
     if (kind == "channel" && parts.size() == 3) {
         objective.kind = Kind::Channel;
-        objective.units = {index(parts[2], "the channel")};
+        objective.units = {parseNonNegativeInteger(parts[2], "the channel")};
         return objective;
     }
     if (kind == "neuron" && (parts.size() == 3 || parts.size() == 4)) {
         objective.kind = Kind::Neuron;
-        objective.units = {index(parts[2], "the channel")};
+        objective.units = {parseNonNegativeInteger(parts[2], "the channel")};
         if (parts.size() == 4) {
             const auto yx = split(parts[3], ',');
             if (yx.size() != 2) return fail();
-            objective.position = std::pair{index(yx[0], "y"), index(yx[1], "x")};
+            objective.position =
+                std::pair{parseNonNegativeInteger(yx[0], "y"), parseNonNegativeInteger(yx[1], "x")};
         }
         return objective;
     }
@@ -92,7 +80,7 @@ VisualisationObjective VisualisationObjective::parse(const std::string& text) {
     if (kind == "units" && parts.size() == 3) {
         objective.kind = Kind::Units;
         for (const auto& unit : split(parts[2], ','))
-            objective.units.push_back(index(unit, "a unit"));
+            objective.units.push_back(parseNonNegativeInteger(unit, "a unit"));
         return objective;
     }
     return fail();
