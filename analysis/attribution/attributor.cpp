@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "analysis/attribution/attribution.h"
+#include "analysis/attribution/attribution_tensors.h"
 #include "analysis/attribution/lrp.h"
 #include "analysis/models/script_graph.h"
 
@@ -39,20 +40,6 @@ at::Tensor withBatch(const FloatArray& input) {
     if (x.dim() != 4 || x.size(0) != 1)
         throw std::invalid_argument("the input must be C x H x W, not " + shapeText(input.shape));
     return x;
-}
-
-// Sum over every dimension after the first two: one value per (batch, unit).
-at::Tensor spatialSum(const at::Tensor& t) {
-    return t.dim() > 2 ? t.flatten(2).sum(2) : t;
-}
-
-FloatArray withoutBatch(const at::Tensor& t) {
-    return toFloatArray(t.squeeze(0));
-}
-
-std::vector<double> toDoubles(const at::Tensor& t) {
-    const at::Tensor d = t.detach().to(torch::kDouble).contiguous();
-    return {d.data_ptr<double>(), d.data_ptr<double>() + d.numel()};
 }
 
 at::Tensor gaussianBlur(const at::Tensor& x, double sigma) {
@@ -219,12 +206,6 @@ struct Attributor::Impl {
         return target;
     }
 
-    double targetAt(const at::Tensor& x, const AttributionTarget& target) {
-        torch::NoGradGuard noGrad;
-        const auto out = m.run(x, {targetOutput(target)}).at(0);
-        return targetValues(out, target).item<double>();
-    }
-
     at::Tensor baseline(const at::Tensor& x, const AttributionRequest& request) {
         switch (request.baseline) {
             case BaselineKind::Zero: return torch::zeros_like(x);
@@ -279,20 +260,8 @@ struct Attributor::Impl {
         for (std::size_t i = 0; i < layers.size(); ++i) {
             const auto a = tensors[i + 1].detach();
             const auto g = grads[i + 1].defined() ? grads[i + 1] : torch::zeros_like(a);
-            result.layers.push_back(layerResult(layers[i], a * g, a));
+            result.layers.push_back(layerAttribution(layers[i], a * g, a));
         }
-    }
-
-    static LayerAttribution layerResult(const std::string& name, const at::Tensor& map,
-                                        const at::Tensor& activation) {
-        LayerAttribution layer;
-        layer.layer = name;
-        layer.map = withoutBatch(map);
-        layer.activation = withoutBatch(activation);
-        layer.unitAttribution = toDoubles(spatialSum(map).squeeze(0));
-        const auto a = activation.dim() > 2 ? activation.flatten(2).mean(2) : activation;
-        layer.unitActivation = toDoubles(a.squeeze(0));
-        return layer;
     }
 
     // sum_s w_s * d t / d (path point s), for points start + s (end - start), where the path
@@ -337,20 +306,23 @@ struct Attributor::Impl {
     void integratedGradients(const at::Tensor& x, const AttributionRequest& request,
                              AttributionResult& result, const JobContext& job) {
         const auto x0 = baseline(x, request);
-        result.targetValue = targetAt(x, result.target);
-        result.baselineValue = targetAt(x0, result.target);
+        // One forward pass each for x and x': the chosen layers' values and the target.
+        std::vector<at::Tensor> atInput, atBaseline;
+        {
+            torch::NoGradGuard noGrad;
+            auto taps = request.layers;
+            taps.push_back(targetOutput(result.target));
+            atInput = m.run(x, taps);
+            atBaseline = m.run(x0, taps);
+        }
+        result.targetValue = targetValues(atInput.back(), result.target).item<double>();
+        result.baselineValue = targetValues(atBaseline.back(), result.target).item<double>();
         const double parts = double(request.layers.size() + 1);
         const auto g = pathGradient(x, "", x0, x, request, result.target, job.stage(0, 1 / parts));
         const auto map = (x - x0) * g;
         result.inputMap = withoutBatch(map);
         result.completenessError =
             relativeError(map.sum().item<double>(), result.targetValue - result.baselineValue);
-        std::vector<at::Tensor> atInput, atBaseline;
-        {
-            torch::NoGradGuard noGrad;
-            atInput = m.run(x, request.layers);
-            atBaseline = m.run(x0, request.layers);
-        }
         for (std::size_t i = 0; i < request.layers.size(); ++i) {
             const auto& layer = request.layers[i];
             const auto& a = atInput[i];
@@ -358,7 +330,7 @@ struct Attributor::Impl {
             const auto gl = pathGradient(x, layer, a0, a, request, result.target,
                                          job.stage((i + 1) / parts, (i + 2) / parts));
             const auto layerMap = (a - a0) * gl;
-            auto entry = layerResult(layer, layerMap, a);
+            auto entry = layerAttribution(layer, layerMap, a);
             double atLayerBaseline = 0;
             {
                 torch::NoGradGuard noGrad;

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "analysis/attribution/attribution_tensors.h"
+
 namespace us::analysis {
 using namespace script_graph;
 using torch::jit::Graph;
@@ -550,24 +552,10 @@ void LrpEngine::attribute(const at::Tensor& x, const AttributionRequest& request
         return found == propagation.relevance.end() ? torch::zeros_like(values.at(v))
                                                     : found->second;
     };
-    result.inputMap = toFloatArray(relevanceAt(graph->inputs()[1]).squeeze(0));
+    result.inputMap = withoutBatch(relevanceAt(graph->inputs()[1]));
     for (std::size_t i = 0; i < request.layers.size(); ++i) {
         const Value* v = layerValues[i];
-        const auto map = relevanceAt(v);
-        const auto& a = values.at(v);
-        LayerAttribution layer;
-        layer.layer = request.layers[i];
-        layer.map = toFloatArray(map.squeeze(0));
-        layer.activation = toFloatArray(a.squeeze(0));
-        const auto perUnit = map.dim() > 2 ? map.flatten(2).sum(2) : map;
-        const auto mean = a.dim() > 2 ? a.flatten(2).mean(2) : a;
-        const auto toVector = [](const at::Tensor& t) {
-            const auto d = t.squeeze(0).to(torch::kDouble).contiguous();
-            return std::vector<double>(d.data_ptr<double>(), d.data_ptr<double>() + d.numel());
-        };
-        layer.unitAttribution = toVector(perUnit);
-        layer.unitActivation = toVector(mean);
-        result.layers.push_back(std::move(layer));
+        result.layers.push_back(layerAttribution(request.layers[i], relevanceAt(v), values.at(v)));
     }
     job.report(1.0, "relevance");
 }
