@@ -25,24 +25,6 @@ using nlohmann::ordered_json;
 
 namespace {
 
-// --NAME as a number in [min, max], or the fallback when absent.
-double boundedNumber(const CliArgs& options, const std::string& name, double fallback, double min,
-                     double max) {
-    const auto text = options.value(name);
-    if (!text) return fallback;
-    std::size_t used = 0;
-    double value = min - 1;
-    try {
-        value = std::stod(*text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != text->size() || !(value >= min && value <= max))
-        throw UsageError("--" + name + " must be a number between " + ordered_json(min).dump() +
-                         " and " + ordered_json(max).dump());
-    return value;
-}
-
 // DIR/input.npy and DIR/LAYER.npy, each written atomically.
 void writeMaps(const fs::path& dir, const analysis::AttributionResult& result) {
     fs::create_directories(dir);
@@ -189,8 +171,8 @@ int prune(const std::vector<std::string>& args) {
         if (!options.positionals().empty())
             throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
         analysis::PruneOptions prune;
-        prune.nodeThreshold = boundedNumber(options, "node-threshold", 0.8, 0, 1);
-        prune.edgeThreshold = boundedNumber(options, "edge-threshold", 0.98, 0, 1);
+        prune.nodeThreshold = options.number("node-threshold", 0.8, 0, 1);
+        prune.edgeThreshold = options.number("edge-threshold", 0.98, 0, 1);
         const fs::path out = options.required("out");
         const auto graph = analysis::readAttributionGraph(options.required("graph"));
         const auto result = analysis::pruneGraph(graph, prune);
@@ -266,7 +248,7 @@ int supernodes(const std::vector<std::string>& args) {
         if (!options.positionals().empty())
             throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
         const fs::path out = options.required("out");
-        const double similarity = boundedNumber(options, "similarity", 0.8, -1, 1);
+        const double similarity = options.number("similarity", 0.8, -1, 1);
         const auto graph = analysis::readAttributionGraph(options.required("graph"));
         const auto store = analysis::ActivationStore::open(options.required("store"));
         const std::string probe = options.value("probe").value_or("classes");

@@ -1,5 +1,6 @@
 #include "app/cli/cli_args.h"
 
+#include <cmath>
 #include <sstream>
 
 #include "analysis/core/job_context.h"
@@ -63,6 +64,30 @@ long long CliArgs::integer(const std::string& name, long long fallback, long lon
     if (used == 0 || used != text->size() || number < min || number > max)
         throw UsageError("--" + name + " must be an integer from " + std::to_string(min) + " to " +
                          std::to_string(max) + ", got '" + *text + "'");
+    return number;
+}
+
+double CliArgs::number(const std::string& name, double fallback, double min, double max) const {
+    const auto text = value(name);
+    if (!text) return fallback;
+    std::size_t used = 0;
+    double number = 0;
+    try {
+        number = std::stod(*text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != text->size() || !std::isfinite(number) ||
+        !(number >= min && number <= max)) {
+        std::ostringstream range;
+        if (std::isfinite(min) && std::isfinite(max))
+            range << " from " << min << " to " << max;
+        else if (std::isfinite(min))
+            range << " of at least " << min;
+        else if (std::isfinite(max))
+            range << " of at most " << max;
+        throw UsageError("--" + name + " must be a number" + range.str() + ", got '" + *text + "'");
+    }
     return number;
 }
 

@@ -30,6 +30,9 @@ class CliArgs {
     std::string required(const std::string& name) const;  // throws UsageError
     long long integer(const std::string& name, long long fallback, long long min,
                       long long max) const;
+    // --name as a finite number in [min, max] (infinite bounds: any finite number), or fallback
+    // when absent; throws UsageError otherwise.
+    double number(const std::string& name, double fallback, double min, double max) const;
     const std::vector<std::string>& positionals() const { return positionals_; }
 
   private:

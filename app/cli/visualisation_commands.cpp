@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <limits>
 
 #include "analysis/core/atomic_file.h"
 #include "analysis/core/npy.h"
@@ -93,27 +94,15 @@ int actmax(const std::vector<std::string>& args) {
         }
         request.objective.negative = options.has("negative");
         request.images = int(options.integer("images", 1, 1, 64));
-        if (auto text = options.value("diversity")) {
-            try {
-                request.diversity = std::stod(*text);
-            } catch (const std::exception&) {
-                throw UsageError("--diversity must be a number");
-            }
-        } else if (request.images > 1) {
-            request.diversity = 100;  // facets differ by default, as the anchors do it
-        }
+        // Facets differ by default, as the anchors make them.
+        constexpr double kAny = std::numeric_limits<double>::infinity();
+        request.diversity = options.number("diversity", request.images > 1 ? 100 : 0, -kAny, kAny);
         request.steps = int(options.integer("steps", 512, 0, 100000));
         request.size = int(options.integer("size", 128, 8, 4096));
         request.seed = std::uint64_t(options.integer("seed", 0, 0, 1LL << 40));
         request.transforms = !options.has("no-transforms");
-        if (auto text = options.value("lr")) {
-            try {
-                request.learningRate = std::stod(*text);
-            } catch (const std::exception&) {
-                request.learningRate = -1;
-            }
-            if (!(request.learningRate > 0)) throw UsageError("--lr must be a positive number");
-        }
+        request.learningRate = options.number("lr", 0.05, 0, kAny);
+        if (!(request.learningRate > 0)) throw UsageError("--lr must be a positive number");
         if (options.has("threads"))
             analysis::setComputeThreads(int(options.integer("threads", 1, 1, 256)));
         std::optional<std::vector<std::int64_t>> shape;
