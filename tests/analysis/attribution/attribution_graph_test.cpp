@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -16,7 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path& fixtures() {
-    static const fs::path dir = us::test::pythonFixtures("make_graph_fixtures.py", "graph-fixtures");
+    static const fs::path dir =
+        us::test::pythonFixtures("make_graph_fixtures.py", "graph-fixtures");
     return dir;
 }
 
@@ -29,7 +31,8 @@ TEST(GraphPruning, MatchesCircuitTracersAlgorithmOnRandomDags) {
     for (const auto& name : cases()) {
         SCOPED_TRACE(name);
         const auto graph = readAttributionGraph(fixtures() / (name + ".json"));
-        const auto expected = nlohmann::json::parse(std::ifstream(fixtures() / (name + ".pruned.json")));
+        const auto expected =
+            nlohmann::json::parse(std::ifstream(fixtures() / (name + ".pruned.json")));
         PruneOptions options;
         options.nodeThreshold = expected["node_threshold"].get<double>();
         options.edgeThreshold = expected["edge_threshold"].get<double>();
@@ -70,6 +73,40 @@ TEST(GraphPruning, RefusesCyclesAndBadThresholds) {
     const auto noLogit = parseAttributionGraph(
         R"({"nodes":[{"node_id":"a","feature_type":"embedding"}],"links":[]})", "no logit");
     EXPECT_THROW(pruneGraph(noLogit), std::invalid_argument);
+}
+
+TEST(GraphJson, LinksMayComeFirstAndKeepTheirOwnFields) {
+    const auto graph = parseAttributionGraph(
+        R"({"links":[{"weight":-2,"target":"b","note":{"why":[1,{"deep":null}]},"source":"a"}],
+            "extra":true,
+            "nodes":[{"node_id":"a","feature_type":"embedding"},
+                     {"node_id":"b","feature_type":"logit","token_prob":1}]})",
+        "links first");
+    ASSERT_EQ(graph.links.size(), 1u);
+    EXPECT_EQ(graph.links[0].source, 0u);
+    EXPECT_EQ(graph.links[0].target, 1u);
+    EXPECT_EQ(graph.links[0].weight, -2.0);
+    const auto written = nlohmann::ordered_json::parse(attributionGraphJson(graph));
+    EXPECT_EQ(written["links"][0]["note"],
+              nlohmann::ordered_json::parse(R"({"why":[1,{"deep":null}]})"));
+    EXPECT_EQ(written["links"][0]["weight"], -2.0);
+    EXPECT_EQ(written["extra"], true);
+}
+
+TEST(GraphJson, ReadingReportsProgressAndCanBeCancelled) {
+    std::string text =
+        R"({"nodes":[{"node_id":"a","feature_type":"logit","token_prob":1}],"links":[)";
+    while (text.size() < (10u << 20))
+        text += R"({"source":"a","target":"a","weight":0.5},)";
+    text += R"({"source":"a","target":"a","weight":0.5}]})";
+    std::vector<double> fractions;
+    CancelToken cancel;
+    const JobContext job([&](double f, const std::string&) { fractions.push_back(f); }, cancel);
+    EXPECT_GT(parseAttributionGraph(text, "big", job).links.size(), 200000u);
+    ASSERT_GE(fractions.size(), 2u);
+    EXPECT_TRUE(std::is_sorted(fractions.begin(), fractions.end()));
+    cancel.cancel();
+    EXPECT_THROW(parseAttributionGraph(text, "big", job), JobCancelled);
 }
 
 TEST(GraphJson, RoundTripKeepsEveryFieldAndIsStable) {
@@ -122,6 +159,12 @@ TEST(GraphJson, HostileFilesGiveOneClearError) {
         {R"({"metadata":{"x":")" + std::string(2 << 20, 'x') + R"("},"nodes":[],"links":[]})",
          "1 MiB"},
         {R"({"nodes":[)" + node + R"(],"links":[{"sou)", "valid JSON"},  // truncated
+        {R"({"nodes":[)" + node + R"(],"links":[{"source":{"a":1},"target":"a","weight":1}]})",
+         "no string 'source'"},
+        {R"({"nodes":[)" + node + R"(],"links":[["a","a",1]]})", "link 0 is not an object"},
+        {R"({"nodes":[)" + node + R"(],"links":[{"source":"a","target":"a","weight":1},7]})",
+         "link 1 is not an object"},
+        {R"({"links":[],"nodes":[)" + node + R"(],"metadata":3})", "'metadata'"},
     };
     for (const auto& [text, expected] : hostile) {
         try {
