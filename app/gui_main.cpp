@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QTimer>
@@ -9,6 +10,7 @@
 #include <cstdio>
 
 #include "app/core/job_runner.h"
+#include "app/graph/graph_controller.h"
 #include "app/gui_startup.h"
 #include "app/main_window.h"
 #include "app/models/model_controller.h"
@@ -37,8 +39,9 @@ int main(int argc, char** argv) {
         "With --screenshot, renders one panel to a PNG file and exits.");
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("session", "A .unitscope session file to open.",
-                                 "[FILE.unitscope]");
+    parser.addPositionalArgument("session", "A .unitscope session file, or a circuit-tracer / "
+                                            "Neuronpedia graph .json, to open.",
+                                 "[FILE.unitscope | GRAPH.json]");
     const QCommandLineOption demo("demo", "Open the built-in demo.");
     const QCommandLineOption screenshot("screenshot", "Render a panel to PATH (PNG) and exit.",
                                         "PATH");
@@ -71,9 +74,14 @@ int main(int argc, char** argv) {
     }
     if (!parser.positionalArguments().isEmpty()) {
         const QString path = parser.positionalArguments().first();
-        if (!window.sessions()->openSession(path, !parser.isSet(screenshot)) &&
-            parser.isSet(screenshot))
+        if (path.endsWith(".json", Qt::CaseInsensitive)) {
+            // A circuit-tracer / Neuronpedia graph, shown on the graph panel.
+            window.graph()->openGraph(path);
+            if (auto* dock = window.findChild<QDockWidget*>("graph")) dock->raise();
+        } else if (!window.sessions()->openSession(path, !parser.isSet(screenshot)) &&
+                   parser.isSet(screenshot)) {
             return fail("cannot open session " + path);
+        }
     }
     if (parser.isSet(demo)) window.openDemo();
     if (!parser.isSet(screenshot)) return app.exec();
@@ -96,6 +104,11 @@ int main(int argc, char** argv) {
         std::printf("%s\n", qPrintable(QFileInfo(outPath).absoluteFilePath()));
         finish(0);
     };
+    QObject::connect(window.graph(), &us::app::GraphController::failed, &app,
+                     [&](const QString& what, const QString& error) {
+                         fail(what + " failed: " + error);
+                         finish(1);
+                     });
     QObject::connect(&window, &us::app::MainWindow::demoLoadFailed, &app,
                      [&](const QString& error) {
                          fail("demo failed to load: " + error);
@@ -115,6 +128,7 @@ int main(int argc, char** argv) {
     poll->setInterval(50);
     QObject::connect(poll, &QTimer::timeout, &app, [&, poll] {
         if (jobs.activeCount() > 0) return;
+        if (window.graph()->hasGraph() && !window.graph()->graphSettled()) return;
         poll->stop();
         QTimer::singleShot(200, &app, grabAndSave);
     });

@@ -27,6 +27,7 @@
 #include "widgets/clusters/treemap_panel.h"
 #include "widgets/common/empty_state_panel.h"
 #include "widgets/common/jobs_panel.h"
+#include "widgets/graph/graph_panel.h"
 #include "widgets/graph/graph_view.h"
 #include "widgets/models/layer_tree.h"
 #include "widgets/models/neuron_inspector.h"
@@ -92,7 +93,8 @@ void MainWindow::buildPanels() {
     brainView_ = new widgets::BrainView(this);
     sliceView_ = new widgets::SliceView(this);
     overlayPanel_ = new widgets::OverlayPanel(this);
-    graphView_ = new widgets::GraphView(this);
+    graphPanel_ = new widgets::GraphPanel(this);
+    graphView_ = graphPanel_->view();
     treemapPanel_ = new widgets::TreemapPanel(this);
     inspector_ = new widgets::NeuronInspector(this);
     layerTree_ = new widgets::LayerTree(this);
@@ -113,7 +115,7 @@ void MainWindow::buildPanels() {
     splitDockWidget(brain, overlays, Qt::Vertical);
     auto* inspector =
         addPanel("inspector", tr("Neuron inspector"), inspector_, Qt::RightDockWidgetArea);
-    auto* graph = addPanel("graph", tr("Attribution graph"), graphView_, Qt::RightDockWidgetArea);
+    auto* graph = addPanel("graph", tr("Attribution graph"), graphPanel_, Qt::RightDockWidgetArea);
     auto* treemap = addPanel("treemap", tr("Treemap"), treemapPanel_, Qt::RightDockWidgetArea);
     auto* layers = addPanel("layers", tr("Layers"), layerTree_, Qt::RightDockWidgetArea);
     auto* jobsDock = addPanel("jobs", tr("Jobs"), jobsPanel_, Qt::BottomDockWidgetArea);
@@ -134,7 +136,7 @@ void MainWindow::buildControllers() {
                                       inspector_, this);
     brain_ = new BrainController(jobs_, *selection_, brainView_, sliceView_, overlayPanel_,
                                  readout_, this);
-    graph_ = new GraphController(*selection_, graphView_, readout_, this);
+    graph_ = new GraphController(jobs_, *selection_, workspace_, graphPanel_, readout_, this, this);
     sessions_ = new SessionController(*this);
 
     connect(&jobs_, &JobRunner::jobQueued, jobsPanel_, &widgets::JobsPanel::jobQueued);
@@ -158,6 +160,7 @@ void MainWindow::buildControllers() {
     connect(brain_, &BrainController::status, this, showStatus);
     connect(models_, &ModelController::failed, this, showFailure);
     connect(clusters_, &ClusterController::failed, this, showFailure);
+    connect(graph_, &GraphController::failed, this, showFailure);
 
     connect(brain_, &BrainController::demoLoadFailed, this, &MainWindow::demoLoadFailed);
     connect(brain_, &BrainController::surfaceShown, this, [this] { brainReady_ = true; });
@@ -198,6 +201,9 @@ void MainWindow::buildMenus() {
                     models_, &ModelController::openStoreDialog);
     file->addAction(tr("E&xtract activations..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X),
                     models_, &ModelController::extractDialog);
+    file->addAction(tr("Open &graph..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G), graph_,
+                    &GraphController::openGraphDialog);
+    file->addAction(tr("Save graph &as..."), graph_, &GraphController::saveGraphAsDialog);
     sessions_->setRecentMenu(file->addMenu(tr("&Recent sessions")));
     file->addSeparator();
     file->addAction(tr("&Save session"), QKeySequence::Save, sessions_,
@@ -213,7 +219,17 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = graph_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = graph_->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)});
+    edit->addAction(undo);
+    edit->addAction(redo);
+
     QMenu* analysisMenu = menuBar()->addMenu(tr("&Analysis"));
+    analysisMenu->addAction(tr("&Attribution graph..."), QKeySequence(Qt::CTRL | Qt::Key_G),
+                            graph_, &GraphController::computeDialog);
     analysisMenu->addAction(tr("&Cluster stimuli or units..."),
                             QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), clusters_,
                             &ClusterController::clusterDialog);
@@ -303,6 +319,7 @@ void MainWindow::updateEmptyStates() {
 void MainWindow::setInteractive(bool interactive) {
     models_->setInteractive(interactive);
     clusters_->setInteractive(interactive);
+    graph_->setInteractive(interactive);
     brain_->setInteractive(interactive);
 }
 

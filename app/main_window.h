@@ -20,6 +20,7 @@ class ModelWorkspace;
 
 namespace us::widgets {
 class BrainView;
+class GraphPanel;
 class GraphView;
 class JobsPanel;
 class LayerTree;
@@ -70,6 +71,7 @@ class MainWindow : public QMainWindow {
 
     us::widgets::BrainView* brainView() const { return brainView_; }
     us::widgets::GraphView* graphView() const { return graphView_; }
+    us::widgets::GraphPanel* graphPanel() const { return graphPanel_; }
     us::widgets::JobsPanel* jobsPanel() const { return jobsPanel_; }
     us::widgets::NeuronInspector* inspector() const { return inspector_; }
     us::widgets::LayerTree* layerTree() const { return layerTree_; }
@@ -108,6 +110,7 @@ class MainWindow : public QMainWindow {
     JobRunner& jobs_;
     std::shared_ptr<analysis::ModelWorkspace> workspace_;
     us::widgets::BrainView* brainView_ = nullptr;
+    us::widgets::GraphPanel* graphPanel_ = nullptr;
     us::widgets::GraphView* graphView_ = nullptr;
     us::widgets::TreemapPanel* treemapPanel_ = nullptr;
     us::widgets::OverlayPanel* overlayPanel_ = nullptr;

@@ -5,7 +5,9 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "analysis/core/base64.h"
 #include "analysis/core/versions.h"
+#include "analysis/stimuli/image.h"
 
 namespace us::analysis {
 
@@ -72,6 +74,43 @@ void addLinks(AttributionGraph& graph, const LinkMatrix& matrix,
             link.weight = w;
             graph.links.push_back(std::move(link));
         }
+}
+
+// The input as the model saw it, before normalisation, at most 96 px: the panel draws its
+// patches under the input nodes. Raw 8-bit pixels (rows top down, channels interleaved).
+OrderedJson inputThumbnail(const FloatArray& input, const AttributionRequest& request) {
+    const auto& shape = input.shape;
+    const auto channels = shape.size() >= 3 ? shape[shape.size() - 3] : 1;
+    const auto height = int(shape.at(shape.size() - 2)), width = int(shape.back());
+    if (channels != 1 && channels != 3) return nullptr;
+    Image image{width, height, int(channels), {}};
+    image.pixels.resize(std::size_t(width) * std::size_t(height) * std::size_t(channels));
+    for (std::int64_t c = 0; c < channels; ++c) {
+        const auto k = std::size_t(c);
+        const float mean = k < request.inputMean.size() ? request.inputMean[k] : 0.f;
+        const float std = k < request.inputStd.size() ? request.inputStd[k] : 1.f;
+        for (int y = 0; y < height; ++y)
+            for (int x = 0; x < width; ++x) {
+                const float v =
+                    input.values[(std::size_t(c) * std::size_t(height) + std::size_t(y)) *
+                                     std::size_t(width) +
+                                 std::size_t(x)] *
+                        std + mean;
+                image.pixels[(std::size_t(y) * std::size_t(width) + std::size_t(x)) *
+                                 std::size_t(channels) +
+                             k] = std::uint8_t(std::lround(std::clamp(v, 0.f, 1.f) * 255.f));
+            }
+    }
+    constexpr int kLongest = 96;
+    if (std::max(width, height) > kLongest) {
+        const double scale = double(kLongest) / std::max(width, height);
+        image = resizeImage(image, std::max(1, int(std::lround(width * scale))),
+                            std::max(1, int(std::lround(height * scale))));
+    }
+    return OrderedJson{{"width", image.width},
+                       {"height", image.height},
+                       {"channels", image.channels},
+                       {"pixels_base64", base64Encode(image.pixels)}};
 }
 
 }  // namespace
@@ -213,7 +252,8 @@ ComputedGraph computeAttributionGraph(ScriptModel& model, const FloatArray& inpu
          result.completenessError ? OrderedJson(*result.completenessError) : OrderedJson(nullptr)},
         {"patches", grid},
         {"top", request.top},
-        {"links", "gradient x activation"}};
+        {"links", "gradient x activation"},
+        {"unitscope_input_thumbnail", inputThumbnail(input, a)}};
     graph.qParams = OrderedJson{{"pinnedIds", OrderedJson::array()},
                                 {"supernodes", OrderedJson::array()},
                                 {"linkType", "both"},

@@ -337,3 +337,37 @@ ClusterMembers ModelWorkspace::clusterMembers(const ClusterResult& clusters, std
 }
 
 }  // namespace us::analysis
+
+namespace us::analysis {
+
+ComputedGraph ModelWorkspace::attributionGraph(GraphRequest request, std::int64_t stimulus,
+                                               const JobContext& context) {
+    if (!model_) throw std::runtime_error("open a model first (File > Open model)");
+    if (!stimuli_) throw std::runtime_error("open stimuli first (File > Open stimuli)");
+    std::int64_t source = stimulus;
+    if (store_ && fs::absolute(stimuli_->path()).string() == store_->provenance().stimuliPath) {
+        const auto& sourceIndex = store_->stimuli().sourceIndex;
+        if (!sourceIndex.empty() && stimulus >= 0 && std::size_t(stimulus) < sourceIndex.size())
+            source = sourceIndex[std::size_t(stimulus)];
+    }
+    if (source < 0 || source >= stimuli_->size())
+        throw std::runtime_error("stimulus " + std::to_string(stimulus) + " is past the " +
+                                 std::to_string(stimuli_->size()) + " open stimuli");
+    FloatArray input{spec_.shape, std::vector<float>(std::size_t(spec_.elementCount()))};
+    stimuli_->modelInput(source, spec_, input.values.data());
+    request.attribution.inputMean = spec_.mean;
+    request.attribution.inputStd = spec_.std;
+    request.model = model_->path().filename().string();
+    request.stimulus = stimuli_->itemName(source);
+    request.stimulusIndex = source;
+    request.classNames = spec_.labels;
+    return computeAttributionGraph(*model_, input, request, context);
+}
+
+SupernodeResult ModelWorkspace::graphSupernodes(const AttributionGraph& graph,
+                                                double similarity) const {
+    if (!store_) throw std::runtime_error("open activations first: signatures come from them");
+    return findSupernodes(graph, *store_, probeSetFromClasses(*store_), similarity);
+}
+
+}  // namespace us::analysis

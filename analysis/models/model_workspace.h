@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/attribution/graph_builder.h"
+#include "analysis/attribution/supernodes.h"
 #include "analysis/clustering/cluster_tree.h"
 #include "analysis/clustering/item_matrix.h"
 #include "analysis/clustering/linkage.h"
@@ -135,6 +137,14 @@ class ModelWorkspace {
                           Pooling pooling, const JobContext& context);
     ClusterMembers clusterMembers(const ClusterResult& clusters, std::int64_t node,
                                   std::int64_t count) const;
+
+    // The attribution graph of one stimulus (a row of the store when one is open, else an
+    // index into the stimuli) with the open model. Throws std::runtime_error when the model
+    // or the stimuli are missing, std::invalid_argument for bad options.
+    ComputedGraph attributionGraph(GraphRequest request, std::int64_t stimulus,
+                                   const JobContext& context);
+    // Automatic supernodes of a graph over the store's classes (see supernodes.h).
+    SupernodeResult graphSupernodes(const AttributionGraph& graph, double similarity) const;
 
     bool hasModel() const;
     bool hasStimuli() const;

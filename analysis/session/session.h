@@ -60,6 +60,9 @@ struct Session {
     std::vector<std::uint8_t> windowState;
     std::vector<std::string> openPanels;
     std::string currentPanel;
+    // The attribution graph on the graph panel, as circuit-tracer JSON with the user's edits
+    // (pins, supernodes, labels) in its qParams; empty when there is none.
+    std::string attributionGraph;
     // Per-view numeric state, e.g. "brain.camera" -> position, focal point, view-up.
     std::map<std::string, std::vector<double>> viewStates;
 

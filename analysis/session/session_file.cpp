@@ -21,21 +21,27 @@ constexpr const char* kManifestPath = "/manifest";
 constexpr const char* kUiGroup = "/ui";
 constexpr const char* kGeometryPath = "/ui/window_geometry";
 constexpr const char* kStatePath = "/ui/window_state";
+constexpr const char* kGraphGroup = "/graph";
+constexpr const char* kGraphPath = "/graph/current";
 // Layout blobs and manifests are kilobytes; refusing huge ones protects against hostile files.
 constexpr hsize_t kMaxBlobBytes = 64u << 20;
+// Attribution graphs can be large (circuit-tracer writes hundreds of MB); still bounded.
+constexpr hsize_t kMaxGraphBytes = hsize_t(4) << 30;
 
 [[noreturn]] void fail(const fs::path& path, std::string_view what) {
     throw SessionError("Session '" + path.string() + "': " + std::string(what));
 }
 
 // Byte arrays are chunked so that the Fletcher-32 checksum filter can catch corrupted bytes.
-void writeBytes(hid_t file, const char* path, const void* data, size_t size) {
+void writeBytes(hid_t file, const char* path, const void* data, size_t size,
+                bool compress = false) {
     const hsize_t dims[1] = {size};
     H5Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
     H5Handle props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
     if (size > 0) {
         const hsize_t chunk[1] = {std::min<hsize_t>(size, 1u << 16)};
         H5Pset_chunk(props.get(), 1, chunk);
+        if (compress) H5Pset_deflate(props.get(), 4);
         H5Pset_fletcher32(props.get());
     }
     H5Handle dataset(
@@ -58,7 +64,8 @@ bool linkExists(hid_t file, const char* path) {
     return H5Lexists(file, path, H5P_DEFAULT) > 0;
 }
 
-std::vector<std::uint8_t> readBytes(hid_t file, const char* path, const fs::path& sessionPath) {
+std::vector<std::uint8_t> readBytes(hid_t file, const char* path, const fs::path& sessionPath,
+                                    hsize_t limit = kMaxBlobBytes) {
     H5Handle dataset(H5Dopen2(file, path, H5P_DEFAULT), H5Dclose);
     if (!dataset.valid()) fail(sessionPath, std::string("cannot open ") + path + " (corrupt file)");
     H5Handle space(H5Dget_space(dataset.get()), H5Sclose);
@@ -66,7 +73,7 @@ std::vector<std::uint8_t> readBytes(hid_t file, const char* path, const fs::path
         fail(sessionPath, std::string(path) + " has the wrong shape (corrupt file)");
     hsize_t size = 0;
     H5Sget_simple_extent_dims(space.get(), &size, nullptr);
-    if (size > kMaxBlobBytes) fail(sessionPath, std::string(path) + " is implausibly large");
+    if (size > limit) fail(sessionPath, std::string(path) + " is implausibly large");
     std::vector<std::uint8_t> bytes(size);
     if (size > 0 &&
         H5Dread(dataset.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()) < 0)
@@ -186,6 +193,13 @@ void writeSessionFile(const fs::path& target, const Session& session, const Save
     writeBytes(file.get(), kGeometryPath, session.windowGeometry.data(),
                session.windowGeometry.size());
     writeBytes(file.get(), kStatePath, session.windowState.data(), session.windowState.size());
+    if (!session.attributionGraph.empty()) {
+        H5Handle graph(H5Gcreate2(file.get(), kGraphGroup, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                       H5Gclose);
+        if (!graph.valid()) throw SessionError("cannot create group /graph");
+        writeBytes(file.get(), kGraphPath, session.attributionGraph.data(),
+                   session.attributionGraph.size(), true);
+    }
     if (hook) hook(SaveStage::ContentWritten);
 
     if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0 || !file.close())
@@ -246,6 +260,10 @@ Session loadSession(const fs::path& path) {
         session.windowGeometry = readBytes(file.get(), kGeometryPath, path);
     if (linkExists(file.get(), kStatePath))
         session.windowState = readBytes(file.get(), kStatePath, path);
+    if (linkExists(file.get(), kGraphPath)) {
+        const auto bytes = readBytes(file.get(), kGraphPath, path, kMaxGraphBytes);
+        session.attributionGraph.assign(bytes.begin(), bytes.end());
+    }
     return session;
 }
 

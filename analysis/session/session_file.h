@@ -16,7 +16,7 @@ inline constexpr const char* kSessionFormatName = "unitscope-session";
 inline constexpr int kSessionFormatMajor = 1;
 // 1.1: sources may carry "sha256"; 1.2: "selection" (unit, stimulus, cluster, graph nodes,
 // brain position) and "brain_layers" (each overlay's style)
-inline constexpr int kSessionFormatMinor = 2;
+inline constexpr int kSessionFormatMinor = 3;
 
 // Every failure to read or write a session, with a message fit for a dialog.
 class SessionError : public std::runtime_error {

@@ -1,26 +1,111 @@
 #include "app/graph/graph_controller.h"
 
+#include <QFileDialog>
+#include <QInputDialog>
 #include <QLabel>
+#include <QtConcurrent/QtConcurrent>
 
+#include <algorithm>
+#include <set>
+
+#include "analysis/attribution/graph_builder.h"
+#include "analysis/attribution/supernodes.h"
+#include "analysis/core/base64.h"
+#include "analysis/models/model_workspace.h"
+#include "app/core/message_box.h"
 #include "app/core/selection.h"
+#include "app/graph/graph_edit_command.h"
+#include "widgets/graph/attribution_dialog.h"
+#include "widgets/graph/graph_panel.h"
 #include "widgets/graph/graph_view.h"
 
 namespace us::app {
+namespace {
 
-GraphController::GraphController(Selection& selection, widgets::GraphView* view, QLabel* readout,
-                                 QObject* parent)
-    : QObject(parent), selection_(selection), view_(view) {
+using analysis::DisplayKind;
+
+const analysis::GraphDisplay kNoDisplay;
+
+// The input thumbnail Unitscope's graphs carry, when it is well formed.
+analysis::Image inputThumbnail(const analysis::AttributionGraph& graph) {
+    const auto& meta = graph.metadata;
+    if (!meta.contains("unitscope_input_thumbnail")) return {};
+    const auto& t = meta["unitscope_input_thumbnail"];
+    if (!t.is_object() || !t.contains("pixels_base64") || !t["pixels_base64"].is_string())
+        return {};
+    const int width = t.value("width", 0), height = t.value("height", 0);
+    const int channels = t.value("channels", 0);
+    auto pixels = analysis::base64Decode(t["pixels_base64"].get<std::string>());
+    if (!pixels || width < 1 || height < 1 || width > 4096 || height > 4096 ||
+        (channels != 1 && channels != 3) ||
+        pixels->size() != std::size_t(width) * std::size_t(height) * std::size_t(channels))
+        return {};
+    return analysis::Image{width, height, channels, std::move(*pixels)};
+}
+
+std::string graphTitle(const analysis::AttributionGraph& graph, const QString& origin) {
+    const auto& meta = graph.metadata;
+    std::string title;
+    for (const char* key : {"stimulus", "prompt", "slug"})
+        if (meta.contains(key) && meta[key].is_string() && !meta[key].get<std::string>().empty()) {
+            title = meta[key].get<std::string>();
+            break;
+        }
+    if (title.empty()) title = origin.toStdString();
+    if (meta.contains("method") && meta["method"].is_string())
+        title += "  (" + meta["method"].get<std::string>() + ")";
+    return title;
+}
+
+}  // namespace
+
+GraphController::GraphController(JobRunner& jobs, Selection& selection,
+                                 std::shared_ptr<analysis::ModelWorkspace> workspace,
+                                 widgets::GraphPanel* panel, QLabel* readout,
+                                 QWidget* dialogParent, QObject* parent)
+    : QObject(parent),
+      jobs_(jobs),
+      selection_(selection),
+      workspace_(std::move(workspace)),
+      panel_(panel),
+      view_(panel->view()),
+      readout_(readout),
+      dialogParent_(dialogParent) {
     connect(view_, &widgets::GraphView::hoverChanged, readout, [readout](const QString& layer) {
-        readout->setText(layer.isEmpty() ? QString() : tr("Layer %1").arg(layer));
+        if (!layer.isEmpty()) readout->setText(tr("Layer %1").arg(layer));
     });
+    connect(view_, &widgets::GraphView::nodeClicked, this, &GraphController::nodeClicked);
+    connect(view_, &widgets::GraphView::nodeHovered, this, &GraphController::nodeHovered);
     connect(&selection_, &Selection::changed, this, [this](Selection::Aspects aspects) {
         if (aspects & Selection::Unit) followUnit();
+        if (aspects & (Selection::Unit | Selection::GraphNodes)) rebuild(false);
     });
+    connect(panel_, &widgets::GraphPanel::modeChanged, this, [this](bool graph) {
+        view_->canvas().setMode(graph ? render::CanvasMode::Graph : render::CanvasMode::Layers);
+        view_->update();
+    });
+    connect(panel_, &widgets::GraphPanel::thresholdsChanged, this, [this] { requestPrune(); });
+    connect(panel_, &widgets::GraphPanel::pinnedOnlyChanged, this, [this] { rebuild(true); });
+    connect(panel_, &widgets::GraphPanel::groupRequested, this, &GraphController::groupSelected);
+    connect(panel_, &widgets::GraphPanel::ungroupRequested, this,
+            &GraphController::ungroupSelected);
+    connect(panel_, &widgets::GraphPanel::renameRequested, this, &GraphController::renameSelected);
+    connect(panel_, &widgets::GraphPanel::autoGroupRequested, this, &GraphController::autoGroup);
+    connect(panel_, &widgets::GraphPanel::searchRequested, this, &GraphController::search);
+    connect(panel_, &widgets::GraphPanel::clearRequested, this,
+            [this] { selection_.setGraphNodes({}); });
+    connect(&pruneWatcher_, &QFutureWatcher<PruneOutcome>::finished, this,
+            &GraphController::pruneFinished);
 }
+
+// ---- the layer view -------------------------------------------------------------------
 
 void GraphController::showNetwork(const QString& title,
                                   const std::vector<analysis::LayerInfo>& layers) {
     view_->setNetwork(title, layers);
+    layerNames_.clear();
+    for (const auto& layer : layers)
+        if (layer.type != "Input") layerNames_.push_back(QString::fromStdString(layer.name));
     if (pendingViewState_) {
         view_->canvas().setViewState(*pendingViewState_);
         pendingViewState_.reset();
@@ -48,6 +133,437 @@ void GraphController::restoreViewState(const std::vector<double>& state) {
     }
     view_->canvas().setViewState(state);
     view_->update();
+}
+
+// ---- opening, computing, saving ---------------------------------------------------------
+
+void GraphController::openGraphDialog() {
+    const QString path = QFileDialog::getOpenFileName(
+        dialogParent_, tr("Open attribution graph"), QString(),
+        tr("Graph JSON (circuit-tracer, Neuronpedia) (*.json);;All files (*)"));
+    if (!path.isEmpty()) openGraph(path);
+}
+
+void GraphController::openGraph(const QString& path) {
+    const auto file = path.toStdString();
+    jobs_.submitTyped<std::shared_ptr<analysis::AttributionGraph>>(
+        tr("Open graph %1").arg(QFileInfo(path).fileName()),
+        [file](const analysis::JobContext& context) {
+            return std::make_shared<analysis::AttributionGraph>(
+                analysis::readAttributionGraph(file, context));
+        },
+        [this, path](std::shared_ptr<analysis::AttributionGraph> graph) {
+            setGraph(std::move(*graph), QFileInfo(path).fileName());
+        },
+        [this](const QString& error) { reportError(tr("Opening the graph"), error); });
+}
+
+void GraphController::computeDialog() {
+    if (layerNames_.isEmpty()) {
+        reportError(tr("Attribution graph"), tr("Open a model (or the demo) first."));
+        return;
+    }
+    const qint64 stimulus = selection_.stimulus().value_or(0);
+    widgets::AttributionDialog dialog(layerNames_, std::numeric_limits<int>::max(), stimulus,
+                                      dialogParent_);
+    if (dialog.exec() == QDialog::Accepted) compute(dialog.choice());
+}
+
+void GraphController::compute(const widgets::AttributionChoice& choice) {
+    analysis::GraphRequest request;
+    try {
+        request.attribution.target =
+            analysis::AttributionTarget::parse(choice.target.toStdString());
+        request.attribution.method = analysis::parseAttributionMethod(choice.method.toStdString());
+    } catch (const std::exception& error) {
+        reportError(tr("Attribution graph"), QString::fromUtf8(error.what()));
+        return;
+    }
+    for (const QString& layer : choice.layers)
+        request.attribution.layers.push_back(layer.toStdString());
+    request.patches = choice.patches;
+    request.top = choice.top;
+    const auto stimulus = choice.stimulus;
+    jobs_.submitTyped<std::shared_ptr<analysis::AttributionGraph>>(
+        tr("Attribution graph of stimulus %1").arg(stimulus),
+        [workspace = workspace_, request, stimulus](const analysis::JobContext& context) {
+            return std::make_shared<analysis::AttributionGraph>(
+                workspace->attributionGraph(request, stimulus, context).graph);
+        },
+        [this](std::shared_ptr<analysis::AttributionGraph> graph) {
+            setGraph(std::move(*graph), tr("computed graph"));
+        },
+        [this](const QString& error) { reportError(tr("Attribution graph"), error); });
+}
+
+void GraphController::saveGraphAsDialog() {
+    if (!graph_) {
+        reportError(tr("Saving the graph"), tr("There is no graph to save."));
+        return;
+    }
+    const QString path =
+        QFileDialog::getSaveFileName(dialogParent_, tr("Save attribution graph"),
+                                     QString(), tr("Graph JSON (*.json)"));
+    if (path.isEmpty()) return;
+    auto graph = std::make_shared<analysis::AttributionGraph>(*graph_);
+    analysis::setGraphEdits(*graph, edits_);
+    jobs_.submitTyped<bool>(
+        tr("Save graph %1").arg(QFileInfo(path).fileName()),
+        [graph, file = path.toStdString()](const analysis::JobContext&) {
+            analysis::writeAttributionGraph(file, *graph);
+            return true;
+        },
+        {}, [this](const QString& error) { reportError(tr("Saving the graph"), error); });
+}
+
+void GraphController::setGraph(analysis::AttributionGraph graph, const QString& origin) {
+    edits_ = analysis::graphEdits(graph);
+    graph_ = std::make_shared<const analysis::AttributionGraph>(std::move(graph));
+    origin_ = origin;
+    pruned_.reset();
+    pruneError_.clear();
+    undo_.clear();
+    panel_->setGraphAvailable(true);
+    panel_->setGraphMode(true);
+    refitPending_ = true;
+    requestPrune();
+}
+
+std::string GraphController::graphJson() const {
+    if (!graph_) return {};
+    analysis::AttributionGraph copy = *graph_;
+    analysis::setGraphEdits(copy, edits_);
+    return analysis::attributionGraphJson(copy);
+}
+
+// ---- pruning and display -----------------------------------------------------------------
+
+void GraphController::requestPrune() {
+    if (!graph_) return;
+    if (pruneRunning_) {  // the newest request runs once the current one ends
+        prunePending_ = true;
+        return;
+    }
+    pruneRunning_ = true;
+    prunePending_ = false;
+    const analysis::PruneOptions options{panel_->nodeThreshold(), panel_->edgeThreshold()};
+    pruneWatcher_.setFuture(QtConcurrent::run([graph = graph_, options] {
+        PruneOutcome outcome;
+        try {
+            outcome.result = analysis::pruneGraph(*graph, options);
+        } catch (const std::exception& error) {
+            outcome.error = QString::fromUtf8(error.what());
+        }
+        return outcome;
+    }));
+}
+
+void GraphController::pruneFinished() {
+    pruneRunning_ = false;
+    auto outcome = pruneWatcher_.result();
+    if (prunePending_) {
+        requestPrune();
+        return;
+    }
+    pruned_ = std::move(outcome.result);
+    pruneError_ = outcome.error;
+    rebuild(std::exchange(refitPending_, false));
+    if (pendingPlot_) {
+        view_->canvas().plot().setViewState(*pendingPlot_);
+        pendingPlot_.reset();
+        view_->update();
+    }
+    Q_EMIT graphShown();
+}
+
+const analysis::GraphDisplay& GraphController::display() const {
+    return graph_ ? view_->canvas().plot().scene().display : kNoDisplay;
+}
+
+void GraphController::rebuild(bool refit) {
+    if (!graph_ || pruneRunning_) return;
+    analysis::DisplayOptions options;
+    options.pruning = {panel_->nodeThreshold(), panel_->edgeThreshold()};
+    options.pinnedOnly = panel_->pinnedOnly();
+    for (const auto& id : selection_.graphNodes())
+        options.alwaysShown.insert(id);
+    render::GraphScene scene;
+    scene.graph = graph_;
+    scene.display =
+        analysis::displayGraph(*graph_, edits_, pruned_ ? &*pruned_ : nullptr, options);
+    scene.title = graphTitle(*graph_, origin_);
+    scene.input = inputThumbnail(*graph_);
+    QString status = tr("%1 of %2 nodes, %3 links shown")
+                         .arg(scene.display.nodes.size())
+                         .arg(graph_->nodes.size())
+                         .arg(scene.display.links.size());
+    if (options.pinnedOnly) status += tr("  ·  pinned subgraph");
+    if (!pruneError_.isEmpty()) status += tr("  ·  unpruned: %1").arg(pruneError_);
+    scene.status = status.toStdString();
+
+    // Selected: the selection's node ids, and nodes that are the selection's unit.
+    std::set<std::string> selectedIds(selection_.graphNodes().begin(),
+                                      selection_.graphNodes().end());
+    std::set<std::size_t> selected;
+    const auto& unit = selection_.unit();
+    for (std::size_t i = 0; i < scene.display.nodes.size(); ++i) {
+        const auto& node = scene.display.nodes[i];
+        if (selectedIds.count(node.id)) selected.insert(i);
+        if (unit && node.members.size() == 1) {
+            const auto& fields = graph_->nodes[node.members.front()].fields;
+            if (fields.value("layer_name", std::string()) == unit->layer &&
+                fields.value("unit", std::int64_t(-1)) == unit->index)
+                selected.insert(i);
+        }
+    }
+    view_->canvas().plot().setScene(std::move(scene), refit);
+    view_->canvas().plot().setSelected(std::move(selected));
+    view_->update();
+}
+
+// ---- interaction ---------------------------------------------------------------------------
+
+void GraphController::nodeClicked(qint64 index, bool toggle, bool extend) {
+    const auto& nodes = display().nodes;
+    if (index < 0 || std::size_t(index) >= nodes.size()) return;
+    const auto& node = nodes[std::size_t(index)];
+    if (toggle) {
+        togglePin(memberIds({node.id}));
+        return;
+    }
+    auto ids = selection_.graphNodes();
+    if (extend) {
+        const auto at = std::find(ids.begin(), ids.end(), node.id);
+        if (at == ids.end())
+            ids.push_back(node.id);
+        else
+            ids.erase(at);
+    } else {
+        ids = {node.id};
+    }
+    selection_.setGraphNodes(ids);
+    if (!extend && node.members.size() == 1) {
+        const auto& fields = graph_->nodes[node.members.front()].fields;
+        if (fields.contains("layer_name") && fields["layer_name"].is_string() &&
+            fields.contains("unit") && fields["unit"].is_number_integer())
+            selection_.setUnit(analysis::UnitRef{fields["layer_name"].get<std::string>(),
+                                                 fields["unit"].get<std::int64_t>()});
+    }
+}
+
+void GraphController::nodeHovered(qint64 index) {
+    const auto& nodes = display().nodes;
+    if (index < 0 || std::size_t(index) >= nodes.size()) return;
+    const auto& node = nodes[std::size_t(index)];
+    readout_->setText(tr("%1  (%2)").arg(QString::fromStdString(node.label),
+                                         QString::fromStdString(node.id)));
+}
+
+void GraphController::search(const QString& text) {
+    const auto& nodes = display().nodes;
+    const QString needle = text.trimmed();
+    if (needle.isEmpty()) return;
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+        if (QString::fromStdString(nodes[i].id).contains(needle, Qt::CaseInsensitive) ||
+            QString::fromStdString(nodes[i].label).contains(needle, Qt::CaseInsensitive)) {
+            const std::string id = nodes[i].id;
+            view_->canvas().plot().centreOn(i, float(view_->width()), float(view_->height()));
+            selection_.setGraphNodes({id});
+            return;
+        }
+    readout_->setText(tr("No node matches '%1'").arg(needle));
+}
+
+std::vector<std::string> GraphController::selectedIds() const {
+    return selection_.graphNodes();
+}
+
+// Display ids to graph node ids: a supernode stands for its members.
+std::vector<std::string> GraphController::memberIds(
+    const std::vector<std::string>& displayIds) const {
+    std::vector<std::string> ids;
+    for (const auto& id : displayIds) {
+        const auto& nodes = display().nodes;
+        const auto it = std::find_if(nodes.begin(), nodes.end(),
+                                     [&](const auto& node) { return node.id == id; });
+        if (it == nodes.end()) {
+            if (graph_ && graph_->indexOf(id)) ids.push_back(id);
+            continue;
+        }
+        for (auto m : it->members)
+            ids.push_back(graph_->nodes[m].id);
+    }
+    return ids;
+}
+
+// ---- edits -------------------------------------------------------------------------------
+
+void GraphController::edit(const QString& text, analysis::GraphEdits after) {
+    if (after == edits_) return;
+    undo_.push(new GraphEditCommand(*this, text, edits_, std::move(after)));
+}
+
+void GraphController::applyEdits(const analysis::GraphEdits& edits) {
+    edits_ = edits;
+    rebuild(false);
+}
+
+void GraphController::togglePin(const std::vector<std::string>& ids) {
+    if (!graph_ || ids.empty()) return;
+    auto after = edits_;
+    auto& pinned = after.pinned;
+    const bool allPinned = std::all_of(ids.begin(), ids.end(), [&](const auto& id) {
+        return std::find(pinned.begin(), pinned.end(), id) != pinned.end();
+    });
+    for (const auto& id : ids) {
+        const auto at = std::find(pinned.begin(), pinned.end(), id);
+        if (allPinned && at != pinned.end()) pinned.erase(at);
+        if (!allPinned && at == pinned.end()) pinned.push_back(id);
+    }
+    edit(allPinned ? tr("Unpin") : tr("Pin"), std::move(after));
+}
+
+void GraphController::groupSelected() {
+    if (!graph_) return;
+    const auto members = memberIds(selectedIds());
+    if (members.size() < 2) {
+        readout_->setText(tr("Select two or more nodes (Shift+click) to group them."));
+        return;
+    }
+    auto after = edits_;
+    const std::set<std::string> chosen(members.begin(), members.end());
+    // A node belongs to one supernode: groups it was in lose it (and vanish when emptied).
+    for (auto& group : after.supernodes)
+        group.erase(std::remove_if(group.begin() + 1, group.end(),
+                                   [&](const auto& id) { return chosen.count(id) > 0; }),
+                    group.end());
+    std::erase_if(after.supernodes, [](const auto& group) { return group.size() < 2; });
+    std::vector<std::string> group{
+        analysis::nodeLabel(*graph_, *graph_->indexOf(members.front()), edits_)};
+    group.insert(group.end(), members.begin(), members.end());
+    after.supernodes.push_back(std::move(group));
+    edit(tr("Group %1 nodes").arg(members.size()), std::move(after));
+    selection_.setGraphNodes({"supernode:" + members.front()});
+}
+
+void GraphController::ungroupSelected() {
+    if (!graph_) return;
+    auto after = edits_;
+    std::vector<std::string> freed;
+    for (const auto& id : selectedIds()) {
+        if (id.rfind("supernode:", 0) != 0) continue;
+        const std::string first = id.substr(10);
+        for (auto it = after.supernodes.begin(); it != after.supernodes.end(); ++it)
+            if (it->size() > 1 && (*it)[1] == first) {
+                freed.insert(freed.end(), it->begin() + 1, it->end());
+                after.supernodes.erase(it);
+                break;
+            }
+    }
+    if (freed.empty()) {
+        readout_->setText(tr("Select a supernode to ungroup it."));
+        return;
+    }
+    edit(tr("Ungroup"), std::move(after));
+    selection_.setGraphNodes(freed);
+}
+
+void GraphController::renameSelected() {
+    if (!graph_ || selectedIds().size() != 1) {
+        readout_->setText(tr("Select one node or supernode to rename it."));
+        return;
+    }
+    const std::string id = selectedIds().front();
+    const auto& nodes = display().nodes;
+    const auto it =
+        std::find_if(nodes.begin(), nodes.end(), [&](const auto& n) { return n.id == id; });
+    if (it == nodes.end()) return;
+    bool ok = false;
+    const QString label =
+        QInputDialog::getText(dialogParent_, tr("Rename"), tr("Label"), QLineEdit::Normal,
+                              QString::fromStdString(it->label), &ok)
+            .trimmed();
+    if (!ok || label.isEmpty()) return;
+    auto after = edits_;
+    if (it->kind == DisplayKind::Supernode) {
+        for (auto& group : after.supernodes)
+            if (group.size() > 1 && "supernode:" + group[1] == id) group[0] = label.toStdString();
+    } else {
+        after.labels[id] = label.toStdString();
+    }
+    edit(tr("Rename to %1").arg(label), std::move(after));
+}
+
+void GraphController::autoGroup() {
+    if (!graph_) return;
+    auto graph = graph_;
+    jobs_.submitTyped<analysis::SupernodeResult>(
+        tr("Automatic supernodes"),
+        [workspace = workspace_, graph](const analysis::JobContext&) {
+            return workspace->graphSupernodes(*graph, 0.8);
+        },
+        [this](analysis::SupernodeResult result) {
+            auto after = edits_;
+            // Replaces an earlier automatic grouping's groups of the same members.
+            std::set<std::string> grouped;
+            for (const auto& s : result.supernodes)
+                grouped.insert(s.members.begin(), s.members.end());
+            for (auto& group : after.supernodes)
+                group.erase(std::remove_if(group.begin() + 1, group.end(),
+                                           [&](const auto& id) { return grouped.count(id); }),
+                            group.end());
+            std::erase_if(after.supernodes, [](const auto& group) { return group.size() < 2; });
+            for (const auto& s : result.supernodes) {
+                std::vector<std::string> group{s.label};
+                group.insert(group.end(), s.members.begin(), s.members.end());
+                after.supernodes.push_back(std::move(group));
+            }
+            readout_->setText(tr("%1 supernodes from %2 units' class signatures (undo: Ctrl+Z)")
+                                  .arg(result.supernodes.size())
+                                  .arg(result.unitsWithSignatures));
+            edit(tr("Automatic supernodes"), std::move(after));
+        },
+        [this](const QString& error) { reportError(tr("Automatic supernodes"), error); });
+}
+
+// ---- session -------------------------------------------------------------------------------
+
+std::vector<double> GraphController::plotState() const {
+    return view_->canvas().plot().viewState();
+}
+
+std::vector<double> GraphController::optionsState() const {
+    return {panel_->nodeThreshold(), panel_->edgeThreshold(), panel_->pinnedOnly() ? 1.0 : 0.0,
+            panel_->graphMode() ? 1.0 : 0.0};
+}
+
+void GraphController::restoreGraph(const std::string& json,
+                                   std::optional<std::vector<double>> plot,
+                                   std::optional<std::vector<double>> options) {
+    if (options && options->size() == 4) {
+        const auto& o = *options;
+        panel_->setThresholds(std::clamp(o[0], 0.01, 1.0), std::clamp(o[1], 0.01, 1.0));
+        panel_->setPinnedOnly(o[2] != 0);
+    }
+    const bool graphMode = !options || options->size() != 4 || (*options)[3] != 0;
+    if (json.empty()) return;
+    jobs_.submitTyped<std::shared_ptr<analysis::AttributionGraph>>(
+        tr("Reopen the session's graph"),
+        [json](const analysis::JobContext& context) {
+            return std::make_shared<analysis::AttributionGraph>(
+                analysis::parseAttributionGraph(json, "session graph", context));
+        },
+        [this, plot, graphMode](std::shared_ptr<analysis::AttributionGraph> graph) {
+            setGraph(std::move(*graph), tr("session graph"));
+            if (plot) pendingPlot_ = *plot;
+            panel_->setGraphMode(graphMode);
+        },
+        [this](const QString& error) { reportError(tr("Reopening the graph"), error); });
+}
+
+void GraphController::reportError(const QString& what, const QString& error) {
+    Q_EMIT failed(what, error);
+    if (interactive_) showMessageLater(dialogParent_, QMessageBox::Critical, what, error);
 }
 
 }  // namespace us::app

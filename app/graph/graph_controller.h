@@ -1,47 +1,134 @@
 #pragma once
-// The graph side of the window: today the open model's layer structure on the graph canvas,
-// with the shared selection's unit highlighted and the hovered layer in the read-out.
+// The graph side of the window. Shows the open model's layer structure, or an attribution
+// graph: computed for a stimulus (a job on the worker), or opened from circuit-tracer /
+// Neuronpedia JSON. Pruning runs off the GUI thread whenever the sliders move (the newest
+// request wins); pins, supernodes and label edits go through an undo stack; clicks set the
+// shared selection, and the selection's unit and graph nodes are highlighted here.
 
+#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
+#include <QStringList>
+#include <QUndoStack>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
+#include "analysis/attribution/graph_display.h"
+#include "analysis/attribution/graph_pruning.h"
 #include "analysis/models/layer_info.h"
+#include "app/core/job_runner.h"
 
 class QLabel;
+class QWidget;
 
-namespace us::widgets {
-class GraphView;
+namespace us::analysis {
+class ModelWorkspace;
 }
+namespace us::widgets {
+class GraphPanel;
+class GraphView;
+struct AttributionChoice;
+}  // namespace us::widgets
 
 namespace us::app {
 
 class Selection;
 
+// A pruning run's outcome, from the thread pool: the result or why there is none.
+struct PruneOutcome {
+    std::optional<analysis::PruneResult> result;
+    QString error;
+};
+
 class GraphController : public QObject {
     Q_OBJECT
   public:
-    GraphController(Selection& selection, widgets::GraphView* view, QLabel* readout,
+    GraphController(JobRunner& jobs, Selection& selection,
+                    std::shared_ptr<analysis::ModelWorkspace> workspace,
+                    widgets::GraphPanel* panel, QLabel* readout, QWidget* dialogParent,
                     QObject* parent);
 
     void showNetwork(const QString& title, const std::vector<analysis::LayerInfo>& layers);
     bool networkShown() const { return networkShown_; }
-    // Pan and zoom; a session's state waits until there is a network to show.
+    // Pan and zoom of the layer view; a session's state waits until there is a network.
     std::optional<std::vector<double>> viewState() const;
     void restoreViewState(const std::vector<double>& state);
 
+    // Menus.
+    void openGraphDialog();
+    void saveGraphAsDialog();
+    void computeDialog();
+    void openGraph(const QString& path);
+    void compute(const widgets::AttributionChoice& choice);
+    // Shows a graph (its own qParams give the pins, supernodes and labels), clearing undo.
+    void setGraph(analysis::AttributionGraph graph, const QString& origin);
+
+    bool hasGraph() const { return graph_ != nullptr; }
+    // The graph with the current edits in its qParams, as JSON; empty without a graph.
+    std::string graphJson() const;
+    const analysis::GraphEdits& edits() const { return edits_; }
+    const analysis::GraphDisplay& display() const;
+    // Graph ready to look at: parsed, pruned, drawn from the latest settings.
+    bool graphSettled() const { return graph_ && !pruneRunning_ && !prunePending_; }
+    QUndoStack* undoStack() { return &undo_; }
+
+    // Session: pan, zoom of the graph view; node and edge thresholds, pinned-only, graph mode.
+    std::vector<double> plotState() const;
+    std::vector<double> optionsState() const;
+    // Reopens a session's graph (parsed as a job) with its view and settings.
+    void restoreGraph(const std::string& json, std::optional<std::vector<double>> plot,
+                      std::optional<std::vector<double>> options);
+
+    // Edits (undoable), also reachable from the panel's buttons and keys.
+    void groupSelected();
+    void ungroupSelected();
+    void renameSelected();
+    void autoGroup();
+    void togglePin(const std::vector<std::string>& ids);
+    void applyEdits(const analysis::GraphEdits& edits);  // used by the undo commands
+    void setInteractive(bool interactive) { interactive_ = interactive; }
+
   Q_SIGNALS:
     void networkDescribed();
+    void graphShown();
+    void failed(const QString& what, const QString& error);
 
   private:
     void followUnit();
+    void requestPrune();
+    void pruneFinished();
+    void rebuild(bool refit);
+    void edit(const QString& text, analysis::GraphEdits after);
+    void nodeClicked(qint64 node, bool toggle, bool extend);
+    void nodeHovered(qint64 node);
+    void search(const QString& text);
+    std::vector<std::string> selectedIds() const;
+    std::vector<std::string> memberIds(const std::vector<std::string>& displayIds) const;
+    void reportError(const QString& what, const QString& error);
 
+    JobRunner& jobs_;
     Selection& selection_;
+    std::shared_ptr<analysis::ModelWorkspace> workspace_;
+    widgets::GraphPanel* panel_;
     widgets::GraphView* view_;
+    QLabel* readout_;
+    QWidget* dialogParent_;
     std::optional<std::vector<double>> pendingViewState_;
     bool networkShown_ = false;
+    QStringList layerNames_;
+    bool interactive_ = true;
+
+    std::shared_ptr<const analysis::AttributionGraph> graph_;
+    QString origin_;
+    analysis::GraphEdits edits_;
+    std::optional<analysis::PruneResult> pruned_;
+    QString pruneError_;
+    QFutureWatcher<PruneOutcome> pruneWatcher_;
+    bool pruneRunning_ = false, prunePending_ = false, refitPending_ = false;
+    std::optional<std::vector<double>> pendingPlot_;
+    QUndoStack undo_;
 };
 
 }  // namespace us::app

@@ -20,6 +20,8 @@ namespace {
 constexpr int kMaxRecent = 8;
 constexpr const char* kBrainCamera = "brain.camera";
 constexpr const char* kGraphView = "graph.view";
+constexpr const char* kGraphPlot = "graph.plot";
+constexpr const char* kGraphOptions = "graph.options";
 constexpr const char* kModelInput = "model.input";
 constexpr const char* kModelResize = "model.resize";  // 0: stretch, 1: shorter side + crop
 
@@ -41,6 +43,11 @@ analysis::Session SessionController::captureSession() const {
     if (const auto camera = window_.brain()->cameraState())
         session.viewStates[kBrainCamera] = *camera;
     if (const auto graph = window_.graph()->viewState()) session.viewStates[kGraphView] = *graph;
+    session.viewStates[kGraphOptions] = window_.graph()->optionsState();
+    if (window_.graph()->hasGraph()) {
+        session.attributionGraph = window_.graph()->graphJson();
+        session.viewStates[kGraphPlot] = window_.graph()->plotState();
+    }
     if (const auto shape = window_.models()->inputShape())
         session.viewStates[kModelInput] = std::vector<double>(shape->begin(), shape->end());
     if (const auto resize = window_.models()->inputResize())
@@ -78,6 +85,13 @@ bool SessionController::openSession(const QString& path, bool interactive) {
         window_.graph()->restoreViewState(it->second);
     // The selection first: panels show it as their content arrives.
     window_.selection()->setState(session.selection);
+    const auto viewState = [&](const char* name) -> std::optional<std::vector<double>> {
+        const auto it = session.viewStates.find(name);
+        if (it == session.viewStates.end()) return std::nullopt;
+        return it->second;
+    };
+    window_.graph()->restoreGraph(session.attributionGraph, viewState(kGraphPlot),
+                                  viewState(kGraphOptions));
     if (session.demo) {
         window_.openDemo();
     } else {

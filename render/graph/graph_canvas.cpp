@@ -73,6 +73,7 @@ void GraphCanvas::initializeGl() {
 
 void GraphCanvas::releaseGl() {
     if (!glReady_) return;
+    plot_.releaseGl();
     ImGui::SetCurrentContext(context_);
     ImGui_ImplOpenGL3_Shutdown();
     glReady_ = false;
@@ -151,9 +152,18 @@ void GraphCanvas::render(float width, float height, float devicePixelRatio,
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                      ImGuiWindowFlags_NoScrollWithMouse);
     hovered_.clear();
-    if (layers_.empty())
-        drawEmptyState(width, height);
-    else {
+    if (mode_ == CanvasMode::Graph) {
+        if (plot_.empty())
+            drawEmptyState(width, height, "No attribution graph",
+                           "Analysis > Attribution graph computes one for the selected "
+                           "stimulus; File > Open graph opens a circuit-tracer or Neuronpedia "
+                           "graph JSON.");
+        else
+            plot_.draw(width, height, input.ctrl, input.shift);
+    } else if (layers_.empty()) {
+        drawEmptyState(width, height, "No network loaded",
+                       "Open a model, or File > Open demo, to see its layers here.");
+    } else {
         // Refit on resize until the user pans or zooms (a panel laid out after the network
         // arrived, e.g. in a background tab, would otherwise keep a tiny first fit).
         if (fitPending_ || (fittedSize_ && *fittedSize_ != std::pair(width, height)))
@@ -187,10 +197,9 @@ void GraphCanvas::handlePanZoom(float height) {
     }
 }
 
-void GraphCanvas::drawEmptyState(float width, float height) {
+void GraphCanvas::drawEmptyState(float width, float height, const char* line1,
+                                 const char* line2) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    const char* line1 = "No network loaded";
-    const char* line2 = "Open a model, or File > Open demo, to see its layers here.";
     // The explanation wraps to the canvas, less margins, however narrow the panel is.
     const float wrap = std::max(40.f, width - 24.f);
     const ImVec2 s1 = ImGui::CalcTextSize(line1);

@@ -1,7 +1,7 @@
 #pragma once
 // The attribution-graph canvas, drawn with Dear ImGui into the current OpenGL context.
-// It draws state it is given (a network's layers today; nodes and links later) and keeps only
-// view state of its own: pan and zoom. Input comes from whichever window hosts it.
+// It draws state it is given (a network's layers, or an attribution graph through
+// AttributionPlot) and keeps only view state of its own: pan and zoom. Input comes from whichever window hosts it.
 
 #include <cstdint>
 #include <memory>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analysis/models/layer_info.h"
+#include "render/graph/attribution_plot.h"
 
 struct ImGuiContext;
 
@@ -22,7 +23,12 @@ struct CanvasInput {
     bool rightDown = false;
     bool middleDown = false;
     float wheel = 0.f;  // notches since the last frame, positive away from the user
+    bool ctrl = false;  // Ctrl (Cmd on macOS) held
+    bool shift = false;
 };
+
+// What the canvas shows: the model's layer structure, or an attribution graph.
+enum class CanvasMode { Layers, Graph };
 
 class GraphCanvas {
   public:
@@ -36,6 +42,10 @@ class GraphCanvas {
     void releaseGl();
 
     void setNetwork(std::string title, std::vector<us::analysis::LayerInfo> layers);
+    void setMode(CanvasMode mode) { mode_ = mode; }
+    CanvasMode mode() const { return mode_; }
+    AttributionPlot& plot() { return plot_; }
+    const AttributionPlot& plot() const { return plot_; }
     const std::vector<us::analysis::LayerInfo>& layers() const { return layers_; }
 
     // Draws one frame into the bound framebuffer; sizes in logical pixels.
@@ -55,11 +65,13 @@ class GraphCanvas {
 
   private:
     void drawNetwork(float width, float height);
-    void drawEmptyState(float width, float height);
+    void drawEmptyState(float width, float height, const char* title, const char* hint);
     void handlePanZoom(float height);
     void fitToView(float width, float height);
 
     ImGuiContext* context_ = nullptr;
+    CanvasMode mode_ = CanvasMode::Layers;
+    AttributionPlot plot_;
     bool glReady_ = false;
     std::string title_;
     std::vector<us::analysis::LayerInfo> layers_;

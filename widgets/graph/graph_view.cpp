@@ -54,6 +54,17 @@ void GraphView::paintGL() {
         lastHovered_ = canvas_.hoveredLayer();
         Q_EMIT hoverChanged(QString::fromStdString(lastHovered_));
     }
+    if (canvas_.mode() == us::render::CanvasMode::Graph) {
+        const auto hovered = canvas_.plot().hovered();
+        const qint64 node = hovered ? qint64(*hovered) : -1;
+        if (node != lastHoveredNode_) Q_EMIT nodeHovered(lastHoveredNode_ = node);
+        // Emitted after the frame: the slot may change the scene the canvas just drew.
+        if (const auto click = canvas_.plot().takeClick())
+            QMetaObject::invokeMethod(
+                this,
+                [this, c = *click] { Q_EMIT nodeClicked(qint64(c.node), c.toggle, c.extend); },
+                Qt::QueuedConnection);
+    }
     // ImGui settles hover and tooltip state one frame after the input that caused it.
     if (pendingFrames_ > 0 && --pendingFrames_ > 0) update();
 }
@@ -64,6 +75,8 @@ void GraphView::updateButtons(QMouseEvent* event) {
     input_.leftDown = event->buttons() & Qt::LeftButton;
     input_.rightDown = event->buttons() & Qt::RightButton;
     input_.middleDown = event->buttons() & Qt::MiddleButton;
+    input_.ctrl = event->modifiers() & Qt::ControlModifier;
+    input_.shift = event->modifiers() & Qt::ShiftModifier;
     pendingFrames_ = 2;
     update();
 }

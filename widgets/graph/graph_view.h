@@ -1,5 +1,6 @@
 #pragma once
-// The attribution-graph panel: a QOpenGLWidget hosting the ImGui graph canvas.
+// The attribution-graph panel's canvas: a QOpenGLWidget hosting the ImGui graph canvas, which
+// draws the model's layers or an attribution graph.
 
 #include <QElapsedTimer>
 #include <QOpenGLWidget>
@@ -20,6 +21,10 @@ class GraphView : public QOpenGLWidget {
 
   Q_SIGNALS:
     void hoverChanged(const QString& layerName);
+    // Attribution graph mode: a display node clicked (toggle: with Ctrl, extend: with Shift),
+    // or hovered (-1: none).
+    void nodeClicked(qint64 node, bool toggle, bool extend);
+    void nodeHovered(qint64 node);
 
   protected:
     void initializeGL() override;
@@ -38,6 +43,7 @@ class GraphView : public QOpenGLWidget {
     us::render::CanvasInput input_;
     QElapsedTimer frameClock_;
     std::string lastHovered_;
+    qint64 lastHoveredNode_ = -1;
     int pendingFrames_ = 0;
 };
 

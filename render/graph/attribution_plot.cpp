@@ -1,0 +1,377 @@
+#include "render/graph/attribution_plot.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#if defined(__APPLE__)
+#include <OpenGL/gl.h>
+#else
+#if defined(_WIN32)
+#include <windows.h>
+#endif
+#include <GL/gl.h>
+#endif
+
+namespace us::render {
+namespace {
+
+using us::analysis::DisplayKind;
+
+constexpr float kMinZoom = 0.02f, kMaxZoom = 8.f;
+constexpr float kLeftMargin = 96.f, kTopMargin = 56.f, kMargin = 24.f;
+// Link colours as the anchors draw them: green excites, purple inhibits.
+constexpr ImU32 kPositive = IM_COL32(46, 160, 67, 255);
+constexpr ImU32 kNegative = IM_COL32(150, 70, 200, 255);
+constexpr ImU32 kUnitColour = IM_COL32(244, 178, 88, 255);
+constexpr ImU32 kErrorColour = IM_COL32(150, 150, 160, 255);
+constexpr ImU32 kLogitColour = IM_COL32(235, 87, 87, 255);
+constexpr ImU32 kSupernodeColour = IM_COL32(90, 160, 230, 255);
+constexpr ImU32 kSelectedColour = IM_COL32(255, 255, 255, 255);
+constexpr ImU32 kPinnedColour = IM_COL32(80, 220, 255, 255);
+
+ImU32 withAlpha(ImU32 colour, float alpha) {
+    const auto a = static_cast<ImU32>(std::clamp(alpha, 0.f, 255.f));
+    return (colour & ~IM_COL32_A_MASK) | (a << IM_COL32_A_SHIFT);
+}
+
+const char* kindName(DisplayKind kind) {
+    switch (kind) {
+        case DisplayKind::Unit: return "unit";
+        case DisplayKind::Error: return "error";
+        case DisplayKind::Input: return "input";
+        case DisplayKind::Logit: return "target";
+        case DisplayKind::Supernode: return "supernode";
+    }
+    return "";
+}
+
+std::string shortDump(const us::analysis::OrderedJson& value) {
+    std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+    if (text.size() > 70) text = text.substr(0, 67) + "...";
+    return text;
+}
+
+}  // namespace
+
+void AttributionPlot::setScene(GraphScene scene, bool refit) {
+    const bool newImage = scene.input.pixels != scene_.input.pixels;
+    scene_ = std::move(scene);
+    layout_ = layoutGraph(scene_.display);
+    if (refit) fitPending_ = true;
+    if (newImage) textureStale_ = true;
+    hovered_.reset();
+    std::erase_if(selected_, [&](std::size_t i) { return i >= scene_.display.nodes.size(); });
+}
+
+void AttributionPlot::setViewState(const std::vector<double>& state) {
+    if (state.size() != 3 || !std::isfinite(state[0]) || !std::isfinite(state[1]) ||
+        !std::isfinite(state[2]))
+        return;
+    panX_ = float(state[0]);
+    panY_ = float(state[1]);
+    zoom_ = std::clamp(float(state[2]), kMinZoom, kMaxZoom);
+    fitPending_ = false;
+}
+
+std::pair<float, float> AttributionPlot::screenPosition(std::size_t node) const {
+    const auto& place = layout_.nodes.at(node);
+    return {panX_ + place.x * zoom_, panY_ + place.y * zoom_};
+}
+
+void AttributionPlot::fit(float width, float height) {
+    fitPending_ = false;
+    const float contentWidth = std::max(1.f, layout_.right - layout_.left);
+    const float contentHeight = std::max(1.f, layout_.bottom - layout_.top + 30.f);
+    const float usableWidth = std::max(1.f, width - kLeftMargin - kMargin);
+    const float usableHeight = std::max(1.f, height - kTopMargin - kMargin);
+    zoom_ = std::clamp(std::min(usableWidth / contentWidth, usableHeight / contentHeight), kMinZoom,
+                       2.f);
+    panX_ = kLeftMargin + (usableWidth - contentWidth * zoom_) / 2 - layout_.left * zoom_;
+    panY_ = kTopMargin + (usableHeight - contentHeight * zoom_) / 2 - layout_.top * zoom_;
+}
+
+void AttributionPlot::handlePanZoom() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (!ImGui::IsWindowHovered()) return;
+    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) dragged_ = false;
+    if (ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3.f) ||
+        ImGui::IsMouseDragging(ImGuiMouseButton_Middle, 0.f)) {
+        dragged_ = true;
+        panX_ += io.MouseDelta.x;
+        panY_ += io.MouseDelta.y;
+    }
+    if (io.MouseWheel != 0.f) {
+        // Zoom about the cursor: the world point under it stays put.
+        const float worldX = (io.MousePos.x - panX_) / zoom_;
+        const float worldY = (io.MousePos.y - panY_) / zoom_;
+        zoom_ = std::clamp(zoom_ * std::pow(1.15f, io.MouseWheel), kMinZoom, kMaxZoom);
+        panX_ = io.MousePos.x - worldX * zoom_;
+        panY_ = io.MousePos.y - worldY * zoom_;
+    }
+}
+
+void AttributionPlot::centreOn(std::size_t node, float width, float height) {
+    if (node >= layout_.nodes.size()) return;
+    fitPending_ = false;
+    zoom_ = std::max(zoom_, 1.f);
+    panX_ = width / 2 - layout_.nodes[node].x * zoom_;
+    panY_ = height / 2 - layout_.nodes[node].y * zoom_;
+}
+
+void AttributionPlot::draw(float width, float height, bool ctrlHeld, bool shiftHeld) {
+    if (empty()) return;
+    if (fitPending_) fit(width, height);
+    handlePanZoom();
+
+    // The node under the mouse: the nearest whose glyph contains it.
+    hovered_.reset();
+    if (ImGui::IsWindowHovered()) {
+        const ImVec2 mouse = ImGui::GetIO().MousePos;
+        float best = 1e30f;
+        for (std::size_t i = 0; i < layout_.nodes.size(); ++i) {
+            const auto [x, y] = screenPosition(i);
+            const float reach = layout_.nodes[i].radius * zoom_ + 3.f;
+            const float dx = mouse.x - x, dy = mouse.y - y;
+            if (std::abs(dx) > reach || std::abs(dy) > reach) continue;
+            const float d = dx * dx + dy * dy;
+            if (d < best) best = d, hovered_ = i;
+        }
+    }
+    if (hovered_ && ImGui::IsMouseReleased(ImGuiMouseButton_Left) && !dragged_)
+        click_ = NodeClick{*hovered_, ctrlHeld, shiftHeld};
+    if (!hovered_ && ImGui::IsWindowHovered() &&
+        ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left))
+        fitPending_ = true;
+
+    drawLinks(width, height);
+    drawNodes(width, height);
+    drawBandNames(height);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddText(ImVec2(12, 8), IM_COL32(230, 230, 230, 255), scene_.title.c_str());
+    draw->AddText(ImVec2(12, 8 + ImGui::GetTextLineHeightWithSpacing()),
+                  IM_COL32(150, 150, 160, 255), scene_.status.c_str());
+    if (hovered_) drawHoverCard(*hovered_);
+}
+
+void AttributionPlot::drawLinks(float width, float height) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const auto& links = scene_.display.links;
+    const bool focus = hovered_ || !selected_.empty();
+    const auto highlighted = [&](const us::analysis::DisplayLink& link) {
+        return (hovered_ && (link.source == *hovered_ || link.target == *hovered_)) ||
+               selected_.count(link.source) || selected_.count(link.target);
+    };
+    const float widthScale = std::clamp(zoom_, 0.35f, 1.5f);
+    std::vector<std::size_t> onTop;
+    for (std::size_t l = 0; l < links.size(); ++l) {
+        const auto& link = links[l];
+        const auto [ax, ay] = screenPosition(link.source);
+        const auto [bx, by] = screenPosition(link.target);
+        if (std::max(ax, bx) < 0 || std::min(ax, bx) > width || std::max(ay, by) < 0 ||
+            std::min(ay, by) > height)
+            continue;
+        if (focus && highlighted(link)) {
+            onTop.push_back(l);
+            continue;
+        }
+        const float share = float(link.share);
+        // Faint links fade as the view zooms out, so a big graph stays readable and cheap.
+        float alpha = (40.f + 215.f * share) * std::min(1.f, zoom_ * (0.3f + 8.f * share));
+        if (focus) alpha *= 0.3f;
+        if (alpha < 3.f) continue;
+        draw->AddLine(ImVec2(ax, ay), ImVec2(bx, by),
+                      withAlpha(link.weight >= 0 ? kPositive : kNegative, alpha),
+                      (0.6f + 4.5f * share) * widthScale);
+    }
+    for (auto l : onTop) {
+        const auto& link = links[l];
+        const auto [ax, ay] = screenPosition(link.source);
+        const auto [bx, by] = screenPosition(link.target);
+        draw->AddLine(ImVec2(ax, ay), ImVec2(bx, by), link.weight >= 0 ? kPositive : kNegative,
+                      (1.2f + 6.f * float(link.share)) * widthScale);
+    }
+}
+
+unsigned int AttributionPlot::inputTexture() {
+    if (!textureStale_) return texture_;
+    textureStale_ = false;
+    const auto& image = scene_.input;
+    if (image.pixels.empty()) return texture_;
+    std::vector<std::uint8_t> rgba(std::size_t(image.width) * std::size_t(image.height) * 4);
+    for (int y = 0; y < image.height; ++y)
+        for (int x = 0; x < image.width; ++x) {
+            auto* out = &rgba[(std::size_t(y) * std::size_t(image.width) + std::size_t(x)) * 4];
+            for (int c = 0; c < 3; ++c)
+                out[c] = image.at(x, y, image.channels == 3 ? c : 0);
+            out[3] = 255;
+        }
+    if (texture_ == 0) glGenTextures(1, &texture_);
+    glBindTexture(GL_TEXTURE_2D, texture_);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, image.width, image.height, 0, GL_RGBA,
+                 GL_UNSIGNED_BYTE, rgba.data());
+    return texture_;
+}
+
+void AttributionPlot::releaseGl() {
+    if (texture_ != 0) glDeleteTextures(1, &texture_);
+    texture_ = 0;
+    textureStale_ = true;
+}
+
+void AttributionPlot::drawNodes(float width, float height) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    ImFont* font = ImGui::GetFont();
+    const float fontSize = std::min(font->FontSize, font->FontSize * zoom_ * 1.2f);
+    const bool labels = fontSize >= 8.f && kNodePitch * zoom_ >= 40.f;
+    const unsigned int texture = inputTexture();
+    const auto& nodes = scene_.display.nodes;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        const auto& node = nodes[i];
+        const auto [x, y] = screenPosition(i);
+        const float r = std::max(1.5f, layout_.nodes[i].radius * zoom_);
+        if (x + r < 0 || x - r > width || y + r < 0 || y - r > height) continue;  // culled
+        const ImVec2 a(x - r, y - r), b(x + r, y + r);
+        switch (node.kind) {
+            case DisplayKind::Input: {
+                const auto& fields = scene_.graph->nodes.at(node.members.front()).fields;
+                if (texture != 0 && fields.contains("patch")) {
+                    const auto& patch = fields["patch"];
+                    const float grid = std::max(1.f, patch.value("grid", 1.f));
+                    const float row = patch.value("row", 0.f), column = patch.value("column", 0.f);
+                    draw->AddImage(reinterpret_cast<ImTextureID>(std::intptr_t(texture)), a, b,
+                                   ImVec2(column / grid, row / grid),
+                                   ImVec2((column + 1) / grid, (row + 1) / grid));
+                } else {
+                    draw->AddRectFilled(a, b, IM_COL32(90, 90, 100, 255));
+                }
+                draw->AddRect(a, b, IM_COL32(200, 200, 210, 255));
+                break;
+            }
+            case DisplayKind::Logit:
+                draw->AddRectFilled(ImVec2(x - 2 * r, y - r), ImVec2(x + 2 * r, y + r),
+                                    kLogitColour, 4.f);
+                break;
+            case DisplayKind::Supernode:
+                draw->AddRectFilled(ImVec2(x - 2 * r, y - r), ImVec2(x + 2 * r, y + r),
+                                    kSupernodeColour, 6.f);
+                break;
+            case DisplayKind::Error:
+                draw->AddQuadFilled(ImVec2(x, y - r), ImVec2(x + r, y), ImVec2(x, y + r),
+                                    ImVec2(x - r, y), kErrorColour);
+                break;
+            case DisplayKind::Unit:
+                draw->AddCircleFilled(ImVec2(x, y), r, kUnitColour, r > 6 ? 20 : 8);
+                break;
+        }
+        const bool wide = node.kind == DisplayKind::Logit || node.kind == DisplayKind::Supernode;
+        const float rx = wide ? 2 * r : r;
+        if (node.pinned)
+            draw->AddTriangleFilled(ImVec2(x + rx - 1, y - r - 7), ImVec2(x + rx + 6, y - r - 7),
+                                    ImVec2(x + rx + 2.5f, y - r), kPinnedColour);
+        if (selected_.count(i) || (hovered_ && *hovered_ == i))
+            draw->AddRect(ImVec2(x - rx - 3, y - r - 3), ImVec2(x + rx + 3, y + r + 3),
+                          selected_.count(i) ? kSelectedColour : IM_COL32(255, 255, 255, 140),
+                          4.f, 0, selected_.count(i) ? 2.5f : 1.5f);
+        if (wide && fontSize >= 6.f) {
+            const std::string text = node.kind == DisplayKind::Supernode
+                                         ? node.label + " (" + std::to_string(node.members.size()) + ")"
+                                         : node.label;
+            const float half = kWidePitch * zoom_ / 2 - 2;
+            const ImVec4 clip(x - half, y - r - 20, x + half, y + r + 30);
+            const ImVec2 size = font->CalcTextSizeA(fontSize, FLT_MAX, 0.f, text.c_str());
+            draw->AddText(font, fontSize, ImVec2(std::max(x - half, x - size.x / 2), y + r + 2),
+                          IM_COL32(235, 235, 235, 255), text.c_str(), nullptr, 0.f, &clip);
+        } else if (labels && node.kind != DisplayKind::Input) {
+            const float half = kNodePitch * zoom_ / 2;
+            const ImVec4 clip(x - half, y + r, x + half, y + r + 2 * fontSize + 4);
+            draw->AddText(font, fontSize, ImVec2(x - half + 1, y + r + 2),
+                          IM_COL32(210, 210, 215, 255), node.label.c_str(), nullptr,
+                          2 * half - 2, &clip);
+        }
+    }
+}
+
+void AttributionPlot::drawBandNames(float height) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const auto& names = scene_.display.bandNames;
+    for (std::size_t b = 0; b < layout_.bandY.size() && b < names.size(); ++b) {
+        const float y = panY_ + layout_.bandY[b] * zoom_;
+        if (y < kTopMargin - 10 || y > height) continue;
+        const ImVec4 clip(0, y - 20, kLeftMargin - 6, y + 20);
+        draw->AddRectFilled(ImVec2(0, y - 9), ImVec2(kLeftMargin - 6, y + 9),
+                            IM_COL32(30, 32, 38, 220));
+        draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(6, y - 8),
+                      IM_COL32(170, 170, 180, 255), names[b].c_str(), nullptr, 0.f, &clip);
+    }
+    // Prompt tokens under their columns.
+    const auto& tokens = scene_.display.columnNames;
+    if (layout_.bandY.empty()) return;
+    const float y = panY_ + (layout_.bandY.front() + kBandGap * 0.45f) * zoom_;
+    for (std::size_t c = 0; c < layout_.columnX.size() && c < tokens.size(); ++c) {
+        const float x = panX_ + layout_.columnX[c] * zoom_;
+        const ImVec2 size = ImGui::CalcTextSize(tokens[c].c_str());
+        draw->AddText(ImVec2(x - size.x / 2, y), IM_COL32(220, 220, 160, 255), tokens[c].c_str());
+    }
+}
+
+void AttributionPlot::drawHoverCard(std::size_t index) {
+    const auto& node = scene_.display.nodes.at(index);
+    const auto& graph = *scene_.graph;
+    ImGui::BeginTooltip();
+    ImGui::TextUnformatted(node.label.c_str());
+    ImGui::TextDisabled("%s  %s  band %s", kindName(node.kind), node.id.c_str(),
+                        scene_.display.bandNames.at(std::size_t(node.band)).c_str());
+    if (node.kind == DisplayKind::Supernode) {
+        ImGui::Text("%zu members, attribution %.4g", node.members.size(), node.attribution);
+        for (std::size_t k = 0; k < node.members.size() && k < 8; ++k)
+            ImGui::BulletText("%s", graph.nodes.at(node.members[k]).id.c_str());
+        if (node.members.size() > 8) ImGui::TextDisabled("...");
+    } else {
+        const auto& source = graph.nodes.at(node.members.front());
+        if (source.activation) ImGui::Text("activation %.4g", *source.activation);
+        if (source.fields.contains("attribution") && source.fields["attribution"].is_number())
+            ImGui::Text("attribution %.4g", source.fields["attribution"].get<double>());
+        if (source.influence) ImGui::Text("influence %.4g", *source.influence);
+    }
+    // Strongest inputs and outputs among the shown links.
+    std::vector<const us::analysis::DisplayLink*> in, out;
+    for (const auto& link : scene_.display.links) {
+        if (link.target == index) in.push_back(&link);
+        if (link.source == index) out.push_back(&link);
+    }
+    const auto list = [&](const char* title, std::vector<const us::analysis::DisplayLink*>& links,
+                          bool inputs) {
+        if (links.empty()) return;
+        std::sort(links.begin(), links.end(), [](auto* a, auto* b) {
+            return std::abs(a->weight) > std::abs(b->weight);
+        });
+        ImGui::Separator();
+        ImGui::TextDisabled("%s", title);
+        for (std::size_t k = 0; k < links.size() && k < 5; ++k) {
+            const auto& other = scene_.display.nodes.at(inputs ? links[k]->source : links[k]->target);
+            ImGui::TextColored(links[k]->weight >= 0 ? ImVec4(0.30f, 0.75f, 0.38f, 1)
+                                                     : ImVec4(0.70f, 0.45f, 0.90f, 1),
+                               "%+.3g", links[k]->weight);
+            ImGui::SameLine();
+            ImGui::TextUnformatted(other.label.c_str());
+        }
+    };
+    list("strongest inputs", in, true);
+    list("strongest outputs", out, false);
+    // Every field of an imported node (Unitscope's own are summarised above).
+    if (node.kind != DisplayKind::Supernode && graph.metadata.value("scan", "") != "unitscope") {
+        const auto& fields = graph.nodes.at(node.members.front()).fields;
+        ImGui::Separator();
+        for (const auto& [key, value] : fields.items())
+            ImGui::TextDisabled("%s: %s", key.c_str(), shortDump(value).c_str());
+    }
+    ImGui::EndTooltip();
+}
+
+}  // namespace us::render
