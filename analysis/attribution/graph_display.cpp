@@ -179,6 +179,15 @@ GraphDisplay displayGraph(const AttributionGraph& graph, const GraphEdits& edits
         out.magnitude = magnitudeOf(i);
         out.attribution = numberField(node, "attribution").value_or(0.0);
         out.pinned = pinned.count(node.id) > 0;
+        if (node.isInput() && node.fields.is_object() && node.fields.contains("patch") &&
+            node.fields["patch"].is_object()) {
+            const auto& patch = node.fields["patch"];
+            if (patch.contains("row") && patch["row"].is_number_integer() &&
+                patch.contains("column") && patch["column"].is_number_integer()) {
+                out.patchRow = patch["row"].get<int>();
+                out.patchColumn = patch["column"].get<int>();
+            }
+        }
         displayOf[i] = display.nodes.size();
         display.nodes.push_back(std::move(out));
     }

@@ -41,6 +41,7 @@ struct DisplayNode {
     double magnitude = 0;              // |attribution| (image graphs) or influence
     double attribution = 0;            // signed, summed over members
     bool pinned = false;
+    int patchRow = -1, patchColumn = -1;  // an input patch's place in its image's grid
 };
 
 struct DisplayLink {

@@ -64,7 +64,21 @@ GraphLayout layoutGraph(const us::analysis::GraphDisplay& display) {
     };
 
     if (!display.languageModel) {
+        // Input patches as the image they come from: its grid, top row on the input band.
+        int gridColumns = 0;
+        for (const auto& node : nodes)
+            gridColumns = std::max(gridColumns, node.patchColumn + 1);
+        const float patchPitch = kPatchSize + 4.f;
         for (auto& [cell, members] : cells) {
+            if (cell.first == 0 && gridColumns > 0) {
+                for (auto i : members)
+                    if (nodes[i].patchColumn >= 0) {
+                        layout.nodes[i].x =
+                            (float(nodes[i].patchColumn) - float(gridColumns - 1) / 2) * patchPitch;
+                        layout.nodes[i].y += float(nodes[i].patchRow) * patchPitch;
+                    }
+                continue;
+            }
             float x = -cellWidth(members) / 2;
             for (auto i : members) {
                 layout.nodes[i].x = x + pitchOf(i) / 2;
