@@ -326,7 +326,7 @@ void GraphController::rebuild(bool refit) {
 void GraphController::nodeClicked(qint64 index, bool toggle, bool extend) {
     const auto& nodes = display().nodes;
     if (index < 0 || std::size_t(index) >= nodes.size()) return;
-    const auto& node = nodes[std::size_t(index)];
+    const auto node = nodes[std::size_t(index)];  // a copy: the selection rebuilds the display
     if (toggle) {
         togglePin(memberIds({node.id}));
         return;

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     failures += us::test::runTreemapTests(demo, arguments);
     failures += us::test::runBrainTests(demo, arguments);
     failures += us::test::runGraphTests(demo, arguments);
+    failures += us::test::runAttributionGraphTests(demo, arguments);
     failures += us::test::runSessionTests(demo, arguments);
     demo.window.reset();
     return failures;
