@@ -39,8 +39,9 @@ int main(int argc, char** argv) {
         "With --screenshot, renders one panel to a PNG file and exits.");
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("session", "A .unitscope session file, or a circuit-tracer / "
-                                            "Neuronpedia graph .json, to open.",
+    parser.addPositionalArgument("session",
+                                 "A .unitscope session file, or a circuit-tracer / "
+                                 "Neuronpedia graph .json, to open.",
                                  "[FILE.unitscope | GRAPH.json]");
     const QCommandLineOption demo("demo", "Open the built-in demo.");
     const QCommandLineOption screenshot("screenshot", "Render a panel to PATH (PNG) and exit.",

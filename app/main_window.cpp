@@ -228,8 +228,8 @@ void MainWindow::buildMenus() {
     edit->addAction(redo);
 
     QMenu* analysisMenu = menuBar()->addMenu(tr("&Analysis"));
-    analysisMenu->addAction(tr("&Attribution graph..."), QKeySequence(Qt::CTRL | Qt::Key_G),
-                            graph_, &GraphController::computeDialog);
+    analysisMenu->addAction(tr("&Attribution graph..."), QKeySequence(Qt::CTRL | Qt::Key_G), graph_,
+                            &GraphController::computeDialog);
     analysisMenu->addAction(tr("&Cluster stimuli or units..."),
                             QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), clusters_,
                             &ClusterController::clusterDialog);

@@ -30,7 +30,8 @@ build() {  # name, sources...
 }
 build fuzz_brain_readers "${parsers[@]}"
 build fuzz_arrays "${arrays[@]}"
-build fuzz_graph analysis/attribution/attribution_graph.cpp analysis/attribution/graph_pruning.cpp \
+build fuzz_graph analysis/attribution/attribution_graph.cpp \
+  analysis/attribution/graph_json_reader.cpp analysis/attribution/graph_pruning.cpp \
   analysis/core/atomic_file.cpp analysis/core/file_sync.cpp
 
 # Seeds: every fixture file, prefixed with the byte that selects its reader. The fixtures are

@@ -95,7 +95,8 @@ OrderedJson inputThumbnail(const FloatArray& input, const AttributionRequest& re
                     input.values[(std::size_t(c) * std::size_t(height) + std::size_t(y)) *
                                      std::size_t(width) +
                                  std::size_t(x)] *
-                        std + mean;
+                        std +
+                    mean;
                 image.pixels[(std::size_t(y) * std::size_t(width) + std::size_t(x)) *
                                  std::size_t(channels) +
                              k] = std::uint8_t(std::lround(std::clamp(v, 0.f, 1.f) * 255.f));

@@ -107,8 +107,8 @@ GraphDisplay displayGraph(const AttributionGraph& graph, const GraphEdits& edits
         if (options.pinnedOnly)
             shown[i] = pinned.count(node.id) > 0;
         else
-            shown[i] = wanted || node.isInput() || node.isLogit() || !pruned ||
-                       pruned->nodeKept.at(i);
+            shown[i] =
+                wanted || node.isInput() || node.isLogit() || !pruned || pruned->nodeKept.at(i);
     }
 
     // Supernodes: each member maps to its group (the first group that names it).
@@ -146,10 +146,14 @@ GraphDisplay displayGraph(const AttributionGraph& graph, const GraphEdits& edits
         if (!name.empty()) continue;
         const auto& key = keys[i];
         const std::string layerName = stringField(graph.nodes[i], "layer_name");
-        if (key.group == 0) name = display.languageModel ? "Emb" : "input";
-        else if (key.group == 3) name = display.languageModel ? "Logits" : "target";
-        else if (!layerName.empty()) name = layerName;
-        else name = key.group == 1 ? "L" + stringField(graph.nodes[i], "layer") : key.name;
+        if (key.group == 0)
+            name = display.languageModel ? "Emb" : "input";
+        else if (key.group == 3)
+            name = display.languageModel ? "Logits" : "target";
+        else if (!layerName.empty())
+            name = layerName;
+        else
+            name = key.group == 1 ? "L" + stringField(graph.nodes[i], "layer") : key.name;
     }
     if (display.languageModel && graph.metadata.contains("prompt_tokens") &&
         graph.metadata["prompt_tokens"].is_array())

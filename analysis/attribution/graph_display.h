@@ -52,16 +52,16 @@ struct DisplayLink {
 
 struct DisplayOptions {
     PruneOptions pruning;
-    bool pinnedOnly = false;              // the pinned subgraph
-    std::set<std::string> alwaysShown;    // e.g. the selected node ids
+    bool pinnedOnly = false;            // the pinned subgraph
+    std::set<std::string> alwaysShown;  // e.g. the selected node ids
 };
 
 struct GraphDisplay {
     std::vector<DisplayNode> nodes;
     std::vector<DisplayLink> links;
-    std::vector<std::string> bandNames;  // bottom first
+    std::vector<std::string> bandNames;    // bottom first
     std::vector<std::string> columnNames;  // prompt tokens (language-model graphs)
-    bool languageModel = false;  // one column per token position, else one row per band
+    bool languageModel = false;            // one column per token position, else one row per band
 };
 
 // Unitscope's image graphs carry input patches; every other graph is laid out as

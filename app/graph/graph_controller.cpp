@@ -61,8 +61,8 @@ std::string graphTitle(const analysis::AttributionGraph& graph, const QString& o
 
 GraphController::GraphController(JobRunner& jobs, Selection& selection,
                                  std::shared_ptr<analysis::ModelWorkspace> workspace,
-                                 widgets::GraphPanel* panel, QLabel* readout,
-                                 QWidget* dialogParent, QObject* parent)
+                                 widgets::GraphPanel* panel, QLabel* readout, QWidget* dialogParent,
+                                 QObject* parent)
     : QObject(parent),
       jobs_(jobs),
       selection_(selection),
@@ -201,9 +201,8 @@ void GraphController::saveGraphAsDialog() {
         reportError(tr("Saving the graph"), tr("There is no graph to save."));
         return;
     }
-    const QString path =
-        QFileDialog::getSaveFileName(dialogParent_, tr("Save attribution graph"),
-                                     QString(), tr("Graph JSON (*.json)"));
+    const QString path = QFileDialog::getSaveFileName(dialogParent_, tr("Save attribution graph"),
+                                                      QString(), tr("Graph JSON (*.json)"));
     if (path.isEmpty()) return;
     auto graph = std::make_shared<analysis::AttributionGraph>(*graph_);
     analysis::setGraphEdits(*graph, edits_);
@@ -289,8 +288,7 @@ void GraphController::rebuild(bool refit) {
         options.alwaysShown.insert(id);
     render::GraphScene scene;
     scene.graph = graph_;
-    scene.display =
-        analysis::displayGraph(*graph_, edits_, pruned_ ? &*pruned_ : nullptr, options);
+    scene.display = analysis::displayGraph(*graph_, edits_, pruned_ ? &*pruned_ : nullptr, options);
     scene.title = graphTitle(*graph_, origin_);
     scene.input = inputThumbnail(*graph_);
     QString status = tr("%1 of %2 nodes, %3 links shown")
@@ -355,8 +353,8 @@ void GraphController::nodeHovered(qint64 index) {
     const auto& nodes = display().nodes;
     if (index < 0 || std::size_t(index) >= nodes.size()) return;
     const auto& node = nodes[std::size_t(index)];
-    readout_->setText(tr("%1  (%2)").arg(QString::fromStdString(node.label),
-                                         QString::fromStdString(node.id)));
+    readout_->setText(
+        tr("%1  (%2)").arg(QString::fromStdString(node.label), QString::fromStdString(node.id)));
 }
 
 void GraphController::search(const QString& text) {
@@ -537,8 +535,7 @@ std::vector<double> GraphController::optionsState() const {
             panel_->graphMode() ? 1.0 : 0.0};
 }
 
-void GraphController::restoreGraph(const std::string& json,
-                                   std::optional<std::vector<double>> plot,
+void GraphController::restoreGraph(const std::string& json, std::optional<std::vector<double>> plot,
                                    std::optional<std::vector<double>> options) {
     if (options && options->size() == 4) {
         const auto& o = *options;

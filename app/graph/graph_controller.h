@@ -46,9 +46,8 @@ class GraphController : public QObject {
     Q_OBJECT
   public:
     GraphController(JobRunner& jobs, Selection& selection,
-                    std::shared_ptr<analysis::ModelWorkspace> workspace,
-                    widgets::GraphPanel* panel, QLabel* readout, QWidget* dialogParent,
-                    QObject* parent);
+                    std::shared_ptr<analysis::ModelWorkspace> workspace, widgets::GraphPanel* panel,
+                    QLabel* readout, QWidget* dialogParent, QObject* parent);
 
     void showNetwork(const QString& title, const std::vector<analysis::LayerInfo>& layers);
     bool networkShown() const { return networkShown_; }

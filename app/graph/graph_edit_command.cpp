@@ -6,7 +6,9 @@ namespace us::app {
 
 GraphEditCommand::GraphEditCommand(GraphController& controller, const QString& text,
                                    analysis::GraphEdits before, analysis::GraphEdits after)
-    : QUndoCommand(text), controller_(controller), before_(std::move(before)),
+    : QUndoCommand(text),
+      controller_(controller),
+      before_(std::move(before)),
       after_(std::move(after)) {}
 
 void GraphEditCommand::undo() {

@@ -12,8 +12,8 @@ class GraphController;
 
 class GraphEditCommand : public QUndoCommand {
   public:
-    GraphEditCommand(GraphController& controller, const QString& text,
-                     analysis::GraphEdits before, analysis::GraphEdits after);
+    GraphEditCommand(GraphController& controller, const QString& text, analysis::GraphEdits before,
+                     analysis::GraphEdits after);
     void undo() override;
     void redo() override;
 

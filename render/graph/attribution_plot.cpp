@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <numeric>
 
 #if defined(__APPLE__)
 #include <OpenGL/gl.h>
@@ -21,6 +22,7 @@ namespace {
 using us::analysis::DisplayKind;
 
 constexpr float kMinZoom = 0.02f, kMaxZoom = 8.f;
+constexpr std::size_t kLinkBudget = 5000;  // links drawn per frame, strongest first
 constexpr float kLeftMargin = 96.f, kTopMargin = 56.f, kMargin = 24.f;
 // Link colours as the anchors draw them: green excites, purple inhibits.
 constexpr ImU32 kPositive = IM_COL32(46, 160, 67, 255);
@@ -60,6 +62,11 @@ void AttributionPlot::setScene(GraphScene scene, bool refit) {
     const bool newImage = scene.input.pixels != scene_.input.pixels;
     scene_ = std::move(scene);
     layout_ = layoutGraph(scene_.display);
+    linkOrder_.resize(scene_.display.links.size());
+    std::iota(linkOrder_.begin(), linkOrder_.end(), std::size_t(0));
+    std::stable_sort(linkOrder_.begin(), linkOrder_.end(), [&](std::size_t a, std::size_t b) {
+        return scene_.display.links[a].share > scene_.display.links[b].share;
+    });
     if (refit) fitPending_ = true;
     if (newImage) textureStale_ = true;
     hovered_.reset();
@@ -142,8 +149,7 @@ void AttributionPlot::draw(float width, float height, bool ctrlHeld, bool shiftH
     }
     if (hovered_ && ImGui::IsMouseReleased(ImGuiMouseButton_Left) && !dragged_)
         click_ = NodeClick{*hovered_, ctrlHeld, shiftHeld};
-    if (!hovered_ && ImGui::IsWindowHovered() &&
-        ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left))
+    if (!hovered_ && ImGui::IsWindowHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left))
         fitPending_ = true;
 
     drawLinks(width, height);
@@ -166,7 +172,13 @@ void AttributionPlot::drawLinks(float width, float height) {
     };
     const float widthScale = std::clamp(zoom_, 0.35f, 1.5f);
     std::vector<std::size_t> onTop;
-    for (std::size_t l = 0; l < links.size(); ++l) {
+    // The strongest links first, up to a budget: beyond some thousands of links a view is a
+    // hairball, and a software rasteriser spends its frame filling them. Faint links are
+    // drawn without anti-aliasing, which costs a third of the fill.
+    const ImDrawListFlags flags = draw->Flags;
+    draw->Flags &= ~ImDrawListFlags_AntiAliasedLines;
+    std::size_t drawn = 0;
+    for (const auto l : linkOrder_) {
         const auto& link = links[l];
         const auto [ax, ay] = screenPosition(link.source);
         const auto [bx, by] = screenPosition(link.target);
@@ -181,11 +193,14 @@ void AttributionPlot::drawLinks(float width, float height) {
         // Faint links fade as the view zooms out, so a big graph stays readable and cheap.
         float alpha = (40.f + 215.f * share) * std::min(1.f, zoom_ * (0.3f + 8.f * share));
         if (focus) alpha *= 0.3f;
-        if (alpha < 3.f) continue;
+        if (alpha < 3.f || drawn >= kLinkBudget) continue;
+        const float thickness = (0.6f + 4.5f * share) * widthScale;
+        draw->Flags = thickness > 1.5f ? flags : (flags & ~ImDrawListFlags_AntiAliasedLines);
         draw->AddLine(ImVec2(ax, ay), ImVec2(bx, by),
-                      withAlpha(link.weight >= 0 ? kPositive : kNegative, alpha),
-                      (0.6f + 4.5f * share) * widthScale);
+                      withAlpha(link.weight >= 0 ? kPositive : kNegative, alpha), thickness);
+        ++drawn;
     }
+    draw->Flags = flags;
     for (auto l : onTop) {
         const auto& link = links[l];
         const auto [ax, ay] = screenPosition(link.source);
@@ -213,8 +228,8 @@ unsigned int AttributionPlot::inputTexture() {
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, image.width, image.height, 0, GL_RGBA,
-                 GL_UNSIGNED_BYTE, rgba.data());
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, image.width, image.height, 0, GL_RGBA, GL_UNSIGNED_BYTE,
+                 rgba.data());
     return texture_;
 }
 
@@ -231,12 +246,22 @@ void AttributionPlot::drawNodes(float width, float height) {
     const bool labels = fontSize >= 8.f && kNodePitch * zoom_ >= 40.f;
     const unsigned int texture = inputTexture();
     const auto& nodes = scene_.display.nodes;
+    const ImDrawListFlags flags = draw->Flags;
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         const auto& node = nodes[i];
         const auto [x, y] = screenPosition(i);
         const float r = std::max(1.5f, layout_.nodes[i].radius * zoom_);
         if (x + r < 0 || x - r > width || y + r < 0 || y - r > height) continue;  // culled
         const ImVec2 a(x - r, y - r), b(x + r, y + r);
+        if (r < 3.f && !selected_.count(i) && !node.pinned) {  // a dot: a plain square is cheaper
+            draw->Flags &= ~ImDrawListFlags_AntiAliasedFill;
+            draw->AddRectFilled(a, b,
+                                node.kind == DisplayKind::Unit    ? kUnitColour
+                                : node.kind == DisplayKind::Logit ? kLogitColour
+                                                                  : kErrorColour);
+            draw->Flags = flags;
+            continue;
+        }
         switch (node.kind) {
             case DisplayKind::Input: {
                 const auto& fields = scene_.graph->nodes.at(node.members.front()).fields;
@@ -276,12 +301,13 @@ void AttributionPlot::drawNodes(float width, float height) {
                                     ImVec2(x + rx + 2.5f, y - r), kPinnedColour);
         if (selected_.count(i) || (hovered_ && *hovered_ == i))
             draw->AddRect(ImVec2(x - rx - 3, y - r - 3), ImVec2(x + rx + 3, y + r + 3),
-                          selected_.count(i) ? kSelectedColour : IM_COL32(255, 255, 255, 140),
-                          4.f, 0, selected_.count(i) ? 2.5f : 1.5f);
+                          selected_.count(i) ? kSelectedColour : IM_COL32(255, 255, 255, 140), 4.f,
+                          0, selected_.count(i) ? 2.5f : 1.5f);
         if (wide && fontSize >= 6.f) {
-            const std::string text = node.kind == DisplayKind::Supernode
-                                         ? node.label + " (" + std::to_string(node.members.size()) + ")"
-                                         : node.label;
+            const std::string text =
+                node.kind == DisplayKind::Supernode
+                    ? node.label + " (" + std::to_string(node.members.size()) + ")"
+                    : node.label;
             const float half = kWidePitch * zoom_ / 2 - 2;
             const ImVec4 clip(x - half, y - r - 20, x + half, y + r + 30);
             const ImVec2 size = font->CalcTextSizeA(fontSize, FLT_MAX, 0.f, text.c_str());
@@ -291,8 +317,8 @@ void AttributionPlot::drawNodes(float width, float height) {
             const float half = kNodePitch * zoom_ / 2;
             const ImVec4 clip(x - half, y + r, x + half, y + r + 2 * fontSize + 4);
             draw->AddText(font, fontSize, ImVec2(x - half + 1, y + r + 2),
-                          IM_COL32(210, 210, 215, 255), node.label.c_str(), nullptr,
-                          2 * half - 2, &clip);
+                          IM_COL32(210, 210, 215, 255), node.label.c_str(), nullptr, 2 * half - 2,
+                          &clip);
         }
     }
 }
@@ -348,13 +374,13 @@ void AttributionPlot::drawHoverCard(std::size_t index) {
     const auto list = [&](const char* title, std::vector<const us::analysis::DisplayLink*>& links,
                           bool inputs) {
         if (links.empty()) return;
-        std::sort(links.begin(), links.end(), [](auto* a, auto* b) {
-            return std::abs(a->weight) > std::abs(b->weight);
-        });
+        std::sort(links.begin(), links.end(),
+                  [](auto* a, auto* b) { return std::abs(a->weight) > std::abs(b->weight); });
         ImGui::Separator();
         ImGui::TextDisabled("%s", title);
         for (std::size_t k = 0; k < links.size() && k < 5; ++k) {
-            const auto& other = scene_.display.nodes.at(inputs ? links[k]->source : links[k]->target);
+            const auto& other =
+                scene_.display.nodes.at(inputs ? links[k]->source : links[k]->target);
             ImGui::TextColored(links[k]->weight >= 0 ? ImVec4(0.30f, 0.75f, 0.38f, 1)
                                                      : ImVec4(0.70f, 0.45f, 0.90f, 1),
                                "%+.3g", links[k]->weight);

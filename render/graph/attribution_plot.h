@@ -22,7 +22,7 @@ struct GraphScene {
     std::shared_ptr<const us::analysis::AttributionGraph> graph;
     us::analysis::GraphDisplay display;
     std::string title;
-    std::string status;        // a line under the title: counts, thresholds, mode
+    std::string status;         // a line under the title: counts, thresholds, mode
     us::analysis::Image input;  // the input thumbnail, empty when the graph has none
 };
 
@@ -67,6 +67,7 @@ class AttributionPlot {
 
     GraphScene scene_;
     GraphLayout layout_;
+    std::vector<std::size_t> linkOrder_;  // display links by share, the strongest first
     std::set<std::size_t> selected_;
     std::optional<std::size_t> hovered_;
     std::optional<NodeClick> click_;

@@ -197,8 +197,7 @@ void GraphCanvas::handlePanZoom(float height) {
     }
 }
 
-void GraphCanvas::drawEmptyState(float width, float height, const char* line1,
-                                 const char* line2) {
+void GraphCanvas::drawEmptyState(float width, float height, const char* line1, const char* line2) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     // The explanation wraps to the canvas, less margins, however narrow the panel is.
     const float wrap = std::max(40.f, width - 24.f);

@@ -1,7 +1,8 @@
 #pragma once
 // The attribution-graph canvas, drawn with Dear ImGui into the current OpenGL context.
 // It draws state it is given (a network's layers, or an attribution graph through
-// AttributionPlot) and keeps only view state of its own: pan and zoom. Input comes from whichever window hosts it.
+// AttributionPlot) and keeps only view state of its own: pan and zoom. Input comes from whichever
+// window hosts it.
 
 #include <cstdint>
 #include <memory>

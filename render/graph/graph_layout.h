@@ -16,9 +16,9 @@ struct NodePlacement {
 };
 
 struct GraphLayout {
-    std::vector<NodePlacement> nodes;  // parallel to GraphDisplay::nodes
-    std::vector<float> bandY;          // per band
-    std::vector<float> columnX;        // per token position (language-model graphs)
+    std::vector<NodePlacement> nodes;                // parallel to GraphDisplay::nodes
+    std::vector<float> bandY;                        // per band
+    std::vector<float> columnX;                      // per token position (language-model graphs)
     float left = 0, right = 0, top = 0, bottom = 0;  // extent
 };
 

@@ -27,8 +27,9 @@ AttributionDialog::AttributionDialog(const QStringList& layers, qint64 stimuli, 
     stimulus_->setRange(0, int(std::max<qint64>(0, std::min<qint64>(stimuli - 1, INT32_MAX))));
     stimulus_->setValue(int(stimulus));
     target_ = new QLineEdit("predicted", this);
-    target_->setToolTip(tr("predicted (the model's own class), logit:K (class K before "
-                           "softmax) or unit:LAYER:C (a unit's spatial mean)"));
+    target_->setToolTip(
+        tr("predicted (the model's own class), logit:K (class K before "
+           "softmax) or unit:LAYER:C (a unit's spatial mean)"));
     layers_ = new QListWidget(this);
     const QStringList defaults = defaultLayers(layers);
     for (const QString& name : layers) {

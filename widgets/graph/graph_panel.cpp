@@ -50,10 +50,14 @@ GraphPanel::GraphPanel(QWidget* parent) : QWidget(parent), view_(new GraphView(t
         Q_EMIT modeChanged(on);
     });
 
-    nodeSlider_ = percentSlider(80, tr("Show the nodes that account for this share of the "
-                                       "influence on the target"), this);
-    edgeSlider_ = percentSlider(98, tr("Show the links that account for this share of the "
-                                       "link influence"), this);
+    nodeSlider_ = percentSlider(80,
+                                tr("Show the nodes that account for this share of the "
+                                   "influence on the target"),
+                                this);
+    edgeSlider_ = percentSlider(98,
+                                tr("Show the links that account for this share of the "
+                                   "link influence"),
+                                this);
     nodeLabel_ = new QLabel(this);
     edgeLabel_ = new QLabel(this);
     for (auto* slider : {nodeSlider_, edgeSlider_})
@@ -61,15 +65,20 @@ GraphPanel::GraphPanel(QWidget* parent) : QWidget(parent), view_(new GraphView(t
             updateSliderLabels();
             Q_EMIT thresholdsChanged(nodeThreshold(), edgeThreshold());
         });
-    pinnedOnly_ = toolButton(tr("Pinned"), tr("Show only the pinned nodes and the links among "
-                                              "them (Ctrl+click a node to pin it)"), this);
+    pinnedOnly_ = toolButton(tr("Pinned"),
+                             tr("Show only the pinned nodes and the links among "
+                                "them (Ctrl+click a node to pin it)"),
+                             this);
     pinnedOnly_->setCheckable(true);
     connect(pinnedOnly_, &QToolButton::toggled, this, &GraphPanel::pinnedOnlyChanged);
-    auto* group = toolButton(tr("Group"), tr("Group the selected nodes into a supernode (G)"), this);
+    auto* group =
+        toolButton(tr("Group"), tr("Group the selected nodes into a supernode (G)"), this);
     auto* ungroup = toolButton(tr("Ungroup"), tr("Split the selected supernode (Shift+G)"), this);
     auto* rename = toolButton(tr("Rename"), tr("Rename the selected node or supernode (F2)"), this);
-    auto* autoGroup = toolButton(tr("Auto-group"), tr("Group units by their signatures over the "
-                                                      "stimulus classes"), this);
+    auto* autoGroup = toolButton(tr("Auto-group"),
+                                 tr("Group units by their signatures over the "
+                                    "stimulus classes"),
+                                 this);
     connect(group, &QToolButton::clicked, this, &GraphPanel::groupRequested);
     connect(ungroup, &QToolButton::clicked, this, &GraphPanel::ungroupRequested);
     connect(rename, &QToolButton::clicked, this, &GraphPanel::renameRequested);
@@ -100,9 +109,9 @@ GraphPanel::GraphPanel(QWidget* parent) : QWidget(parent), view_(new GraphView(t
     tools->addWidget(graphButton_);
     tools->addWidget(layersButton_);
     tools->addSpacing(8);
-    for (QWidget* w : std::initializer_list<QWidget*>{nodeLabel_, nodeSlider_, edgeLabel_,
-                                                     edgeSlider_, pinnedOnly_, group, ungroup,
-                                                     rename, autoGroup, search}) {
+    for (QWidget* w :
+         std::initializer_list<QWidget*>{nodeLabel_, nodeSlider_, edgeLabel_, edgeSlider_,
+                                         pinnedOnly_, group, ungroup, rename, autoGroup, search}) {
         tools->addWidget(w);
         graphTools_.push_back(w);
     }

@@ -180,16 +180,16 @@ class AttributionGraphTest : public QObject {
         window_->graphPanel()->findChildren<QSlider*>().at(0)->setValue(50);
         QTRY_VERIFY_WITH_TIMEOUT(settled(), 20000);
         QVERIFY2(!shown("0_7_1"), "the weak error node is pruned");
-        QVERIFY(shown("E_1_1") && shown("2_0_1"));  // inputs and the target stay
+        QVERIFY(shown("E_1_1") && shown("2_0_1"));                // inputs and the target stay
         QTest::mouseMove(view_, QPoint(4, view_->height() - 4));  // off every node
         frame();
         const QImage before = frame();
         QTest::mouseMove(view_, centreOf("1_9_1"));
         // The move may arrive through the X server; ImGui shows a new tooltip a frame later.
-        QTRY_VERIFY(frame().isNull() || (view_->canvas().plot().hovered() &&
-                                         controller_->display()
-                                                 .nodes[*view_->canvas().plot().hovered()]
-                                                 .id == "1_9_1"));
+        QTRY_VERIFY(
+            frame().isNull() ||
+            (view_->canvas().plot().hovered() &&
+             controller_->display().nodes[*view_->canvas().plot().hovered()].id == "1_9_1"));
         frame();
         const QImage hovered = frame();
         before.save(QDir::temp().filePath("unitscope-test-graph-before-hover.png"));
