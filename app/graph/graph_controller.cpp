@@ -276,7 +276,9 @@ void GraphController::pruneFinished() {
 }
 
 const analysis::GraphDisplay& GraphController::display() const {
-    return graph_ ? view_->canvas().plot().scene().display : kNoDisplay;
+    // Until a new graph has been pruned, the plot still shows the previous one's display.
+    const auto& scene = view_->canvas().plot().scene();
+    return graph_ && scene.graph == graph_ ? scene.display : kNoDisplay;
 }
 
 void GraphController::rebuild(bool refit) {
@@ -543,7 +545,16 @@ void GraphController::restoreGraph(const std::string& json, std::optional<std::v
         panel_->setPinnedOnly(o[2] != 0);
     }
     const bool graphMode = !options || options->size() != 4 || (*options)[3] != 0;
-    if (json.empty()) return;
+    if (json.empty()) {  // the session had no graph: neither does the panel now
+        graph_.reset();
+        edits_ = {};
+        undo_.clear();
+        view_->canvas().plot().setScene({}, true);
+        panel_->setGraphAvailable(false);
+        panel_->setGraphMode(false);
+        view_->update();
+        return;
+    }
     jobs_.submitTyped<std::shared_ptr<analysis::AttributionGraph>>(
         tr("Reopen the session's graph"),
         [json](const analysis::JobContext& context) {
