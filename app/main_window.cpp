@@ -168,6 +168,13 @@ void MainWindow::buildControllers() {
             &MainWindow::brainSurfacePainted);
     connect(models_, &ModelController::unitShown, this, &MainWindow::unitShown);
     connect(graph_, &GraphController::networkDescribed, this, &MainWindow::networkShown);
+    // Attribution graphs asked for from the inspector's exemplars and the treemap's cells.
+    connect(inspector_, &widgets::NeuronInspector::attributionRequested, graph_,
+            [this](qint64 row) { graph_->computeDialog(row); });
+    connect(clusters_, &ClusterController::attributionRequested, graph_,
+            [this](qint64 row) { graph_->computeDialog(row); });
+    connect(inspector_, &widgets::NeuronInspector::stimulusClicked, selection_,
+            [this](qint64 row) { selection_->setStimulus(row); });
     // Data, not selection: the open model's layers are what the graph panel draws today.
     connect(models_, &ModelController::networkDescribed, graph_, &GraphController::showNetwork);
     // The demo's treemap: its test images clustered by the penultimate layer.
@@ -229,7 +236,7 @@ void MainWindow::buildMenus() {
 
     QMenu* analysisMenu = menuBar()->addMenu(tr("&Analysis"));
     analysisMenu->addAction(tr("&Attribution graph..."), QKeySequence(Qt::CTRL | Qt::Key_G), graph_,
-                            &GraphController::computeDialog);
+                            [this] { graph_->computeDialog(); });
     analysisMenu->addAction(tr("&Cluster stimuli or units..."),
                             QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), clusters_,
                             &ClusterController::clusterDialog);

@@ -33,6 +33,18 @@ ClusterController::ClusterController(JobRunner& jobs, Selection& selection,
         else
             selection_.setCluster(node);
     });
+    connect(treemap_, &widgets::TreemapPanel::attributionRequested, this, [this](qint64 node) {
+        // A cell of stimuli: its most typical member (nearest the centroid).
+        if (!clusters_ || clusters_->items != analysis::ItemKind::Stimuli) {
+            reportError(tr("Attribution graph"), tr("This treemap clusters units, not stimuli."));
+            return;
+        }
+        const auto& representatives = clusters_->tree->representatives;
+        if (node < 0 || std::size_t(node) >= representatives.size() ||
+            representatives[std::size_t(node)][0] < 0)
+            return;
+        Q_EMIT attributionRequested(representatives[std::size_t(node)][0]);
+    });
     connect(&selection_, &Selection::changed, this, [this](Selection::Aspects aspects) {
         if (aspects & Selection::Unit) colourBySelectedUnit();
         if (aspects & Selection::Cluster) showSelectedCluster();

@@ -40,6 +40,8 @@ class ClusterController : public QObject {
     void setInteractive(bool interactive) { interactive_ = interactive; }
 
   Q_SIGNALS:
+    // The treemap asked for the attribution graph of a cell's most typical stimulus.
+    void attributionRequested(qint64 stimulus);
     void clustersShown();
     void failed(const QString& what, const QString& error);
 

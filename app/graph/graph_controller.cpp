@@ -158,13 +158,13 @@ void GraphController::openGraph(const QString& path) {
         [this](const QString& error) { reportError(tr("Opening the graph"), error); });
 }
 
-void GraphController::computeDialog() {
+void GraphController::computeDialog(std::optional<qint64> stimulus) {
     if (layerNames_.isEmpty()) {
         reportError(tr("Attribution graph"), tr("Open a model (or the demo) first."));
         return;
     }
-    const qint64 stimulus = selection_.stimulus().value_or(0);
-    widgets::AttributionDialog dialog(layerNames_, std::numeric_limits<int>::max(), stimulus,
+    widgets::AttributionDialog dialog(layerNames_, std::numeric_limits<int>::max(),
+                                      stimulus.value_or(selection_.stimulus().value_or(0)),
                                       dialogParent_);
     if (dialog.exec() == QDialog::Accepted) compute(dialog.choice());
 }

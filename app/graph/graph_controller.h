@@ -58,7 +58,8 @@ class GraphController : public QObject {
     // Menus.
     void openGraphDialog();
     void saveGraphAsDialog();
-    void computeDialog();
+    // stimulus: a store row; the selection's stimulus (or 0) when not given.
+    void computeDialog(std::optional<qint64> stimulus = std::nullopt);
     void openGraph(const QString& path);
     void compute(const widgets::AttributionChoice& choice);
     // Shows a graph (its own qParams give the pins, supernodes and labels), clearing undo.

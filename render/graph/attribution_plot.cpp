@@ -22,7 +22,7 @@ namespace {
 using us::analysis::DisplayKind;
 
 constexpr float kMinZoom = 0.02f, kMaxZoom = 8.f;
-constexpr std::size_t kLinkBudget = 5000;  // links drawn per frame, strongest first
+constexpr std::size_t kMinLinkBudget = 500;  // links drawn per frame at least, strongest first
 constexpr float kLeftMargin = 96.f, kTopMargin = 56.f, kMargin = 24.f;
 // Link colours as the anchors draw them: green excites, purple inhibits.
 constexpr ImU32 kPositive = IM_COL32(46, 160, 67, 255);
@@ -67,6 +67,11 @@ void AttributionPlot::setScene(GraphScene scene, bool refit) {
     std::stable_sort(linkOrder_.begin(), linkOrder_.end(), [&](std::size_t a, std::size_t b) {
         return scene_.display.links[a].share > scene_.display.links[b].share;
     });
+    incident_.assign(scene_.display.nodes.size(), {});
+    for (std::size_t l = 0; l < scene_.display.links.size(); ++l) {
+        incident_[scene_.display.links[l].source].push_back(l);
+        incident_[scene_.display.links[l].target].push_back(l);
+    }
     if (refit) fitPending_ = true;
     if (newImage) textureStale_ = true;
     hovered_.reset();
@@ -159,52 +164,69 @@ void AttributionPlot::draw(float width, float height, bool ctrlHeld, bool shiftH
     draw->AddText(ImVec2(12, 8), IM_COL32(230, 230, 230, 255), scene_.title.c_str());
     draw->AddText(ImVec2(12, 8 + ImGui::GetTextLineHeightWithSpacing()),
                   IM_COL32(150, 150, 160, 255), scene_.status.c_str());
+    if (drawnLinks_ >= linkBudget_ && linkBudget_ < scene_.display.links.size()) {
+        const std::string lod = "drawing the strongest " + std::to_string(drawnLinks_) +
+                                " links to keep panning smooth; zoom in or prune for more";
+        draw->AddText(ImVec2(12, 8 + 2 * ImGui::GetTextLineHeightWithSpacing()),
+                      IM_COL32(200, 170, 90, 255), lod.c_str());
+    }
     if (hovered_) drawHoverCard(*hovered_);
+}
+
+void AttributionPlot::reportFrameTime(double milliseconds) {
+    // Keep frames under ~13 ms: fewer links when slower, more (up to all) when there is room.
+    const auto total = scene_.display.links.size();
+    if (milliseconds > 13.0)
+        linkBudget_ = std::max<std::size_t>(kMinLinkBudget, std::size_t(double(linkBudget_) * 0.7));
+    else if (milliseconds < 10.0)
+        linkBudget_ = std::min<std::size_t>(std::max<std::size_t>(total, kMinLinkBudget),
+                                            std::size_t(double(linkBudget_) * 1.3) + 100);
 }
 
 void AttributionPlot::drawLinks(float width, float height) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const auto& links = scene_.display.links;
-    const bool focus = hovered_ || !selected_.empty();
-    const auto highlighted = [&](const us::analysis::DisplayLink& link) {
-        return (hovered_ && (link.source == *hovered_ || link.target == *hovered_)) ||
-               selected_.count(link.source) || selected_.count(link.target);
-    };
+    // The hovered and selected nodes' links, drawn on top of the rest.
+    std::set<std::size_t> focusNodes = selected_;
+    if (hovered_) focusNodes.insert(*hovered_);
+    std::set<std::size_t> onTop;
+    for (auto node : focusNodes)
+        onTop.insert(incident_.at(node).begin(), incident_.at(node).end());
+    const bool focus = !focusNodes.empty();
     const float widthScale = std::clamp(zoom_, 0.35f, 1.5f);
-    std::vector<std::size_t> onTop;
-    // The strongest links first, up to a budget: beyond some thousands of links a view is a
-    // hairball, and a software rasteriser spends its frame filling them. Faint links are
-    // drawn without anti-aliasing, which costs a third of the fill.
+    const auto visible = [&](float ax, float ay, float bx, float by) {
+        return !(std::max(ax, bx) < 0 || std::min(ax, bx) > width || std::max(ay, by) < 0 ||
+                 std::min(ay, by) > height);
+    };
+    // The strongest links first, up to a budget that adapts to the frame time: beyond some
+    // thousands of links a view is a hairball, and a software rasteriser spends its frame
+    // filling them. Thin links are drawn without anti-aliasing, a third of the fill.
     const ImDrawListFlags flags = draw->Flags;
-    draw->Flags &= ~ImDrawListFlags_AntiAliasedLines;
-    std::size_t drawn = 0;
+    drawnLinks_ = 0;
     for (const auto l : linkOrder_) {
+        if (drawnLinks_ >= linkBudget_) break;
+        if (focus && onTop.count(l)) continue;
         const auto& link = links[l];
         const auto [ax, ay] = screenPosition(link.source);
         const auto [bx, by] = screenPosition(link.target);
-        if (std::max(ax, bx) < 0 || std::min(ax, bx) > width || std::max(ay, by) < 0 ||
-            std::min(ay, by) > height)
-            continue;
-        if (focus && highlighted(link)) {
-            onTop.push_back(l);
-            continue;
-        }
+        if (!visible(ax, ay, bx, by)) continue;
         const float share = float(link.share);
         // Faint links fade as the view zooms out, so a big graph stays readable and cheap.
         float alpha = (40.f + 215.f * share) * std::min(1.f, zoom_ * (0.3f + 8.f * share));
         if (focus) alpha *= 0.3f;
-        if (alpha < 3.f || drawn >= kLinkBudget) continue;
+        if (alpha < 3.f) break;  // alpha grows with the share: every later link is fainter
         const float thickness = (0.6f + 4.5f * share) * widthScale;
         draw->Flags = thickness > 1.5f ? flags : (flags & ~ImDrawListFlags_AntiAliasedLines);
         draw->AddLine(ImVec2(ax, ay), ImVec2(bx, by),
                       withAlpha(link.weight >= 0 ? kPositive : kNegative, alpha), thickness);
-        ++drawn;
+        ++drawnLinks_;
     }
     draw->Flags = flags;
     for (auto l : onTop) {
         const auto& link = links[l];
         const auto [ax, ay] = screenPosition(link.source);
         const auto [bx, by] = screenPosition(link.target);
+        if (!visible(ax, ay, bx, by)) continue;
         draw->AddLine(ImVec2(ax, ay), ImVec2(bx, by), link.weight >= 0 ? kPositive : kNegative,
                       (1.2f + 6.f * float(link.share)) * widthScale);
     }

@@ -49,6 +49,12 @@ class AttributionPlot {
     std::optional<NodeClick> takeClick() { return std::exchange(click_, std::nullopt); }
     std::optional<std::size_t> hovered() const { return hovered_; }
 
+    // The last frame's duration, rasterisation included: the number of links drawn adapts to
+    // keep frames under ~13 ms (the strongest links are drawn first).
+    void reportFrameTime(double milliseconds);
+    std::size_t linksDrawn() const { return drawnLinks_; }
+    std::size_t linkBudget() const { return linkBudget_; }
+
     // Screen position of a display node in the last frame (tests, screenshots).
     std::pair<float, float> screenPosition(std::size_t node) const;
     // pan x, pan y, zoom.
@@ -68,6 +74,9 @@ class AttributionPlot {
     GraphScene scene_;
     GraphLayout layout_;
     std::vector<std::size_t> linkOrder_;  // display links by share, the strongest first
+    std::vector<std::vector<std::size_t>> incident_;  // per display node, its links
+    std::size_t linkBudget_ = 20000;
+    std::size_t drawnLinks_ = 0;
     std::set<std::size_t> selected_;
     std::optional<std::size_t> hovered_;
     std::optional<NodeClick> click_;

@@ -150,7 +150,7 @@ void GraphCanvas::render(float width, float height, float devicePixelRatio,
     ImGui::Begin("##graph", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                     ImGuiWindowFlags_NoScrollWithMouse);
+                     ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
     hovered_.clear();
     if (mode_ == CanvasMode::Graph) {
         if (plot_.empty())

@@ -70,6 +70,7 @@ TreemapPanel::TreemapPanel(QWidget* parent) : QWidget(parent) {
     connect(back_, &QToolButton::clicked, view_, &TreemapView::back);
     connect(view_, &TreemapView::zoomed, this, &TreemapPanel::updateBreadcrumbs);
     connect(view_, &TreemapView::selected, this, &TreemapPanel::clusterSelected);
+    connect(view_, &TreemapView::attributionRequested, this, &TreemapPanel::attributionRequested);
     connect(view_, &TreemapView::hovered, this, &TreemapPanel::hovered);
     connect(breadcrumbs_, &QLabel::linkActivated, this, [this](const QString& link) {
         const qint64 target = link.toLongLong();

@@ -36,6 +36,7 @@ class TreemapPanel : public QWidget {
 
   Q_SIGNALS:
     void clusterSelected(qint64 node);
+    void attributionRequested(qint64 node);
     void hovered(const QString& text);
 
   private:

@@ -1,5 +1,8 @@
 #include "widgets/clusters/treemap_view.h"
 
+#include <QContextMenuEvent>
+#include <QMenu>
+
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -439,6 +442,16 @@ void TreemapView::mousePressEvent(QMouseEvent* event) {
         Q_EMIT selected(target);
     else
         zoomTo(target);
+}
+
+void TreemapView::contextMenuEvent(QContextMenuEvent* event) {
+    if (!tree_) return;
+    const std::int64_t node = cellAt(event->pos());
+    if (node < 0) return;
+    QMenu menu(this);
+    menu.addAction(tr("Attribution graph of its most typical member"), this,
+                   [this, node] { Q_EMIT attributionRequested(node); });
+    menu.exec(event->globalPos());
 }
 
 void TreemapView::mouseMoveEvent(QMouseEvent* event) {

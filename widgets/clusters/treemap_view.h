@@ -54,11 +54,14 @@ class TreemapView : public QWidget {
     void zoomed(qint64 node);
     void selected(qint64 node);
     void hovered(const QString& text);
+    // Context menu: an attribution graph for the cell's most typical member.
+    void attributionRequested(qint64 node);
 
   protected:
     void paintEvent(QPaintEvent*) override;
     void resizeEvent(QResizeEvent*) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent*) override;
     void keyPressEvent(QKeyEvent* event) override;

@@ -47,8 +47,16 @@ void GraphView::paintGL() {
     gl->glClearColor(0.09f, 0.10f, 0.12f, 1.f);
     gl->glClear(GL_COLOR_BUFFER_BIT);
     const float dt = static_cast<float>(frameClock_.restart()) / 1000.f;
+    QElapsedTimer frameTime;
+    frameTime.start();
     canvas_.render(static_cast<float>(width()), static_cast<float>(height()),
                    static_cast<float>(devicePixelRatioF()), input_, dt);
+    if (canvas_.mode() == us::render::CanvasMode::Graph && !canvas_.plot().empty()) {
+        // Rasterisation included (a software renderer does it lazily), so that the graph's
+        // level of detail follows what a frame really costs.
+        gl->glFinish();
+        canvas_.plot().reportFrameTime(double(frameTime.nsecsElapsed()) / 1e6);
+    }
     input_.wheel = 0.f;
     if (canvas_.hoveredLayer() != lastHovered_) {
         lastHovered_ = canvas_.hoveredLayer();

@@ -1,5 +1,8 @@
 #include "widgets/models/exemplar_grid.h"
 
+#include <QContextMenuEvent>
+#include <QMenu>
+
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -68,6 +71,7 @@ void ExemplarGrid::setExemplars(const std::vector<analysis::Exemplar>& exemplars
         Cell cell;
         cell.picture = toQImage(e.image);
         cell.value = e.value;
+        cell.row = e.row;
         cell.label = e.label;
         if (e.heatmap.shape.size() == 2 && heatMax > 0) {
             const int h = int(e.heatmap.shape[0]), w = int(e.heatmap.shape[1]);
@@ -175,6 +179,21 @@ void ExemplarGrid::paintEvent(QPaintEvent*) {
                          Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap,
                          metrics.elidedText(cell.caption, Qt::ElideRight, kThumb * 2 - 8));
     }
+}
+
+void ExemplarGrid::mousePressEvent(QMouseEvent* event) {
+    const int index = cellAt(event->position().toPoint());
+    if (index >= 0 && event->button() == Qt::LeftButton) Q_EMIT stimulusClicked(row(index));
+    QWidget::mousePressEvent(event);
+}
+
+void ExemplarGrid::contextMenuEvent(QContextMenuEvent* event) {
+    const int index = cellAt(event->pos());
+    if (index < 0) return;
+    QMenu menu(this);
+    menu.addAction(tr("Attribution graph of this stimulus"), this,
+                   [this, r = row(index)] { Q_EMIT attributionRequested(r); });
+    menu.exec(event->globalPos());
 }
 
 void ExemplarGrid::mouseMoveEvent(QMouseEvent* event) {

@@ -32,12 +32,21 @@ class ExemplarGrid : public QWidget {
     QPoint cellCentre(int index) const;
     QString toolTipFor(int index) const;
 
+    std::int64_t row(int index) const { return cells_.at(std::size_t(index)).row; }
+
     bool hasHeightForWidth() const override { return true; }
     int heightForWidth(int width) const override;
     QSize sizeHint() const override;
 
+  Q_SIGNALS:
+    // A stimulus (a row of the store) clicked, or its attribution graph asked for.
+    void stimulusClicked(qint64 row);
+    void attributionRequested(qint64 row);
+
   protected:
     void paintEvent(QPaintEvent*) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
 
   private:
@@ -45,6 +54,7 @@ class ExemplarGrid : public QWidget {
         QImage picture;
         QImage heat;  // RGBA colour-mapped heat map at its own resolution
         double value = 0;
+        std::int64_t row = 0;
         std::int32_t label = -1;
         QString caption;
         QString details;

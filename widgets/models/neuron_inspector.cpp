@@ -129,6 +129,9 @@ void NeuronInspector::buildUi() {
     connect(k_, &QSpinBox::editingFinished, this, &NeuronInspector::emitRequest);
     connect(pooling_, &QComboBox::currentIndexChanged, this, &NeuronInspector::emitRequest);
     connect(heatmaps_, &QCheckBox::toggled, grid_, &ExemplarGrid::setHeatmapsVisible);
+    connect(grid_, &ExemplarGrid::stimulusClicked, this, &NeuronInspector::stimulusClicked);
+    connect(grid_, &ExemplarGrid::attributionRequested, this,
+            &NeuronInspector::attributionRequested);
     connect(similar_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
         requestUnit({current_->layer, item->data(Qt::UserRole).toLongLong()});
     });

@@ -62,6 +62,9 @@ class NeuronInspector : public QWidget {
     // The user chose a unit (search, keys, similar list) or changed k / pooling.
     void unitRequested(const QString& layer, qint64 index, int k, int pooling);
     void hovered(const QString& text);
+    // From the exemplars: a stimulus clicked, or its attribution graph asked for.
+    void stimulusClicked(qint64 row);
+    void attributionRequested(qint64 row);
 
   private:
     void buildUi();
