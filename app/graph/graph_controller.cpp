@@ -217,6 +217,7 @@ void GraphController::saveGraphAsDialog() {
 
 void GraphController::setGraph(analysis::AttributionGraph graph, const QString& origin) {
     edits_ = analysis::graphEdits(graph);
+    evidence_.clear();
     graph_ = std::make_shared<const analysis::AttributionGraph>(std::move(graph));
     origin_ = origin;
     pruned_.reset();
@@ -293,6 +294,7 @@ void GraphController::rebuild(bool refit) {
     scene.display = analysis::displayGraph(*graph_, edits_, pruned_ ? &*pruned_ : nullptr, options);
     scene.title = graphTitle(*graph_, origin_);
     scene.input = inputThumbnail(*graph_);
+    scene.evidence = evidence_;
     QString status = tr("%1 of %2 nodes, %3 links shown")
                          .arg(scene.display.nodes.size())
                          .arg(graph_->nodes.size())
@@ -514,6 +516,7 @@ void GraphController::autoGroup() {
                             group.end());
             std::erase_if(after.supernodes, [](const auto& group) { return group.size() < 2; });
             for (const auto& s : result.supernodes) {
+                evidence_["supernode:" + s.members.front()] = {result.concepts, s.evidence};
                 std::vector<std::string> group{s.label};
                 group.insert(group.end(), s.members.begin(), s.members.end());
                 after.supernodes.push_back(std::move(group));

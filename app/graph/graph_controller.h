@@ -11,6 +11,7 @@
 #include <QStringList>
 #include <QUndoStack>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "analysis/attribution/graph_pruning.h"
 #include "analysis/models/layer_info.h"
 #include "app/core/job_runner.h"
+#include "render/graph/attribution_plot.h"
 
 class QLabel;
 class QWidget;
@@ -128,6 +130,7 @@ class GraphController : public QObject {
     QFutureWatcher<PruneOutcome> pruneWatcher_;
     bool pruneRunning_ = false, prunePending_ = false, refitPending_ = false;
     std::optional<std::vector<double>> pendingPlot_;
+    std::map<std::string, render::SupernodeEvidence> evidence_;  // of automatic supernodes
     QUndoStack undo_;
 };
 

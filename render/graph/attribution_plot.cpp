@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <numeric>
 
 #if defined(__APPLE__)
@@ -350,7 +351,7 @@ void AttributionPlot::drawBandNames(float height) {
     const auto& names = scene_.display.bandNames;
     for (std::size_t b = 0; b < layout_.bandY.size() && b < names.size(); ++b) {
         const float y = panY_ + layout_.bandY[b] * zoom_;
-        if (y < kTopMargin - 10 || y > height) continue;
+        if (!std::isfinite(y) || y < kTopMargin - 10 || y > height) continue;
         const ImVec4 clip(0, y - 20, kLeftMargin - 6, y + 20);
         draw->AddRectFilled(ImVec2(0, y - 9), ImVec2(kLeftMargin - 6, y + 9),
                             IM_COL32(30, 32, 38, 220));
@@ -359,13 +360,50 @@ void AttributionPlot::drawBandNames(float height) {
     }
     // Prompt tokens under their columns.
     const auto& tokens = scene_.display.columnNames;
-    if (layout_.bandY.empty()) return;
-    const float y = panY_ + (layout_.bandY.front() + kBandGap * 0.45f) * zoom_;
+    float bottom = -std::numeric_limits<float>::infinity();
+    for (float bandY : layout_.bandY)
+        if (std::isfinite(bandY)) bottom = std::max(bottom, bandY);
+    if (!std::isfinite(bottom)) return;
+    const float y = panY_ + (bottom + kBandGap * 0.45f) * zoom_;
     for (std::size_t c = 0; c < layout_.columnX.size() && c < tokens.size(); ++c) {
         const float x = panX_ + layout_.columnX[c] * zoom_;
         const ImVec2 size = ImGui::CalcTextSize(tokens[c].c_str());
         draw->AddText(ImVec2(x - size.x / 2, y), IM_COL32(220, 220, 160, 255), tokens[c].c_str());
     }
+}
+
+// A members x concepts heat map, each member's row scaled to its own range (what matters is
+// which concepts a member prefers), the concept the group prefers named underneath.
+void AttributionPlot::drawEvidence(const SupernodeEvidence& evidence) {
+    if (evidence.values.empty() || evidence.concepts.empty()) return;
+    ImGui::Separator();
+    ImGui::TextDisabled("evidence: mean activation per concept (rows: members)");
+    constexpr float kCell = 12.f;
+    const auto rows = std::min<std::size_t>(evidence.values.size(), 12);
+    const auto columns = evidence.concepts.size();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    std::vector<double> columnMeans(columns, 0.0);
+    for (std::size_t r = 0; r < rows; ++r) {
+        const auto& row = evidence.values[r];
+        if (row.size() != columns) continue;
+        const auto [low, high] = std::minmax_element(row.begin(), row.end());
+        const double range = std::max(*high - *low, 1e-12);
+        for (std::size_t c = 0; c < columns; ++c) {
+            const float t = float((row[c] - *low) / range);
+            columnMeans[c] += t;
+            // Dark blue (least) to yellow (most).
+            const ImU32 colour =
+                IM_COL32(int(30 + 220 * t), int(40 + 180 * t), int(110 - 70 * t), 255);
+            const ImVec2 a(origin.x + float(c) * kCell, origin.y + float(r) * kCell);
+            draw->AddRectFilled(a, ImVec2(a.x + kCell - 1, a.y + kCell - 1), colour);
+        }
+    }
+    ImGui::Dummy(ImVec2(float(columns) * kCell, float(rows) * kCell));
+    const auto best =
+        std::size_t(std::max_element(columnMeans.begin(), columnMeans.end()) - columnMeans.begin());
+    ImGui::Text("prefers: %s (column %zu of %zu)", evidence.concepts[best].c_str(), best + 1,
+                columns);
 }
 
 void AttributionPlot::drawHoverCard(std::size_t index) {
@@ -380,6 +418,8 @@ void AttributionPlot::drawHoverCard(std::size_t index) {
         for (std::size_t k = 0; k < node.members.size() && k < 8; ++k)
             ImGui::BulletText("%s", graph.nodes.at(node.members[k]).id.c_str());
         if (node.members.size() > 8) ImGui::TextDisabled("...");
+        if (const auto it = scene_.evidence.find(node.id); it != scene_.evidence.end())
+            drawEvidence(it->second);
     } else {
         const auto& source = graph.nodes.at(node.members.front());
         if (source.activation) ImGui::Text("activation %.4g", *source.activation);

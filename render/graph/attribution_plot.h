@@ -6,6 +6,7 @@
 // big graphs: off-screen nodes and links are culled, faint links fade out as the view
 // zooms out, and labels appear only when they are legible.
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -18,12 +19,19 @@
 
 namespace us::render {
 
+// Why an automatic supernode's members belong together: their mean activation per concept.
+struct SupernodeEvidence {
+    std::vector<std::string> concepts;
+    std::vector<std::vector<double>> values;  // members x concepts
+};
+
 struct GraphScene {
     std::shared_ptr<const us::analysis::AttributionGraph> graph;
     us::analysis::GraphDisplay display;
     std::string title;
     std::string status;         // a line under the title: counts, thresholds, mode
     us::analysis::Image input;  // the input thumbnail, empty when the graph has none
+    std::map<std::string, SupernodeEvidence> evidence;  // by supernode display id
 };
 
 struct NodeClick {
@@ -69,11 +77,12 @@ class AttributionPlot {
     void drawNodes(float width, float height);
     void drawBandNames(float height);
     void drawHoverCard(std::size_t node);
+    void drawEvidence(const SupernodeEvidence& evidence);
     unsigned int inputTexture();
 
     GraphScene scene_;
     GraphLayout layout_;
-    std::vector<std::size_t> linkOrder_;  // display links by share, the strongest first
+    std::vector<std::size_t> linkOrder_;              // display links by share, the strongest first
     std::vector<std::vector<std::size_t>> incident_;  // per display node, its links
     std::size_t linkBudget_ = 20000;
     std::size_t drawnLinks_ = 0;

@@ -57,6 +57,7 @@ GraphCanvas::GraphCanvas() {
     style.WindowBorderSize = 0.f;
     style.WindowRounding = 0.f;
     style.Colors[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.10f, 0.12f, 1.f);
+    style.Colors[ImGuiCol_PopupBg] = ImVec4(0.07f, 0.08f, 0.10f, 0.98f);  // hover cards over links
     ImGui::SetCurrentContext(previous);
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 
@@ -20,9 +21,15 @@ GraphLayout layoutGraph(const us::analysis::GraphDisplay& display) {
         bands = std::max(bands, node.band + 1);
         if (node.kind != DisplayKind::Input) largest = std::max(largest, node.magnitude);
     }
-    layout.bandY.resize(std::size_t(bands));
-    for (int b = 0; b < bands; ++b)
-        layout.bandY[std::size_t(b)] = float(bands - 1 - b) * kBandGap;
+    // Only bands that hold a shown node get a row (a pinned subgraph stays compact); the
+    // others have no position (NaN).
+    std::vector<bool> used(std::size_t(bands), false);
+    for (const auto& node : nodes)
+        used[std::size_t(node.band)] = true;
+    const auto rows = std::count(used.begin(), used.end(), true);
+    layout.bandY.assign(std::size_t(bands), std::numeric_limits<float>::quiet_NaN());
+    for (int b = 0, row = 0; b < bands; ++b)
+        if (used[std::size_t(b)]) layout.bandY[std::size_t(b)] = float(rows - 1 - row++) * kBandGap;
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         const auto& node = nodes[i];
         auto& place = layout.nodes[i];

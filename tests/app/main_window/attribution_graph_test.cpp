@@ -112,7 +112,7 @@ class AttributionGraphTest : public QObject {
         choice.layers = {"relu1", "relu2", "relu3"};
         choice.method = "gxa";
         choice.patches = 4;
-        choice.top = 6;
+        choice.top = 12;
         controller_->compute(choice);
         QTRY_VERIFY_WITH_TIMEOUT(settled(), 20000);
         const auto& display = controller_->display();
@@ -145,6 +145,27 @@ class AttributionGraphTest : public QObject {
         QCOMPARE(window_->selection()->graphNodes(), std::vector<std::string>{unitId});
         QTRY_VERIFY(window_->inspector()->currentUnit().has_value());
         QCOMPARE(window_->inspector()->currentUnit()->layer, window_->selection()->unit()->layer);
+    }
+
+    void autoGroupMakesSupernodesWithTheirEvidence() {
+        controller_->autoGroup();
+        QTRY_VERIFY_WITH_TIMEOUT(settled() && !controller_->edits().supernodes.empty(), 20000);
+        std::string supernode;
+        for (const auto& node : controller_->display().nodes)
+            if (node.kind == analysis::DisplayKind::Supernode) supernode = node.id;
+        QVERIFY2(!supernode.empty(), "the demo's units group by their class signatures");
+        QTest::mouseMove(view_, QPoint(4, view_->height() - 4));
+        frame();
+        const QImage before = frame();
+        QTest::mouseMove(view_, centreOf(supernode));
+        QTRY_VERIFY(frame().isNull() || view_->canvas().plot().hovered().has_value());
+        frame();
+        const QImage card = frame();
+        card.save(QDir::temp().filePath("unitscope-test-supernode-card.png"));
+        QVERIFY2(changedFraction(before, card) > 0.01, "the card with the evidence heat map");
+        controller_->undoStack()->undo();
+        QTRY_VERIFY_WITH_TIMEOUT(settled(), 20000);
+        QVERIFY(controller_->edits().supernodes.empty());
     }
 
     void importedGraphDrawsNodesAndLinksWhereTheLayoutPutsThem() {
