@@ -96,6 +96,10 @@ GraphController::GraphController(JobRunner& jobs, Selection& selection,
             [this] { selection_.setGraphNodes({}); });
     connect(&pruneWatcher_, &QFutureWatcher<PruneOutcome>::finished, this,
             &GraphController::pruneFinished);
+    exemplarTimer_ = new QTimer(this);
+    exemplarTimer_->setSingleShot(true);
+    exemplarTimer_->setInterval(300);  // the mouse rests on a node: fetch its exemplars
+    connect(exemplarTimer_, &QTimer::timeout, this, &GraphController::fetchExemplars);
 }
 
 // ---- the layer view -------------------------------------------------------------------
@@ -218,6 +222,7 @@ void GraphController::saveGraphAsDialog() {
 void GraphController::setGraph(analysis::AttributionGraph graph, const QString& origin) {
     edits_ = analysis::graphEdits(graph);
     evidence_.clear();
+    exemplars_.clear();  // a new graph may come from another model
     graph_ = std::make_shared<const analysis::AttributionGraph>(std::move(graph));
     origin_ = origin;
     pruned_.reset();
@@ -359,6 +364,61 @@ void GraphController::nodeHovered(qint64 index) {
     const auto& node = nodes[std::size_t(index)];
     readout_->setText(
         tr("%1  (%2)").arg(QString::fromStdString(node.label), QString::fromStdString(node.id)));
+    restingNode_ = node.id;
+    showCardExemplars(node.id);
+    exemplarTimer_->start();
+}
+
+namespace {
+
+// The store unit a graph node stands for, when it names one.
+std::optional<std::pair<std::string, std::int64_t>> unitOf(const analysis::AttributionGraph& graph,
+                                                           const std::string& id) {
+    const auto index = graph.indexOf(id);
+    if (!index) return std::nullopt;
+    const auto& fields = graph.nodes[*index].fields;
+    if (!fields.contains("layer_name") || !fields["layer_name"].is_string() ||
+        !fields.contains("unit") || !fields["unit"].is_number_integer())
+        return std::nullopt;
+    return std::pair(fields["layer_name"].get<std::string>(), fields["unit"].get<std::int64_t>());
+}
+
+}  // namespace
+
+void GraphController::showCardExemplars(const std::string& nodeId) {
+    if (!graph_) return;
+    const auto unit = unitOf(*graph_, nodeId);
+    if (!unit) return;
+    const auto it = exemplars_.find(*unit);
+    if (it == exemplars_.end()) return;
+    view_->canvas().plot().setCardImages(nodeId, it->second.images, it->second.values);
+    view_->update();
+}
+
+// One unit at a time, silently: a hover must never raise a dialog.
+void GraphController::fetchExemplars() {
+    if (!graph_ || exemplarJobRunning_) return;
+    const auto unit = unitOf(*graph_, restingNode_);
+    if (!unit || exemplars_.count(*unit)) return;
+    exemplarJobRunning_ = true;
+    const auto node = restingNode_;
+    jobs_.submitTyped<CardExemplars>(
+        tr("Exemplars of %1:%2").arg(QString::fromStdString(unit->first)).arg(unit->second),
+        [workspace = workspace_,
+         ref = analysis::UnitRef{unit->first, unit->second}](const analysis::JobContext& context) {
+            CardExemplars out;
+            for (auto& e : workspace->inspect(ref, 6, analysis::Pooling::Mean, context).exemplars) {
+                out.images.push_back(std::move(e.image));
+                out.values.push_back(e.value);
+            }
+            return out;
+        },
+        [this, unit = *unit, node](CardExemplars found) {
+            exemplarJobRunning_ = false;
+            exemplars_[unit] = std::move(found);
+            if (restingNode_ == node) showCardExemplars(node);
+        },
+        [this](const QString&) { exemplarJobRunning_ = false; });
 }
 
 void GraphController::search(const QString& text) {

@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
+#include <QTimer>
 #include <QUndoStack>
 
 #include <map>
@@ -131,6 +132,17 @@ class GraphController : public QObject {
     bool pruneRunning_ = false, prunePending_ = false, refitPending_ = false;
     std::optional<std::vector<double>> pendingPlot_;
     std::map<std::string, render::SupernodeEvidence> evidence_;  // of automatic supernodes
+    // Hover cards' exemplars: fetched for a unit the mouse rests on, kept per unit.
+    struct CardExemplars {
+        std::vector<analysis::Image> images;
+        std::vector<double> values;
+    };
+    std::map<std::pair<std::string, std::int64_t>, CardExemplars> exemplars_;
+    QTimer* exemplarTimer_;
+    std::string restingNode_;
+    bool exemplarJobRunning_ = false;
+    void fetchExemplars();
+    void showCardExemplars(const std::string& nodeId);
     QUndoStack undo_;
 };
 

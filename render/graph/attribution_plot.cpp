@@ -233,11 +233,18 @@ void AttributionPlot::drawLinks(float width, float height) {
     }
 }
 
-unsigned int AttributionPlot::inputTexture() {
-    if (!textureStale_) return texture_;
-    textureStale_ = false;
-    const auto& image = scene_.input;
-    if (image.pixels.empty()) return texture_;
+void AttributionPlot::setCardImages(std::string nodeId, std::vector<us::analysis::Image> images,
+                                    std::vector<double> values) {
+    cardNode_ = std::move(nodeId);
+    cardImages_ = std::move(images);
+    cardValues_ = std::move(values);
+    cardStale_ = true;
+}
+
+namespace {
+
+// An 8-bit grey or RGB image as an RGBA texture of the current context.
+void uploadTexture(unsigned int texture, const us::analysis::Image& image, int magFilter) {
     std::vector<std::uint8_t> rgba(std::size_t(image.width) * std::size_t(image.height) * 4);
     for (int y = 0; y < image.height; ++y)
         for (int x = 0; x < image.width; ++x) {
@@ -246,13 +253,50 @@ unsigned int AttributionPlot::inputTexture() {
                 out[c] = image.at(x, y, image.channels == 3 ? c : 0);
             out[3] = 255;
         }
-    if (texture_ == 0) glGenTextures(1, &texture_);
-    glBindTexture(GL_TEXTURE_2D, texture_);
+    glBindTexture(GL_TEXTURE_2D, texture);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, magFilter);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, image.width, image.height, 0, GL_RGBA, GL_UNSIGNED_BYTE,
                  rgba.data());
+}
+
+}  // namespace
+
+// The hovered unit's top exemplars in a row, each with its activation.
+void AttributionPlot::drawCardImages() {
+    if (cardStale_) {
+        cardStale_ = false;
+        if (!cardTextures_.empty())
+            glDeleteTextures(GLsizei(cardTextures_.size()), cardTextures_.data());
+        cardTextures_.assign(cardImages_.size(), 0);
+        if (!cardTextures_.empty())
+            glGenTextures(GLsizei(cardTextures_.size()), cardTextures_.data());
+        for (std::size_t i = 0; i < cardImages_.size(); ++i)
+            if (!cardImages_[i].pixels.empty())
+                uploadTexture(cardTextures_[i], cardImages_[i], GL_NEAREST);
+    }
+    if (cardTextures_.empty()) return;
+    ImGui::Separator();
+    ImGui::TextDisabled("top exemplars");
+    constexpr float kSize = 44.f;
+    for (std::size_t i = 0; i < cardTextures_.size(); ++i) {
+        if (i) ImGui::SameLine();
+        ImGui::BeginGroup();
+        ImGui::Image(reinterpret_cast<ImTextureID>(std::intptr_t(cardTextures_[i])),
+                     ImVec2(kSize, kSize));
+        ImGui::Text("%.3g", i < cardValues_.size() ? cardValues_[i] : 0.0);
+        ImGui::EndGroup();
+    }
+}
+
+unsigned int AttributionPlot::inputTexture() {
+    if (!textureStale_) return texture_;
+    textureStale_ = false;
+    const auto& image = scene_.input;
+    if (image.pixels.empty()) return texture_;
+    if (texture_ == 0) glGenTextures(1, &texture_);
+    uploadTexture(texture_, image, GL_NEAREST);
     return texture_;
 }
 
@@ -260,6 +304,10 @@ void AttributionPlot::releaseGl() {
     if (texture_ != 0) glDeleteTextures(1, &texture_);
     texture_ = 0;
     textureStale_ = true;
+    if (!cardTextures_.empty())
+        glDeleteTextures(GLsizei(cardTextures_.size()), cardTextures_.data());
+    cardTextures_.clear();
+    cardStale_ = !cardImages_.empty();
 }
 
 void AttributionPlot::drawNodes(float width, float height) {
@@ -426,6 +474,7 @@ void AttributionPlot::drawHoverCard(std::size_t index) {
         if (source.fields.contains("attribution") && source.fields["attribution"].is_number())
             ImGui::Text("attribution %.4g", source.fields["attribution"].get<double>());
         if (source.influence) ImGui::Text("influence %.4g", *source.influence);
+        if (node.id == cardNode_) drawCardImages();
     }
     // Strongest inputs and outputs among the shown links.
     std::vector<const us::analysis::DisplayLink*> in, out;

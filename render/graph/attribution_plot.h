@@ -49,6 +49,10 @@ class AttributionPlot {
     bool empty() const { return !scene_.graph; }
 
     void setSelected(std::set<std::size_t> nodes) { selected_ = std::move(nodes); }
+    // A unit node's top exemplars (and their activations) for its hover card.
+    void setCardImages(std::string nodeId, std::vector<us::analysis::Image> images,
+                       std::vector<double> values);
+    const std::string& cardNodeId() const { return cardNode_; }
 
     // Draws into the current ImGui window; input is read from ImGui's IO.
     void draw(float width, float height, bool ctrlHeld, bool shiftHeld);
@@ -79,6 +83,7 @@ class AttributionPlot {
     void drawHoverCard(std::size_t node);
     void drawEvidence(const SupernodeEvidence& evidence);
     unsigned int inputTexture();
+    void drawCardImages();
 
     GraphScene scene_;
     GraphLayout layout_;
@@ -94,6 +99,11 @@ class AttributionPlot {
     bool dragged_ = false;
     unsigned int texture_ = 0;
     bool textureStale_ = true;
+    std::string cardNode_;  // whose exemplars the card textures show
+    std::vector<us::analysis::Image> cardImages_;
+    std::vector<double> cardValues_;
+    std::vector<unsigned int> cardTextures_;
+    bool cardStale_ = false;
 };
 
 }  // namespace us::render

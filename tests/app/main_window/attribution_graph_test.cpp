@@ -145,6 +145,12 @@ class AttributionGraphTest : public QObject {
         QCOMPARE(window_->selection()->graphNodes(), std::vector<std::string>{unitId});
         QTRY_VERIFY(window_->inspector()->currentUnit().has_value());
         QCOMPARE(window_->inspector()->currentUnit()->layer, window_->selection()->unit()->layer);
+        // Resting on the unit fetches its top exemplars for the hover card.
+        QTest::mouseMove(view_, centreOf(unitId));
+        QTRY_VERIFY_WITH_TIMEOUT(frame().isNull() || view_->canvas().plot().cardNodeId() == unitId,
+                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(), 20000);
+        frame().save(QDir::temp().filePath("unitscope-test-unit-card.png"));
     }
 
     void autoGroupMakesSupernodesWithTheirEvidence() {
