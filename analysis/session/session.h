@@ -60,9 +60,10 @@ struct Session {
     std::vector<std::uint8_t> windowState;
     std::vector<std::string> openPanels;
     std::string currentPanel;
-    // The attribution graph on the graph panel, as circuit-tracer JSON with the user's edits
-    // (pins, supernodes, labels) in its qParams; empty when there is none.
-    std::string attributionGraph;
+    // The graph panel's attribution graphs, as circuit-tracer JSON with the user's edits
+    // (pins, supernodes, labels) in their qParams, and the one shown (-1: none).
+    std::vector<std::string> attributionGraphs;
+    std::int64_t currentGraph = -1;
     // Per-view numeric state, e.g. "brain.camera" -> position, focal point, view-up.
     std::map<std::string, std::vector<double>> viewStates;
 

@@ -21,8 +21,8 @@ constexpr const char* kManifestPath = "/manifest";
 constexpr const char* kUiGroup = "/ui";
 constexpr const char* kGeometryPath = "/ui/window_geometry";
 constexpr const char* kStatePath = "/ui/window_state";
-constexpr const char* kGraphGroup = "/graph";
-constexpr const char* kGraphPath = "/graph/current";
+constexpr const char* kGraphGroup = "/graphs";  // /graphs/0, /graphs/1, ...
+constexpr std::size_t kMaxGraphs = 1000;
 // Layout blobs and manifests are kilobytes; refusing huge ones protects against hostile files.
 constexpr hsize_t kMaxBlobBytes = 64u << 20;
 // Attribution graphs can be large (circuit-tracer writes hundreds of MB); still bounded.
@@ -124,6 +124,8 @@ json sessionManifest(const Session& session) {
                           {"opacity", layer.opacity},
                           {"visible", layer.visible}});
     manifest["brain_layers"] = std::move(layers);
+    manifest["graphs"] = session.attributionGraphs.size();
+    manifest["current_graph"] = session.currentGraph;
     return manifest;
 }
 
@@ -171,6 +173,11 @@ Session sessionFrom(const json& manifest) {
         state.visible = layer.at("visible").get<bool>();
         session.brainLayers.push_back(std::move(state));
     }
+    // The graphs' texts are datasets of their own; the manifest says how many.
+    const auto graphs = manifest.value("graphs", std::size_t(0));
+    if (graphs > kMaxGraphs) throw json::other_error::create(501, "too many graphs", &manifest);
+    session.attributionGraphs.resize(graphs);
+    session.currentGraph = manifest.value("current_graph", std::int64_t(-1));
     return session;
 }
 
@@ -193,12 +200,15 @@ void writeSessionFile(const fs::path& target, const Session& session, const Save
     writeBytes(file.get(), kGeometryPath, session.windowGeometry.data(),
                session.windowGeometry.size());
     writeBytes(file.get(), kStatePath, session.windowState.data(), session.windowState.size());
-    if (!session.attributionGraph.empty()) {
-        H5Handle graph(H5Gcreate2(file.get(), kGraphGroup, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                       H5Gclose);
-        if (!graph.valid()) throw SessionError("cannot create group /graph");
-        writeBytes(file.get(), kGraphPath, session.attributionGraph.data(),
-                   session.attributionGraph.size(), true);
+    if (!session.attributionGraphs.empty()) {
+        H5Handle graphs(H5Gcreate2(file.get(), kGraphGroup, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                        H5Gclose);
+        if (!graphs.valid()) throw SessionError("cannot create group /graphs");
+        for (std::size_t i = 0; i < session.attributionGraphs.size(); ++i) {
+            const auto& text = session.attributionGraphs[i];
+            const std::string path = std::string(kGraphGroup) + "/" + std::to_string(i);
+            writeBytes(file.get(), path.c_str(), text.data(), text.size(), true);
+        }
     }
     if (hook) hook(SaveStage::ContentWritten);
 
@@ -260,9 +270,12 @@ Session loadSession(const fs::path& path) {
         session.windowGeometry = readBytes(file.get(), kGeometryPath, path);
     if (linkExists(file.get(), kStatePath))
         session.windowState = readBytes(file.get(), kStatePath, path);
-    if (linkExists(file.get(), kGraphPath)) {
-        const auto bytes = readBytes(file.get(), kGraphPath, path, kMaxGraphBytes);
-        session.attributionGraph.assign(bytes.begin(), bytes.end());
+    for (std::size_t i = 0; i < session.attributionGraphs.size(); ++i) {
+        const std::string dataset = std::string(kGraphGroup) + "/" + std::to_string(i);
+        if (!linkExists(file.get(), dataset.c_str()))
+            fail(path, "a graph the manifest lists is missing (corrupt file)");
+        const auto bytes = readBytes(file.get(), dataset.c_str(), path, kMaxGraphBytes);
+        session.attributionGraphs[i].assign(bytes.begin(), bytes.end());
     }
     return session;
 }

@@ -92,6 +92,7 @@ GraphController::GraphController(JobRunner& jobs, Selection& selection,
     connect(panel_, &widgets::GraphPanel::renameRequested, this, &GraphController::renameSelected);
     connect(panel_, &widgets::GraphPanel::autoGroupRequested, this, &GraphController::autoGroup);
     connect(panel_, &widgets::GraphPanel::searchRequested, this, &GraphController::search);
+    connect(panel_, &widgets::GraphPanel::graphChosen, this, &GraphController::chooseGraph);
     connect(panel_, &widgets::GraphPanel::clearRequested, this,
             [this] { selection_.setGraphNodes({}); });
     connect(&pruneWatcher_, &QFutureWatcher<PruneOutcome>::finished, this,
@@ -220,18 +221,73 @@ void GraphController::saveGraphAsDialog() {
 }
 
 void GraphController::setGraph(analysis::AttributionGraph graph, const QString& origin) {
-    edits_ = analysis::graphEdits(graph);
-    evidence_.clear();
+    storeCurrent();
+    GraphEntry entry;
+    entry.edits = analysis::graphEdits(graph);
+    entry.graph = std::make_shared<const analysis::AttributionGraph>(std::move(graph));
+    entry.origin = origin;
+    entries_.push_back(std::move(entry));
     exemplars_.clear();  // a new graph may come from another model
-    graph_ = std::make_shared<const analysis::AttributionGraph>(std::move(graph));
-    origin_ = origin;
+    showEntry(int(entries_.size()) - 1, true);
+}
+
+void GraphController::chooseGraph(int index) {
+    if (index < 0 || index >= int(entries_.size()) || index == current_) return;
+    storeCurrent();
+    showEntry(index, !entries_[std::size_t(index)].plot);
+}
+
+void GraphController::storeCurrent() {
+    if (current_ < 0 || !graph_) return;
+    auto& entry = entries_[std::size_t(current_)];
+    entry.edits = edits_;
+    entry.evidence = evidence_;
+    entry.plot = plotState();
+}
+
+void GraphController::showEntry(int index, bool refit) {
+    current_ = index;
+    const auto& entry = entries_[std::size_t(index)];
+    graph_ = entry.graph;
+    edits_ = entry.edits;
+    origin_ = entry.origin;
+    evidence_ = entry.evidence;
+    pendingPlot_ = refit ? std::nullopt : entry.plot;
     pruned_.reset();
     pruneError_.clear();
-    undo_.clear();
+    undo_.clear();  // the commands edit the graph they were made on
+    QStringList names;
+    for (std::size_t i = 0; i < entries_.size(); ++i)
+        names << tr("%1. %2").arg(i + 1).arg(
+            QString::fromStdString(graphTitle(*entries_[i].graph, entries_[i].origin)));
+    panel_->setGraphList(names, index);
     panel_->setGraphAvailable(true);
     panel_->setGraphMode(true);
-    refitPending_ = true;
+    refitPending_ = refit;
     requestPrune();
+}
+
+void GraphController::clearGraphs() {
+    entries_.clear();
+    current_ = -1;
+    graph_.reset();
+    edits_ = {};
+    evidence_.clear();
+    undo_.clear();
+    view_->canvas().plot().setScene({}, true);
+    panel_->setGraphList({}, -1);
+    panel_->setGraphAvailable(false);
+    view_->update();
+}
+
+std::vector<std::string> GraphController::graphJsons() const {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+        analysis::AttributionGraph copy = *entries_[i].graph;
+        analysis::setGraphEdits(copy, int(i) == current_ ? edits_ : entries_[i].edits);
+        out.push_back(analysis::attributionGraphJson(copy));
+    }
+    return out;
 }
 
 std::string GraphController::graphJson() const {
@@ -600,36 +656,45 @@ std::vector<double> GraphController::optionsState() const {
             panel_->graphMode() ? 1.0 : 0.0};
 }
 
-void GraphController::restoreGraph(const std::string& json, std::optional<std::vector<double>> plot,
-                                   std::optional<std::vector<double>> options) {
+void GraphController::restoreGraphs(const std::vector<std::string>& jsons, int current,
+                                    std::optional<std::vector<double>> plot,
+                                    std::optional<std::vector<double>> options) {
     if (options && options->size() == 4) {
         const auto& o = *options;
         panel_->setThresholds(std::clamp(o[0], 0.01, 1.0), std::clamp(o[1], 0.01, 1.0));
         panel_->setPinnedOnly(o[2] != 0);
     }
     const bool graphMode = !options || options->size() != 4 || (*options)[3] != 0;
-    if (json.empty()) {  // the session had no graph: neither does the panel now
-        graph_.reset();
-        edits_ = {};
-        undo_.clear();
-        view_->canvas().plot().setScene({}, true);
-        panel_->setGraphAvailable(false);
-        panel_->setGraphMode(false);
-        view_->update();
-        return;
-    }
-    jobs_.submitTyped<std::shared_ptr<analysis::AttributionGraph>>(
-        tr("Reopen the session's graph"),
-        [json](const analysis::JobContext& context) {
-            return std::make_shared<analysis::AttributionGraph>(
-                analysis::parseAttributionGraph(json, "session graph", context));
+    clearGraphs();  // the session's graphs replace the panel's, none if it had none
+    panel_->setGraphMode(graphMode && !jsons.empty());
+    if (jsons.empty()) return;
+    using Graphs = std::vector<std::shared_ptr<analysis::AttributionGraph>>;
+    jobs_.submitTyped<Graphs>(
+        tr("Reopen the session's graphs"),
+        [jsons](const analysis::JobContext& context) {
+            Graphs graphs;
+            for (std::size_t i = 0; i < jsons.size(); ++i)
+                graphs.push_back(
+                    std::make_shared<analysis::AttributionGraph>(analysis::parseAttributionGraph(
+                        jsons[i], "session graph " + std::to_string(i + 1),
+                        context.stage(double(i) / double(jsons.size()),
+                                      double(i + 1) / double(jsons.size())))));
+            return graphs;
         },
-        [this, plot, graphMode](std::shared_ptr<analysis::AttributionGraph> graph) {
-            setGraph(std::move(*graph), tr("session graph"));
-            if (plot) pendingPlot_ = *plot;
+        [this, plot, graphMode, current](Graphs graphs) {
+            for (auto& graph : graphs) {
+                GraphEntry entry;
+                entry.edits = analysis::graphEdits(*graph);
+                entry.graph = std::move(graph);
+                entry.origin = tr("session graph");
+                entries_.push_back(std::move(entry));
+            }
+            const int shown = std::clamp(current, 0, int(entries_.size()) - 1);
+            entries_[std::size_t(shown)].plot = plot;
+            showEntry(shown, !plot);
             panel_->setGraphMode(graphMode);
         },
-        [this](const QString& error) { reportError(tr("Reopening the graph"), error); });
+        [this](const QString& error) { reportError(tr("Reopening the graphs"), error); });
 }
 
 void GraphController::reportError(const QString& what, const QString& error) {

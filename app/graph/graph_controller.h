@@ -65,12 +65,19 @@ class GraphController : public QObject {
     void computeDialog(std::optional<qint64> stimulus = std::nullopt);
     void openGraph(const QString& path);
     void compute(const widgets::AttributionChoice& choice);
-    // Shows a graph (its own qParams give the pins, supernodes and labels), clearing undo.
+    // Adds a graph to the panel's list and shows it (its own qParams give the pins, supernodes
+    // and labels); undo starts afresh.
     void setGraph(analysis::AttributionGraph graph, const QString& origin);
+    // Shows the index-th graph of the list, as it was left.
+    void chooseGraph(int index);
+    int graphCount() const { return int(entries_.size()); }
+    int currentGraph() const { return current_; }
 
     bool hasGraph() const { return graph_ != nullptr; }
-    // The graph with the current edits in its qParams, as JSON; empty without a graph.
+    // The current graph with its edits in its qParams, as JSON; empty without a graph.
     std::string graphJson() const;
+    // Every graph of the list, likewise.
+    std::vector<std::string> graphJsons() const;
     const analysis::GraphEdits& edits() const { return edits_; }
     const analysis::GraphDisplay& display() const;
     // Graph ready to look at: parsed, pruned, drawn from the latest settings.
@@ -80,9 +87,10 @@ class GraphController : public QObject {
     // Session: pan, zoom of the graph view; node and edge thresholds, pinned-only, graph mode.
     std::vector<double> plotState() const;
     std::vector<double> optionsState() const;
-    // Reopens a session's graph (parsed as a job) with its view and settings.
-    void restoreGraph(const std::string& json, std::optional<std::vector<double>> plot,
-                      std::optional<std::vector<double>> options);
+    // Reopens a session's graphs (parsed as a job), the current one with its view; settings.
+    void restoreGraphs(const std::vector<std::string>& jsons, int current,
+                       std::optional<std::vector<double>> plot,
+                       std::optional<std::vector<double>> options);
 
     // Edits (undoable), also reachable from the panel's buttons and keys.
     void groupSelected();
@@ -122,6 +130,20 @@ class GraphController : public QObject {
     bool networkShown_ = false;
     QStringList layerNames_;
     bool interactive_ = true;
+
+    // The graphs of the panel; the current one's live state is in the members below.
+    struct GraphEntry {
+        std::shared_ptr<const analysis::AttributionGraph> graph;
+        analysis::GraphEdits edits;
+        QString origin;
+        std::map<std::string, render::SupernodeEvidence> evidence;
+        std::optional<std::vector<double>> plot;
+    };
+    void storeCurrent();
+    void showEntry(int index, bool refit);
+    void clearGraphs();
+    std::vector<GraphEntry> entries_;
+    int current_ = -1;
 
     std::shared_ptr<const analysis::AttributionGraph> graph_;
     QString origin_;

@@ -45,7 +45,8 @@ analysis::Session SessionController::captureSession() const {
     if (const auto graph = window_.graph()->viewState()) session.viewStates[kGraphView] = *graph;
     session.viewStates[kGraphOptions] = window_.graph()->optionsState();
     if (window_.graph()->hasGraph()) {
-        session.attributionGraph = window_.graph()->graphJson();
+        session.attributionGraphs = window_.graph()->graphJsons();
+        session.currentGraph = window_.graph()->currentGraph();
         session.viewStates[kGraphPlot] = window_.graph()->plotState();
     }
     if (const auto shape = window_.models()->inputShape())
@@ -90,8 +91,8 @@ bool SessionController::openSession(const QString& path, bool interactive) {
         if (it == session.viewStates.end()) return std::nullopt;
         return it->second;
     };
-    window_.graph()->restoreGraph(session.attributionGraph, viewState(kGraphPlot),
-                                  viewState(kGraphOptions));
+    window_.graph()->restoreGraphs(session.attributionGraphs, int(session.currentGraph),
+                                   viewState(kGraphPlot), viewState(kGraphOptions));
     if (session.demo) {
         window_.openDemo();
     } else {

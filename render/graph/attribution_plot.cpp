@@ -23,7 +23,7 @@ namespace {
 using us::analysis::DisplayKind;
 
 constexpr float kMinZoom = 0.02f, kMaxZoom = 8.f;
-constexpr std::size_t kMinLinkBudget = 500;  // links drawn per frame at least, strongest first
+constexpr std::size_t kMinLinkBudget = 300;  // links drawn per frame at least, strongest first
 constexpr float kLeftMargin = 96.f, kTopMargin = 56.f, kMargin = 24.f;
 // Link colours as the anchors draw them: green excites, purple inhibits.
 constexpr ImU32 kPositive = IM_COL32(46, 160, 67, 255);
@@ -175,11 +175,11 @@ void AttributionPlot::draw(float width, float height, bool ctrlHeld, bool shiftH
 }
 
 void AttributionPlot::reportFrameTime(double milliseconds) {
-    // Keep frames under ~13 ms: fewer links when slower, more (up to all) when there is room.
+    // Keep frames under ~11 ms: fewer links when slower, more (up to all) when there is room.
     const auto total = scene_.display.links.size();
-    if (milliseconds > 13.0)
+    if (milliseconds > 11.0)
         linkBudget_ = std::max<std::size_t>(kMinLinkBudget, std::size_t(double(linkBudget_) * 0.7));
-    else if (milliseconds < 10.0)
+    else if (milliseconds < 8.0)
         linkBudget_ = std::min<std::size_t>(std::max<std::size_t>(total, kMinLinkBudget),
                                             std::size_t(double(linkBudget_) * 1.3) + 100);
 }

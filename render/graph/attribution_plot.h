@@ -62,7 +62,7 @@ class AttributionPlot {
     std::optional<std::size_t> hovered() const { return hovered_; }
 
     // The last frame's duration, rasterisation included: the number of links drawn adapts to
-    // keep frames under ~13 ms (the strongest links are drawn first).
+    // keep frames under ~11 ms (the strongest links are drawn first).
     void reportFrameTime(double milliseconds);
     std::size_t linksDrawn() const { return drawnLinks_; }
     std::size_t linkBudget() const { return linkBudget_; }

@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QButtonGroup>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -49,6 +50,12 @@ GraphPanel::GraphPanel(QWidget* parent) : QWidget(parent), view_(new GraphView(t
         setGraphAvailable(graphAvailable_);
         Q_EMIT modeChanged(on);
     });
+
+    graphs_ = new QComboBox(this);
+    graphs_->setToolTip(tr("The graphs of this session"));
+    graphs_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    graphs_->setMaximumWidth(220);
+    connect(graphs_, &QComboBox::activated, this, &GraphPanel::graphChosen);
 
     nodeSlider_ = percentSlider(80,
                                 tr("Show the nodes that account for this share of the "
@@ -110,7 +117,7 @@ GraphPanel::GraphPanel(QWidget* parent) : QWidget(parent), view_(new GraphView(t
     tools->addWidget(layersButton_);
     tools->addSpacing(8);
     for (QWidget* w :
-         std::initializer_list<QWidget*>{nodeLabel_, nodeSlider_, edgeLabel_, edgeSlider_,
+         std::initializer_list<QWidget*>{graphs_, nodeLabel_, nodeSlider_, edgeLabel_, edgeSlider_,
                                          pinnedOnly_, group, ungroup, rename, autoGroup, search}) {
         tools->addWidget(w);
         graphTools_.push_back(w);
@@ -146,6 +153,13 @@ void GraphPanel::setThresholds(double node, double edge) {
     nodeSlider_->setValue(int(std::lround(node * 100)));
     edgeSlider_->setValue(int(std::lround(edge * 100)));
     updateSliderLabels();
+}
+
+void GraphPanel::setGraphList(const QStringList& names, int current) {
+    const QSignalBlocker block(graphs_);
+    graphs_->clear();
+    graphs_->addItems(names);
+    graphs_->setCurrentIndex(current);
 }
 
 bool GraphPanel::pinnedOnly() const {

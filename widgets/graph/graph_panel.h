@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QAbstractButton;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSlider;
@@ -29,11 +30,14 @@ class GraphPanel : public QWidget {
     void setThresholds(double node, double edge);
     bool pinnedOnly() const;
     void setPinnedOnly(bool on);
+    // The graphs opened or computed (names), the shown one current; -1 for none.
+    void setGraphList(const QStringList& names, int current);
     // Whether there is a graph to act on; the graph tools are disabled without one.
     void setGraphAvailable(bool available);
 
   Q_SIGNALS:
     void modeChanged(bool graph);
+    void graphChosen(int index);
     void thresholdsChanged(double node, double edge);
     void pinnedOnlyChanged(bool on);
     void groupRequested();
@@ -54,6 +58,7 @@ class GraphPanel : public QWidget {
     QLabel* nodeLabel_;
     QLabel* edgeLabel_;
     QToolButton* pinnedOnly_;
+    QComboBox* graphs_;
     QList<QWidget*> graphTools_;
     bool graphAvailable_ = false;
 };

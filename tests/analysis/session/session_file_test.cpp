@@ -42,6 +42,12 @@ class SessionFileTest : public ::testing::Test {
         s.currentPanel = "graph";
         s.viewStates["brain.camera"] = {1.5, -2.25, 3e10, 0, 0, 0, 0, 0, 1, 30};
         s.viewStates["graph.view"] = {40, -12.5, 1.75};
+        // Graph texts of any size, compressed on disk; one empty.
+        std::string big = R"({"nodes":[],"links":[)";
+        for (int i = 0; i < 20000; ++i)
+            big += R"({"source":"a","target":"b","weight":0.25},)";
+        s.attributionGraphs = {big + "]}", R"({"nodes":[],"links":[]})", ""};
+        s.currentGraph = 1;
         return s;
     }
 
@@ -63,6 +69,16 @@ TEST_F(SessionFileTest, RoundTripEquals) {
     saveSession(path, original);
     EXPECT_EQ(loadSession(path), original);
     EXPECT_EQ(filesIn(dir_), 1u) << "no temporary file may remain";
+}
+
+TEST_F(SessionFileTest, GraphsAreStoredCompressed) {
+    const auto path = dir_ / "graphs.unitscope";
+    const Session original = sampleSession();
+    saveSession(path, original);
+    EXPECT_LT(fs::file_size(path), original.attributionGraphs[0].size() / 4);
+    const auto loaded = loadSession(path);
+    EXPECT_EQ(loaded.attributionGraphs, original.attributionGraphs);
+    EXPECT_EQ(loaded.currentGraph, 1);
 }
 
 TEST_F(SessionFileTest, EmptySessionRoundTrips) {

@@ -300,6 +300,17 @@ class AttributionGraphTest : public QObject {
                 std::abs(plot[2] - 0.9) < 1e-4);
         QVERIFY(shown("supernode:0_5_0"));
         QVERIFY(window_->graphPanel()->graphMode());
+        // Both graphs of the session came back; each keeps its own state when switching.
+        QCOMPARE(controller_->graphCount(), 2);
+        QCOMPARE(controller_->currentGraph(), 1);
+        controller_->chooseGraph(0);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(), 20000);
+        QVERIFY(shown("E_0_0") && !shown("supernode:0_5_0"));  // the computed image graph
+        QVERIFY(controller_->edits().supernodes.empty());
+        controller_->chooseGraph(1);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(), 20000);
+        QCOMPARE(controller_->edits(), edits);
+        QVERIFY(shown("supernode:0_5_0"));
     }
 
   private:
