@@ -1,7 +1,6 @@
 #include "app/graph/graph_controller.h"
 
 #include <QFileDialog>
-#include <QInputDialog>
 #include <QLabel>
 #include <QtConcurrent/QtConcurrent>
 
@@ -14,15 +13,12 @@
 #include "analysis/models/model_workspace.h"
 #include "app/core/message_box.h"
 #include "app/core/selection.h"
-#include "app/graph/graph_edit_command.h"
 #include "widgets/graph/attribution_dialog.h"
 #include "widgets/graph/graph_panel.h"
 #include "widgets/graph/graph_view.h"
 
 namespace us::app {
 namespace {
-
-using analysis::DisplayKind;
 
 const analysis::GraphDisplay kNoDisplay;
 
@@ -512,137 +508,6 @@ std::vector<std::string> GraphController::memberIds(
             ids.push_back(graph_->nodes[m].id);
     }
     return ids;
-}
-
-// ---- edits -------------------------------------------------------------------------------
-
-void GraphController::edit(const QString& text, analysis::GraphEdits after) {
-    if (after == edits_) return;
-    undo_.push(new GraphEditCommand(*this, text, edits_, std::move(after)));
-}
-
-void GraphController::applyEdits(const analysis::GraphEdits& edits) {
-    edits_ = edits;
-    rebuild(false);
-}
-
-void GraphController::togglePin(const std::vector<std::string>& ids) {
-    if (!graph_ || ids.empty()) return;
-    auto after = edits_;
-    auto& pinned = after.pinned;
-    const bool allPinned = std::all_of(ids.begin(), ids.end(), [&](const auto& id) {
-        return std::find(pinned.begin(), pinned.end(), id) != pinned.end();
-    });
-    for (const auto& id : ids) {
-        const auto at = std::find(pinned.begin(), pinned.end(), id);
-        if (allPinned && at != pinned.end()) pinned.erase(at);
-        if (!allPinned && at == pinned.end()) pinned.push_back(id);
-    }
-    edit(allPinned ? tr("Unpin") : tr("Pin"), std::move(after));
-}
-
-void GraphController::groupSelected() {
-    if (!graph_) return;
-    const auto members = memberIds(selectedIds());
-    if (members.size() < 2) {
-        readout_->setText(tr("Select two or more nodes (Shift+click) to group them."));
-        return;
-    }
-    auto after = edits_;
-    const std::set<std::string> chosen(members.begin(), members.end());
-    // A node belongs to one supernode: groups it was in lose it (and vanish when emptied).
-    for (auto& group : after.supernodes)
-        group.erase(std::remove_if(group.begin() + 1, group.end(),
-                                   [&](const auto& id) { return chosen.count(id) > 0; }),
-                    group.end());
-    std::erase_if(after.supernodes, [](const auto& group) { return group.size() < 2; });
-    std::vector<std::string> group{
-        analysis::nodeLabel(*graph_, *graph_->indexOf(members.front()), edits_)};
-    group.insert(group.end(), members.begin(), members.end());
-    after.supernodes.push_back(std::move(group));
-    edit(tr("Group %1 nodes").arg(members.size()), std::move(after));
-    selection_.setGraphNodes({"supernode:" + members.front()});
-}
-
-void GraphController::ungroupSelected() {
-    if (!graph_) return;
-    auto after = edits_;
-    std::vector<std::string> freed;
-    for (const auto& id : selectedIds()) {
-        if (id.rfind("supernode:", 0) != 0) continue;
-        const std::string first = id.substr(10);
-        for (auto it = after.supernodes.begin(); it != after.supernodes.end(); ++it)
-            if (it->size() > 1 && (*it)[1] == first) {
-                freed.insert(freed.end(), it->begin() + 1, it->end());
-                after.supernodes.erase(it);
-                break;
-            }
-    }
-    if (freed.empty()) {
-        readout_->setText(tr("Select a supernode to ungroup it."));
-        return;
-    }
-    edit(tr("Ungroup"), std::move(after));
-    selection_.setGraphNodes(freed);
-}
-
-void GraphController::renameSelected() {
-    if (!graph_ || selectedIds().size() != 1) {
-        readout_->setText(tr("Select one node or supernode to rename it."));
-        return;
-    }
-    const std::string id = selectedIds().front();
-    const auto& nodes = display().nodes;
-    const auto it =
-        std::find_if(nodes.begin(), nodes.end(), [&](const auto& n) { return n.id == id; });
-    if (it == nodes.end()) return;
-    bool ok = false;
-    const QString label =
-        QInputDialog::getText(dialogParent_, tr("Rename"), tr("Label"), QLineEdit::Normal,
-                              QString::fromStdString(it->label), &ok)
-            .trimmed();
-    if (!ok || label.isEmpty()) return;
-    auto after = edits_;
-    if (it->kind == DisplayKind::Supernode) {
-        for (auto& group : after.supernodes)
-            if (group.size() > 1 && "supernode:" + group[1] == id) group[0] = label.toStdString();
-    } else {
-        after.labels[id] = label.toStdString();
-    }
-    edit(tr("Rename to %1").arg(label), std::move(after));
-}
-
-void GraphController::autoGroup() {
-    if (!graph_) return;
-    auto graph = graph_;
-    jobs_.submitTyped<analysis::SupernodeResult>(
-        tr("Automatic supernodes"),
-        [workspace = workspace_, graph](const analysis::JobContext&) {
-            return workspace->graphSupernodes(*graph, 0.8);
-        },
-        [this](analysis::SupernodeResult result) {
-            auto after = edits_;
-            // Replaces an earlier automatic grouping's groups of the same members.
-            std::set<std::string> grouped;
-            for (const auto& s : result.supernodes)
-                grouped.insert(s.members.begin(), s.members.end());
-            for (auto& group : after.supernodes)
-                group.erase(std::remove_if(group.begin() + 1, group.end(),
-                                           [&](const auto& id) { return grouped.count(id); }),
-                            group.end());
-            std::erase_if(after.supernodes, [](const auto& group) { return group.size() < 2; });
-            for (const auto& s : result.supernodes) {
-                evidence_["supernode:" + s.members.front()] = {result.concepts, s.evidence};
-                std::vector<std::string> group{s.label};
-                group.insert(group.end(), s.members.begin(), s.members.end());
-                after.supernodes.push_back(std::move(group));
-            }
-            readout_->setText(tr("%1 supernodes from %2 units' class signatures (undo: Ctrl+Z)")
-                                  .arg(result.supernodes.size())
-                                  .arg(result.unitsWithSignatures));
-            edit(tr("Automatic supernodes"), std::move(after));
-        },
-        [this](const QString& error) { reportError(tr("Automatic supernodes"), error); });
 }
 
 // ---- session -------------------------------------------------------------------------------
