@@ -19,6 +19,7 @@
 
 #include "analysis/attribution/graph_display.h"
 #include "analysis/attribution/graph_pruning.h"
+#include "analysis/attribution/supernodes.h"
 #include "analysis/models/layer_info.h"
 #include "app/core/job_runner.h"
 #include "render/graph/attribution_plot.h"
@@ -118,6 +119,8 @@ class GraphController : public QObject {
     std::vector<std::string> selectedIds() const;
     std::vector<std::string> memberIds(const std::vector<std::string>& displayIds) const;
     void reportError(const QString& what, const QString& error);
+    void applyAutomaticSupernodes(const analysis::SupernodeResult& result,
+                                  const std::vector<analysis::Supernode>& chosen);
 
     JobRunner& jobs_;
     Selection& selection_;

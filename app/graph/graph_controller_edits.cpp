@@ -11,6 +11,7 @@
 #include "app/core/selection.h"
 #include "app/graph/graph_controller.h"
 #include "app/graph/graph_edit_command.h"
+#include "widgets/graph/supernode_review.h"
 
 namespace us::app {
 
@@ -120,29 +121,61 @@ void GraphController::autoGroup() {
         [workspace = workspace_, graph](const analysis::JobContext&) {
             return workspace->graphSupernodes(*graph, 0.8);
         },
-        [this](analysis::SupernodeResult result) {
-            auto after = edits_;
-            // Replaces an earlier automatic grouping's groups of the same members.
-            std::set<std::string> grouped;
-            for (const auto& s : result.supernodes)
-                grouped.insert(s.members.begin(), s.members.end());
-            for (auto& group : after.supernodes)
-                group.erase(std::remove_if(group.begin() + 1, group.end(),
-                                           [&](const auto& id) { return grouped.count(id); }),
-                            group.end());
-            std::erase_if(after.supernodes, [](const auto& group) { return group.size() < 2; });
-            for (const auto& s : result.supernodes) {
-                evidence_["supernode:" + s.members.front()] = {result.concepts, s.evidence};
-                std::vector<std::string> group{s.label};
-                group.insert(group.end(), s.members.begin(), s.members.end());
-                after.supernodes.push_back(std::move(group));
+        [this, graph](analysis::SupernodeResult result) {
+            if (graph != graph_) return;  // the user moved on to another graph
+            if (result.supernodes.empty()) {
+                readout_->setText(tr("No group of units is alike enough to form a supernode."));
+                return;
             }
-            readout_->setText(tr("%1 supernodes from %2 units' class signatures (undo: Ctrl+Z)")
-                                  .arg(result.supernodes.size())
-                                  .arg(result.unitsWithSignatures));
-            edit(tr("Automatic supernodes"), std::move(after));
+            if (!interactive_) {  // screenshots and scripts take every proposal
+                applyAutomaticSupernodes(result, result.supernodes);
+                return;
+            }
+            std::vector<widgets::ProposedSupernode> proposals;
+            for (const auto& s : result.supernodes)
+                proposals.push_back({QString::fromStdString(s.label), s.members,
+                                     tr("lowest pairwise cosine %1").arg(s.similarity, 0, 'f', 2)});
+            auto* review = new widgets::SupernodeReview(std::move(proposals), dialogParent_);
+            review->setAttribute(Qt::WA_DeleteOnClose);
+            connect(review, &QDialog::accepted, this, [this, review, graph, result] {
+                if (graph != graph_) return;
+                std::vector<analysis::Supernode> chosen;
+                for (const auto& proposal : review->accepted())
+                    for (const auto& s : result.supernodes)
+                        if (s.members == proposal.members) {
+                            chosen.push_back(s);
+                            chosen.back().label = proposal.label.toStdString();
+                        }
+                applyAutomaticSupernodes(result, chosen);
+            });
+            review->open();
         },
         [this](const QString& error) { reportError(tr("Automatic supernodes"), error); });
+}
+
+void GraphController::applyAutomaticSupernodes(const analysis::SupernodeResult& result,
+                                               const std::vector<analysis::Supernode>& chosen) {
+    if (chosen.empty()) return;
+    auto after = edits_;
+    // A node belongs to one supernode: earlier groups lose the members of the new ones.
+    std::set<std::string> grouped;
+    for (const auto& s : chosen)
+        grouped.insert(s.members.begin(), s.members.end());
+    for (auto& group : after.supernodes)
+        group.erase(std::remove_if(group.begin() + 1, group.end(),
+                                   [&](const auto& id) { return grouped.count(id); }),
+                    group.end());
+    std::erase_if(after.supernodes, [](const auto& group) { return group.size() < 2; });
+    for (const auto& s : chosen) {
+        evidence_["supernode:" + s.members.front()] = {result.concepts, s.evidence};
+        std::vector<std::string> group{s.label};
+        group.insert(group.end(), s.members.begin(), s.members.end());
+        after.supernodes.push_back(std::move(group));
+    }
+    readout_->setText(tr("%1 supernodes from %2 units' class signatures (undo: Ctrl+Z)")
+                          .arg(chosen.size())
+                          .arg(result.unitsWithSignatures));
+    edit(tr("Automatic supernodes"), std::move(after));
 }
 
 }  // namespace us::app

@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QSlider>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -19,6 +20,7 @@
 #include "widgets/graph/attribution_dialog.h"
 #include "widgets/graph/graph_panel.h"
 #include "widgets/graph/graph_view.h"
+#include "widgets/graph/supernode_review.h"
 #include "widgets/models/neuron_inspector.h"
 
 using us::app::MainWindow;
@@ -155,7 +157,20 @@ class AttributionGraphTest : public QObject {
 
     void autoGroupMakesSupernodesWithTheirEvidence() {
         controller_->autoGroup();
+        // The proposals come up for review: drop the first, keep and rename the rest.
+        widgets::SupernodeReview* review = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (review = window_->findChild<widgets::SupernodeReview*>()) && review->isVisible(),
+            20000);
+        auto* table = review->table();
+        const int proposed = table->rowCount();
+        QVERIFY(proposed >= 1);
+        if (proposed > 1) table->item(0, 0)->setCheckState(Qt::Unchecked);
+        table->item(proposed - 1, 0)->setText("renamed group");
+        review->accept();
         QTRY_VERIFY_WITH_TIMEOUT(settled() && !controller_->edits().supernodes.empty(), 20000);
+        QCOMPARE(int(controller_->edits().supernodes.size()), std::max(1, proposed - 1));
+        QCOMPARE(controller_->edits().supernodes.back().front(), std::string("renamed group"));
         std::string supernode;
         for (const auto& node : controller_->display().nodes)
             if (node.kind == analysis::DisplayKind::Supernode) supernode = node.id;
