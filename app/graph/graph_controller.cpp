@@ -39,6 +39,24 @@ analysis::Image inputThumbnail(const analysis::AttributionGraph& graph) {
     return analysis::Image{width, height, channels, std::move(*pixels)};
 }
 
+// The store unit a graph node stands for, when it names one (Unitscope's unit nodes and
+// targets carry layer_name and unit; imported nodes may hold anything there).
+std::optional<analysis::UnitRef> unitOf(const analysis::GraphNode& node) {
+    const auto& fields = node.fields;
+    if (!fields.is_object() || !fields.contains("layer_name") ||
+        !fields["layer_name"].is_string() || !fields.contains("unit") ||
+        !fields["unit"].is_number_integer())
+        return std::nullopt;
+    return analysis::UnitRef{fields["layer_name"].get<std::string>(),
+                             fields["unit"].get<std::int64_t>()};
+}
+
+std::optional<analysis::UnitRef> unitOf(const analysis::AttributionGraph& graph,
+                                        const std::string& id) {
+    const auto index = graph.indexOf(id);
+    return index ? unitOf(graph.nodes[*index]) : std::nullopt;
+}
+
 std::string graphTitle(const analysis::AttributionGraph& graph, const QString& origin) {
     const auto& meta = graph.metadata;
     std::string title;
@@ -248,6 +266,7 @@ void GraphController::showEntry(int index, bool refit) {
     edits_ = entry.edits;
     origin_ = entry.origin;
     evidence_ = entry.evidence;
+    input_ = inputThumbnail(*graph_);  // decoded once per graph shown, not per rebuild
     pendingPlot_ = refit ? std::nullopt : entry.plot;
     pruned_.reset();
     pruneError_.clear();
@@ -269,6 +288,7 @@ void GraphController::clearGraphs() {
     graph_.reset();
     edits_ = {};
     evidence_.clear();
+    input_ = {};
     undo_.clear();
     view_->canvas().plot().setScene({}, true);
     panel_->setGraphList({}, -1);
@@ -350,7 +370,7 @@ void GraphController::rebuild(bool refit) {
     scene.graph = graph_;
     scene.display = analysis::displayGraph(*graph_, edits_, pruned_ ? &*pruned_ : nullptr, options);
     scene.title = graphTitle(*graph_, origin_);
-    scene.input = inputThumbnail(*graph_);
+    scene.input = input_;
     scene.evidence = evidence_;
     QString status = tr("%1 of %2 nodes, %3 links shown")
                          .arg(scene.display.nodes.size())
@@ -368,12 +388,9 @@ void GraphController::rebuild(bool refit) {
     for (std::size_t i = 0; i < scene.display.nodes.size(); ++i) {
         const auto& node = scene.display.nodes[i];
         if (selectedIds.count(node.id)) selected.insert(i);
-        if (unit && node.members.size() == 1) {
-            const auto& fields = graph_->nodes[node.members.front()].fields;
-            if (fields.value("layer_name", std::string()) == unit->layer &&
-                fields.value("unit", std::int64_t(-1)) == unit->index)
-                selected.insert(i);
-        }
+        if (unit && node.members.size() == 1 &&
+            unitOf(graph_->nodes[node.members.front()]) == *unit)
+            selected.insert(i);
     }
     view_->canvas().plot().setScene(std::move(scene), refit);
     view_->canvas().plot().setSelected(std::move(selected));
@@ -401,13 +418,8 @@ void GraphController::nodeClicked(qint64 index, bool toggle, bool extend) {
         ids = {node.id};
     }
     selection_.setGraphNodes(ids);
-    if (!extend && node.members.size() == 1) {
-        const auto& fields = graph_->nodes[node.members.front()].fields;
-        if (fields.contains("layer_name") && fields["layer_name"].is_string() &&
-            fields.contains("unit") && fields["unit"].is_number_integer())
-            selection_.setUnit(analysis::UnitRef{fields["layer_name"].get<std::string>(),
-                                                 fields["unit"].get<std::int64_t>()});
-    }
+    if (!extend && node.members.size() == 1)
+        if (auto unit = unitOf(graph_->nodes[node.members.front()])) selection_.setUnit(*unit);
 }
 
 void GraphController::nodeHovered(qint64 index) {
@@ -421,27 +433,11 @@ void GraphController::nodeHovered(qint64 index) {
     exemplarTimer_->start();
 }
 
-namespace {
-
-// The store unit a graph node stands for, when it names one.
-std::optional<std::pair<std::string, std::int64_t>> unitOf(const analysis::AttributionGraph& graph,
-                                                           const std::string& id) {
-    const auto index = graph.indexOf(id);
-    if (!index) return std::nullopt;
-    const auto& fields = graph.nodes[*index].fields;
-    if (!fields.contains("layer_name") || !fields["layer_name"].is_string() ||
-        !fields.contains("unit") || !fields["unit"].is_number_integer())
-        return std::nullopt;
-    return std::pair(fields["layer_name"].get<std::string>(), fields["unit"].get<std::int64_t>());
-}
-
-}  // namespace
-
 void GraphController::showCardExemplars(const std::string& nodeId) {
     if (!graph_) return;
     const auto unit = unitOf(*graph_, nodeId);
     if (!unit) return;
-    const auto it = exemplars_.find(*unit);
+    const auto it = exemplars_.find({unit->layer, unit->index});
     if (it == exemplars_.end()) return;
     view_->canvas().plot().setCardImages(nodeId, it->second.images, it->second.values);
     view_->update();
@@ -451,13 +447,12 @@ void GraphController::showCardExemplars(const std::string& nodeId) {
 void GraphController::fetchExemplars() {
     if (!graph_ || exemplarJobRunning_) return;
     const auto unit = unitOf(*graph_, restingNode_);
-    if (!unit || exemplars_.count(*unit)) return;
+    if (!unit || exemplars_.count({unit->layer, unit->index})) return;
     exemplarJobRunning_ = true;
     const auto node = restingNode_;
     jobs_.submitTyped<CardExemplars>(
-        tr("Exemplars of %1:%2").arg(QString::fromStdString(unit->first)).arg(unit->second),
-        [workspace = workspace_,
-         ref = analysis::UnitRef{unit->first, unit->second}](const analysis::JobContext& context) {
+        tr("Exemplars of %1:%2").arg(QString::fromStdString(unit->layer)).arg(unit->index),
+        [workspace = workspace_, ref = *unit](const analysis::JobContext& context) {
             CardExemplars out;
             for (auto& e : workspace->inspect(ref, 6, analysis::Pooling::Mean, context).exemplars) {
                 out.images.push_back(std::move(e.image));
@@ -467,7 +462,7 @@ void GraphController::fetchExemplars() {
         },
         [this, unit = *unit, node](CardExemplars found) {
             exemplarJobRunning_ = false;
-            exemplars_[unit] = std::move(found);
+            exemplars_[{unit.layer, unit.index}] = std::move(found);
             if (restingNode_ == node) showCardExemplars(node);
         },
         [this](const QString&) { exemplarJobRunning_ = false; });
@@ -488,8 +483,11 @@ void GraphController::search(const QString& text) {
     readout_->setText(tr("No node matches '%1'").arg(needle));
 }
 
-std::vector<std::string> GraphController::selectedIds() const {
-    return selection_.graphNodes();
+const analysis::DisplayNode* GraphController::displayNode(const std::string& id) const {
+    const auto& nodes = display().nodes;
+    const auto it =
+        std::find_if(nodes.begin(), nodes.end(), [&](const auto& node) { return node.id == id; });
+    return it == nodes.end() ? nullptr : &*it;
 }
 
 // Display ids to graph node ids: a supernode stands for its members.
@@ -497,14 +495,12 @@ std::vector<std::string> GraphController::memberIds(
     const std::vector<std::string>& displayIds) const {
     std::vector<std::string> ids;
     for (const auto& id : displayIds) {
-        const auto& nodes = display().nodes;
-        const auto it = std::find_if(nodes.begin(), nodes.end(),
-                                     [&](const auto& node) { return node.id == id; });
-        if (it == nodes.end()) {
+        const auto* node = displayNode(id);
+        if (!node) {
             if (graph_ && graph_->indexOf(id)) ids.push_back(id);
             continue;
         }
-        for (auto m : it->members)
+        for (auto m : node->members)
             ids.push_back(graph_->nodes[m].id);
     }
     return ids;

@@ -116,7 +116,7 @@ class GraphController : public QObject {
     void nodeClicked(qint64 node, bool toggle, bool extend);
     void nodeHovered(qint64 node);
     void search(const QString& text);
-    std::vector<std::string> selectedIds() const;
+    const analysis::DisplayNode* displayNode(const std::string& id) const;  // null if not shown
     std::vector<std::string> memberIds(const std::vector<std::string>& displayIds) const;
     void reportError(const QString& what, const QString& error);
     void applyAutomaticSupernodes(const analysis::SupernodeResult& result,
@@ -157,6 +157,7 @@ class GraphController : public QObject {
     bool pruneRunning_ = false, prunePending_ = false, refitPending_ = false;
     std::optional<std::vector<double>> pendingPlot_;
     std::map<std::string, render::SupernodeEvidence> evidence_;  // of automatic supernodes
+    analysis::Image input_;  // the shown graph's input thumbnail
     // Hover cards' exemplars: fetched for a unit the mouse rests on, kept per unit.
     struct CardExemplars {
         std::vector<analysis::Image> images;

@@ -44,7 +44,7 @@ void GraphController::togglePin(const std::vector<std::string>& ids) {
 
 void GraphController::groupSelected() {
     if (!graph_) return;
-    const auto members = memberIds(selectedIds());
+    const auto members = memberIds(selection_.graphNodes());
     if (members.size() < 2) {
         readout_->setText(tr("Select two or more nodes (Shift+click) to group them."));
         return;
@@ -69,7 +69,7 @@ void GraphController::ungroupSelected() {
     if (!graph_) return;
     auto after = edits_;
     std::vector<std::string> freed;
-    for (const auto& id : selectedIds()) {
+    for (const auto& id : selection_.graphNodes()) {
         if (id.rfind("supernode:", 0) != 0) continue;
         const std::string first = id.substr(10);
         for (auto it = after.supernodes.begin(); it != after.supernodes.end(); ++it)
@@ -88,23 +88,23 @@ void GraphController::ungroupSelected() {
 }
 
 void GraphController::renameSelected() {
-    if (!graph_ || selectedIds().size() != 1) {
+    if (!graph_ || selection_.graphNodes().size() != 1) {
         readout_->setText(tr("Select one node or supernode to rename it."));
         return;
     }
-    const std::string id = selectedIds().front();
-    const auto& nodes = display().nodes;
-    const auto it =
-        std::find_if(nodes.begin(), nodes.end(), [&](const auto& n) { return n.id == id; });
-    if (it == nodes.end()) return;
+    const std::string id = selection_.graphNodes().front();
+    const auto* node = displayNode(id);
+    if (!node) return;
+    // Read before the dialog: its event loop may rebuild the display.
+    const bool supernode = node->kind == DisplayKind::Supernode;
     bool ok = false;
     const QString label =
         QInputDialog::getText(dialogParent_, tr("Rename"), tr("Label"), QLineEdit::Normal,
-                              QString::fromStdString(it->label), &ok)
+                              QString::fromStdString(node->label), &ok)
             .trimmed();
     if (!ok || label.isEmpty()) return;
     auto after = edits_;
-    if (it->kind == DisplayKind::Supernode) {
+    if (supernode) {
         for (auto& group : after.supernodes)
             if (group.size() > 1 && "supernode:" + group[1] == id) group[0] = label.toStdString();
     } else {
