@@ -190,6 +190,8 @@ GraphDisplay displayGraph(const AttributionGraph& graph, const GraphEdits& edits
                 patch.contains("column") && patch["column"].is_number_integer()) {
                 out.patchRow = patch["row"].get<int>();
                 out.patchColumn = patch["column"].get<int>();
+                if (patch.contains("grid") && patch["grid"].is_number_integer())
+                    out.patchGrid = patch["grid"].get<int>();
             }
         }
         displayOf[i] = display.nodes.size();

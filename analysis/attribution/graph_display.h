@@ -42,6 +42,7 @@ struct DisplayNode {
     double attribution = 0;            // signed, summed over members
     bool pinned = false;
     int patchRow = -1, patchColumn = -1;  // an input patch's place in its image's grid
+    int patchGrid = 0;                    // the grid's size (patches per side)
 };
 
 struct DisplayLink {

@@ -335,11 +335,9 @@ void AttributionPlot::drawNodes(float width, float height) {
         }
         switch (node.kind) {
             case DisplayKind::Input: {
-                const auto& fields = scene_.graph->nodes.at(node.members.front()).fields;
-                if (texture != 0 && fields.contains("patch")) {
-                    const auto& patch = fields["patch"];
-                    const float grid = std::max(1.f, patch.value("grid", 1.f));
-                    const float row = patch.value("row", 0.f), column = patch.value("column", 0.f);
+                if (texture != 0 && node.patchRow >= 0 && node.patchGrid > 0) {
+                    const auto grid = float(node.patchGrid);
+                    const auto row = float(node.patchRow), column = float(node.patchColumn);
                     draw->AddImage(reinterpret_cast<ImTextureID>(std::intptr_t(texture)), a, b,
                                    ImVec2(column / grid, row / grid),
                                    ImVec2((column + 1) / grid, (row + 1) / grid));
