@@ -101,4 +101,23 @@ std::vector<SimilarUnit> ProfileCorrelations::mostSimilar(std::int64_t unit,
     return similar;
 }
 
+ColumnMoments columnMoments(const FloatArray& matrix) {
+    const auto rows = matrix.shape.at(0), columns = matrix.shape.at(1);
+    std::vector<double> sum(std::size_t(columns), 0.0), squares(std::size_t(columns), 0.0);
+    for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t c = 0; c < columns; ++c) {
+            const double v = matrix.values[std::size_t(r * columns + c)];
+            sum[std::size_t(c)] += v;
+            squares[std::size_t(c)] += v * v;
+        }
+    ColumnMoments moments;
+    for (std::size_t c = 0; c < std::size_t(columns); ++c) {
+        const double mean = sum[c] / double(std::max<std::int64_t>(rows, 1));
+        const double variance = squares[c] / double(std::max<std::int64_t>(rows, 1)) - mean * mean;
+        moments.mean.push_back(float(mean));
+        moments.std.push_back(variance > 1e-24 ? float(std::sqrt(variance)) : 1.f);
+    }
+    return moments;
+}
+
 }  // namespace us::analysis

@@ -29,6 +29,13 @@ struct ClassMean {
 std::vector<ClassMean> classMeans(const std::vector<float>& values,
                                   const std::vector<std::int32_t>& labels, int classCount);
 
+struct ColumnMoments {
+    std::vector<float> mean;  // per column
+    std::vector<float> std;   // per column, population (1 / n); 1 where a column is constant
+};
+// The mean and standard deviation of each column of a [rows, columns] matrix.
+ColumnMoments columnMoments(const FloatArray& matrix);
+
 struct SimilarUnit {
     std::int64_t unit = 0;
     double correlation = 0;

@@ -1,5 +1,7 @@
 // Parsing and naming of activation-maximisation objectives.
 
+#include <charconv>
+#include <cmath>
 #include <stdexcept>
 
 #include "analysis/core/npy.h"
@@ -21,17 +23,29 @@ std::vector<std::string> split(const std::string& text, char separator) {
     }
 }
 
+std::string trimmed(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+std::string weightText(double weight) {
+    char buffer[32];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, weight).ptr;
+    return std::string(buffer, end);
+}
+
 }  // namespace
 
-VisualisationObjective VisualisationObjective::parse(const std::string& text) {
+ObjectiveTerm ObjectiveTerm::parse(const std::string& text) {
     const auto parts = split(text, ':');
-    const auto fail = [&]() -> VisualisationObjective {
+    const auto fail = [&]() -> ObjectiveTerm {
         throw std::invalid_argument(
             "unknown objective '" + text +
             "' (use channel:LAYER:C, neuron:LAYER:C[:Y,X], layer:LAYER, logit:K or "
-            "units:LAYER:C1,C2,... or direction:LAYER:V.npy)");
+            "units:LAYER:C1,C2,... or direction:LAYER:V.npy; combine terms as W*TERM + TERM)");
     };
-    VisualisationObjective objective;
+    ObjectiveTerm objective;
     const auto& kind = parts.front();
     if (kind == "logit" && parts.size() == 2) {
         objective.kind = Kind::Logit;
@@ -86,7 +100,7 @@ VisualisationObjective VisualisationObjective::parse(const std::string& text) {
     return fail();
 }
 
-std::string VisualisationObjective::text() const {
+std::string ObjectiveTerm::text() const {
     std::string out;
     switch (kind) {
         case Kind::Logit: out = "logit:" + std::to_string(units.at(0)); break;
@@ -114,8 +128,58 @@ std::string VisualisationObjective::text() const {
             break;
         }
     }
-    if (negative) out.insert(out.begin(), '-');
     return out;
+}
+
+VisualisationObjective VisualisationObjective::parse(const std::string& text) {
+    VisualisationObjective objective;
+    for (const auto& piece : split(text, '+')) {
+        auto term = trimmed(piece);
+        double weight = 1;
+        const auto star = term.find('*');
+        if (star != std::string::npos && star < term.find(':')) {
+            const auto number = trimmed(term.substr(0, star));
+            const auto [end, error] =
+                std::from_chars(number.data(), number.data() + number.size(), weight);
+            if (error != std::errc() || end != number.data() + number.size() ||
+                !std::isfinite(weight))
+                throw std::invalid_argument("'" + number + "' is not a weight in '" + text + "'");
+            term = trimmed(term.substr(star + 1));
+        } else if (!term.empty() && term.front() == '-') {
+            weight = -1;
+            term = trimmed(term.substr(1));
+        }
+        if (term.empty())
+            throw std::invalid_argument("the objective '" + text + "' has an empty term");
+        auto parsed = ObjectiveTerm::parse(term);
+        parsed.weight = weight;
+        objective.terms.push_back(std::move(parsed));
+    }
+    return objective;
+}
+
+std::string VisualisationObjective::text() const {
+    std::string out;
+    for (const auto& term : terms) {
+        if (!out.empty()) out += " + ";
+        if (term.weight == -1) {
+            out += '-';
+        } else if (term.weight != 1) {
+            out += weightText(term.weight);
+            out += '*';
+        }
+        out += term.text();
+    }
+    return out;
+}
+
+void VisualisationObjective::negate() {
+    for (auto& term : terms)
+        term.weight = -term.weight;
+}
+
+const ObjectiveTerm* VisualisationObjective::single() const {
+    return terms.size() == 1 && terms[0].weight == 1 ? &terms[0] : nullptr;
 }
 
 }  // namespace us::analysis

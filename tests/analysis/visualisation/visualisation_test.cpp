@@ -78,9 +78,10 @@ TEST(Visualisation, ImagesDriveTheirUnitsHarderThanEveryStimulus) {
         VisualisationRequest request;
         request.objective = VisualisationObjective::parse(text);
         request.steps = 96;
+        request.size = 16;
         const auto result = visualise(model, vggSpec(), request);
-        const auto& o = request.objective;
-        const bool logit = o.kind == VisualisationObjective::Kind::Logit;
+        const auto& o = request.objective.terms.at(0);
+        const bool logit = o.kind == ObjectiveTerm::Kind::Logit;
         const auto& matrix = logit ? logits : pooled[0].mean;
         const auto width = logit ? logits.shape[1] : units;
         double best = -1e30;
@@ -99,6 +100,7 @@ TEST(Visualisation, TheDiversityTermPushesFacetsApart) {
     VisualisationRequest request;
     request.objective = VisualisationObjective::parse("channel:features.5:1");
     request.steps = 96;
+    request.size = 16;
     request.images = 3;
     const auto alike = visualise(model, vggSpec(), request);
     request.diversity = 100;
@@ -116,6 +118,7 @@ TEST(Visualisation, ASeedReproducesARunAndStepsZeroIsTheParameterisation) {
     VisualisationRequest request;
     request.objective = VisualisationObjective::parse("channel:features.2:1");
     request.steps = 8;
+    request.size = 16;
     request.seed = 5;
     const auto a = visualise(model, vggSpec(), request);
     const auto b = visualise(model, vggSpec(), request);
@@ -135,7 +138,7 @@ TEST(Visualisation, ASeedReproducesARunAndStepsZeroIsTheParameterisation) {
 TEST(Visualisation, BadObjectivesAndCancelGiveClearErrors) {
     EXPECT_THROW(VisualisationObjective::parse("channel:x"), std::invalid_argument);
     EXPECT_THROW(VisualisationObjective::parse("neuron:l:1:2"), std::invalid_argument);
-    EXPECT_EQ(VisualisationObjective::parse("units:features.6:1,3").units,
+    EXPECT_EQ(VisualisationObjective::parse("units:features.6:1,3").terms.at(0).units,
               (std::vector<std::int64_t>{1, 3}));
     EXPECT_EQ(VisualisationObjective::parse("neuron:features.6:1:2,3").text(),
               "neuron:features.6:1:2,3");

@@ -1,0 +1,125 @@
+// Activation maximisation on the trained demo CNN (the same short training run and store the
+// GUI tests use, made once in the test cache): images beat every natural stimulus of the
+// 10,000 Fashion-MNIST test images, facets anchored on the unit's modes stay apart, and
+// cluster images drive their own cluster hardest.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "analysis/clustering/kmeans.h"
+#include "analysis/core/runtime_setup.h"
+#include "analysis/demo/demo_data.h"
+#include "analysis/demo/demo_network.h"
+#include "analysis/models/activation_store.h"
+#include "analysis/models/script_model.h"
+#include "analysis/models/unit_statistics.h"
+#include "analysis/stimuli/stimulus_set.h"
+#include "analysis/visualisation/activation_maximisation.h"
+#include "analysis/visualisation/cluster_visualisation.h"
+#include "analysis/visualisation/facet_anchors.h"
+
+namespace us::analysis {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The GUI tests' demo cache (XDG_CACHE_HOME is the test cache there), so either trains it.
+const DemoNetwork& demo() {
+    static const DemoNetwork network = [] {
+        configureRuntime();  // as the app does: malloc tuning and all cores
+        ModelWorkspace workspace;
+        DemoTrainingOptions options;
+        options.datasetDir = fashionMnistDir();
+        options.maxSteps = 200;
+        return prepareDemoNetwork(
+            workspace, fs::path(UNITSCOPE_TEST_CACHE_DIR) / "Unitscope/unitscope/demo-network",
+            options, {});
+    }();
+    return network;
+}
+
+float bestNatural(const ActivationStore& store, const std::string& layer, std::int64_t unit) {
+    const auto column = store.unitColumn(layer, unit);
+    return *std::max_element(column.begin(), column.end());
+}
+
+TEST(DemoVisualisation, ImagesBeatTheBestNaturalStimulusForNineInTenUnits) {
+    const auto& network = demo();
+    auto model = ScriptModel::load(network.model.path);
+    const auto store = ActivationStore::open(network.store.path);
+    // Every channel of the second conv layer and every logit. (The first conv layer's
+    // channels are affine in the pixels: their spatial mean peaks at a flat image, which the
+    // black backgrounds of Fashion-MNIST nearly are and the sigmoid never quite reaches.)
+    struct Checked {
+        std::string name;
+        std::string storeLayer;
+        std::vector<VisualisationObjective> objectives;
+    };
+    std::vector<Checked> groups{{"conv2", "conv2", {}}, {"logits", "fc2", {}}};
+    for (std::int64_t c = 0; c < 64; ++c)
+        groups[0].objectives.push_back(
+            VisualisationObjective::parse("channel:conv2:" + std::to_string(c)));
+    for (std::int64_t k = 0; k < 10; ++k)
+        groups[1].objectives.push_back(VisualisationObjective::parse("logit:" + std::to_string(k)));
+    OptimisationSettings settings;
+    settings.steps = 512;
+    int driven = 0, checked = 0;
+    for (const auto& group : groups) {
+        const auto result = visualiseEach(model, network.model.spec, group.objectives, settings);
+        int beat = 0;
+        for (std::size_t u = 0; u < group.objectives.size(); ++u)
+            beat +=
+                result.finalActivation[u] > bestNatural(store, group.storeLayer, std::int64_t(u));
+        std::printf("%s: %d of %zu units driven above their best natural stimulus (%.1f ms/step)\n",
+                    group.name.c_str(), beat, group.objectives.size(), result.secondsPerStep * 1e3);
+        driven += beat;
+        checked += int(group.objectives.size());
+    }
+    EXPECT_GE(driven, int(std::ceil(0.9 * checked))) << driven << " of " << checked;
+}
+
+TEST(DemoVisualisation, ClusterImagesDriveTheirOwnClusterHardest) {
+    const auto& network = demo();
+    auto model = ScriptModel::load(network.model.path);
+    const auto store = ActivationStore::open(network.store.path);
+    // conv2's units clustered by their standardised responses to the test images, and
+    // compared in those standard units.
+    const auto matrix = store.layerMatrix("conv2");
+    const auto rows = matrix.shape[0], units = matrix.shape[1];
+    const auto moments = columnMoments(matrix);
+    FloatArray profiles{{units, rows}, std::vector<float>(std::size_t(units * rows))};
+    for (std::int64_t u = 0; u < units; ++u)
+        for (std::int64_t r = 0; r < rows; ++r)
+            profiles.values[std::size_t(u * rows + r)] =
+                (matrix.values[std::size_t(r * units + u)] - moments.mean[std::size_t(u)]) /
+                moments.std[std::size_t(u)];
+    KMeansOptions kmeansOptions;
+    kmeansOptions.k = 4;
+    kmeansOptions.restarts = 3;
+    ClusterVisualisationRequest request;
+    request.unitMean = moments.mean;
+    request.unitScale = moments.std;
+    request.layer = "conv2";
+    request.clusters = kmeans(profiles, kmeansOptions, {}).labels;
+    const auto result = visualiseClusters(model, network.model.spec, request);
+    const auto k = std::int64_t(result.clusterIds.size());
+    ASSERT_EQ(k, 4);
+    for (std::int64_t image = 0; image < k; ++image) {
+        const auto* shares = result.clusterShares.values.data() + image * k;
+        EXPECT_EQ(std::max_element(shares, shares + k) - shares, image) << "image " << image;
+        // And no other image drives the cluster harder.
+        const auto own = result.clusterMeans.values[std::size_t(image * k + image)];
+        for (std::int64_t other = 0; other < k; ++other)
+            if (other != image) {
+                EXPECT_GT(own, result.clusterMeans.values[std::size_t(other * k + image)])
+                    << "cluster " << image << " on image " << other;
+            }
+    }
+}
+
+}  // namespace
+}  // namespace us::analysis
