@@ -67,14 +67,23 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::map<std::string, int (*)(const std::vector<std::string>&)> commands{
-        {"session-info", us::cli::sessionInfo}, {"layers", us::cli::layers},
-        {"extract", us::cli::extract},          {"demo-model", us::cli::demoModel},
-        {"cluster", us::cli::cluster},          {"treemap", us::cli::treemap},
-        {"brain-info", us::cli::brainInfo},     {"brain-dump", us::cli::brainDump},
-        {"atlas-lookup", us::cli::atlasLookup}, {"render-surface", us::cli::renderSurface},
-        {"attribute", us::cli::attribute},      {"prune", us::cli::prune},
-        {"graph-info", us::cli::graphInfo},     {"graph-convert", us::cli::graphConvert},
-        {"supernodes", us::cli::supernodes},    {"actmax", us::cli::actmax}};
+        {"session-info", us::cli::sessionInfo},
+        {"layers", us::cli::layers},
+        {"extract", us::cli::extract},
+        {"demo-model", us::cli::demoModel},
+        {"cluster", us::cli::cluster},
+        {"treemap", us::cli::treemap},
+        {"brain-info", us::cli::brainInfo},
+        {"brain-dump", us::cli::brainDump},
+        {"atlas-lookup", us::cli::atlasLookup},
+        {"render-surface", us::cli::renderSurface},
+        {"attribute", us::cli::attribute},
+        {"prune", us::cli::prune},
+        {"graph-info", us::cli::graphInfo},
+        {"graph-convert", us::cli::graphConvert},
+        {"supernodes", us::cli::supernodes},
+        {"actmax", us::cli::actmax},
+        {"actmax-clusters", us::cli::actmaxClusters}};
     const auto found = commands.find(command);
     if (found == commands.end())
         return us::cli::fail("unknown subcommand '" + command + "' (see unitscope-cli --help)", 2);

@@ -1,21 +1,24 @@
-// unitscope-cli actmax: activation-maximisation images by the standard recipe.
+// unitscope-cli actmax and actmax-clusters: activation-maximisation images by the standard
+// recipe, for an objective or for each cluster of a layer's units.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <limits>
 
-#include "analysis/core/atomic_file.h"
 #include "analysis/core/npy.h"
 #include "analysis/core/runtime_setup.h"
 #include "analysis/models/activation_store.h"
 #include "analysis/models/input_spec.h"
-#include "analysis/stimuli/image.h"
+#include "analysis/models/unit_statistics.h"
+#include "analysis/stimuli/stimulus_set.h"
 #include "analysis/visualisation/activation_maximisation.h"
+#include "analysis/visualisation/cluster_visualisation.h"
+#include "analysis/visualisation/facet_anchors.h"
 #include "app/cli/cli_args.h"
 #include "app/cli/cli_commands.h"
 #include "app/cli/job_progress.h"
+#include "app/cli/visualisation_output.h"
 
 namespace us::cli {
 namespace fs = std::filesystem;
@@ -23,30 +26,46 @@ using nlohmann::ordered_json;
 
 namespace {
 
-analysis::Image toImage(const analysis::FloatArray& images, std::int64_t index) {
-    const auto c = images.shape.at(1), h = images.shape.at(2), w = images.shape.at(3);
-    analysis::Image image{int(w), int(h), int(c),
-                          std::vector<std::uint8_t>(std::size_t(c * h * w))};
-    const float* data = images.values.data() + index * c * h * w;
-    for (std::int64_t y = 0; y < h; ++y)
-        for (std::int64_t x = 0; x < w; ++x)
-            for (std::int64_t k = 0; k < c; ++k)
-                image.pixels[std::size_t((y * w + x) * c + k)] = std::uint8_t(
-                    std::lround(std::clamp(data[(k * h + y) * w + x], 0.f, 1.f) * 255.f));
-    return image;
+constexpr double kAny = std::numeric_limits<double>::infinity();
+
+const char* const kRecipeHelp =
+    "A spectrum N(0, 0.01) scaled by 1 / max(f, 1 / max(w, h)), inverse real FFT\n"
+    "(orthonormal) / 4, colour decorrelation for 3 channels, sigmoid; each step pad 12\n"
+    "(0.5), jitter 8, scale 0.90-1.10, rotate -10..10 degrees, jitter 4 (scaled by\n"
+    "size / 128 below 128 px), resized to the model's input and normalised; Adam. The image\n"
+    "side is --size or the model's own if smaller.\n";
+
+// --steps, --size, --lr, --seed, --no-transforms and --threads.
+void readSettings(const CliArgs& options, analysis::OptimisationSettings& settings) {
+    settings.steps = int(options.integer("steps", 512, 0, 100000));
+    settings.size = int(options.integer("size", 128, 8, 4096));
+    settings.seed = std::uint64_t(options.integer("seed", 0, 0, 1LL << 40));
+    settings.transforms = !options.has("no-transforms");
+    settings.learningRate = options.number("lr", 0.05, 0, kAny);
+    if (!(settings.learningRate > 0)) throw UsageError("--lr must be a positive number");
+    if (options.has("threads"))
+        analysis::setComputeThreads(int(options.integer("threads", 1, 1, 256)));
 }
 
-fs::path withSuffix(const fs::path& prefix, const std::string& suffix) {
-    return prefix.string() + suffix;
+analysis::InputSpec inputSpec(const CliArgs& options, const fs::path& modelPath) {
+    std::optional<std::vector<std::int64_t>> shape;
+    if (auto text = options.value("input")) shape = analysis::parseInputShape(*text);
+    return analysis::resolveInputSpec(modelPath, shape);
 }
 
-// PREFIX_i.EXTENSION
-fs::path imageFile(const fs::path& prefix, std::int64_t index, const char* extension) {
-    std::string name = prefix.string();
-    name += '_';
-    name += std::to_string(index);
-    name += extension;
-    return name;
+std::vector<std::string> indexNames(std::int64_t count) {
+    std::vector<std::string> names;
+    for (std::int64_t i = 0; i < count; ++i)
+        names.push_back(std::to_string(i));
+    return names;
+}
+
+// The store's stimuli, unless --stimuli names others.
+std::unique_ptr<analysis::StimulusSet> storeStimuli(const CliArgs& options,
+                                                    const analysis::ActivationStore& store) {
+    const fs::path path = options.value("stimuli").value_or(store.provenance().stimuliPath);
+    if (path.empty()) throw UsageError("anchored facets need --stimuli");
+    return analysis::openStimulusSet(path);
 }
 
 }  // namespace
@@ -55,21 +74,23 @@ int actmax(const std::vector<std::string>& args) {
     if (wantsHelp(args)) {
         std::cout
             << "usage: unitscope-cli actmax --model M.pt --objective OBJECTIVE [--negative]\n"
-               "         [--images N [--diversity 100]] [--steps 512] [--size 128] [--lr 0.05]\n"
-               "         [--seed S] [--no-transforms] [--init SPECTRUM.npy] [--store acts.h5]\n"
-               "         [--input C,H,W] [--threads N] --out PREFIX\n\n"
-               "Synthesises images that drive OBJECTIVE: channel:LAYER:C, neuron:LAYER:C[:Y,X],\n"
-               "layer:LAYER, logit:K, units:LAYER:C1,C2,..., or direction:LAYER:V.npy (the mean\n"
-               "cosine of V with the activation at each position). A spectrum N(0, 0.01) scaled\n"
-               "by 1 / max(f, 1 / max(w, h)), inverse real FFT (orthonormal) / 4, colour\n"
-               "decorrelation for 3 channels, sigmoid; each step pad 12 (0.5), jitter 8, scale\n"
-               "0.90-1.10, rotate -10..10 degrees, jitter 4 (scaled by size / 128 below 128 px),\n"
-               "resized to the model's input and normalised; Adam. The image side is --size or\n"
-               "the model's own if smaller. Several --images are facets: a diversity term\n"
-               "(pairwise inner products of the images' Frobenius-normalised Gram matrices of\n"
-               "the objective layer, weight 100 unless --diversity says otherwise) keeps them\n"
-               "apart. --init takes Lucent's spectrum layout, float32 N x C x H x\n"
-               "(W // 2 + 1, + 1 when W is odd) x 2; --steps 0 writes exactly its images.\n"
+               "         [--images N [--facets diverse|anchored] [--diversity 100]\n"
+               "         [--exemplars 25N]] [--steps 512] [--size 128] [--lr 0.05] [--seed S]\n"
+               "         [--no-transforms] [--init SPECTRUM.npy] [--store acts.h5]\n"
+               "         [--stimuli S] [--input C,H,W] [--threads N] --out PREFIX\n\n"
+               "Synthesises images that drive OBJECTIVE, a sum of terms TERM [+ TERM ...], each\n"
+               "[W*]TERM or -TERM: channel:LAYER:C, neuron:LAYER:C[:Y,X], layer:LAYER,\n"
+               "logit:K, units:LAYER:C1,C2,... (a cluster's mean), or direction:LAYER:V.npy\n"
+               "(the mean cosine of V with the activation at each position).\n"
+            << kRecipeHelp
+            << "Several --images are facets. diverse (the default): a diversity term\n"
+               "(pairwise inner products of the images' Frobenius-normalised Gram matrices at\n"
+               "the first term's layer, weight 100 unless --diversity says otherwise) keeps\n"
+               "them apart. anchored: the first term's unit's --exemplars top natural stimuli\n"
+               "in --store are grouped by k-means on the layer's activations, and each facet\n"
+               "starts from its group's mean image (the store's stimuli unless --stimuli).\n"
+               "--init takes Lucent's spectrum layout, float32 N x C x H x (W // 2 + 1, + 1 when\n"
+               "W is odd) x 2; --steps 0 writes exactly its images.\n"
                "Writes PREFIX_i.png, PREFIX_i.npy (float32 C x H x W in [0, 1], before\n"
                "normalisation) and PREFIX.json (objective per step, final activations, the\n"
                "facets' similarity, with --store the unit's best natural activation, the seed,\n"
@@ -77,10 +98,11 @@ int actmax(const std::vector<std::string>& args) {
         return 0;
     }
     return guarded("actmax", [&] {
-        const CliArgs options(args,
-                              {"model", "objective", "images", "diversity", "steps", "size", "lr",
-                               "seed", "init", "store", "input", "threads", "out"},
-                              {"negative", "no-transforms"});
+        const CliArgs options(
+            args,
+            {"model", "objective", "images", "facets", "diversity", "exemplars", "steps", "size",
+             "lr", "seed", "init", "store", "stimuli", "input", "threads", "out"},
+            {"negative", "no-transforms"});
         if (!options.positionals().empty())
             throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
         const fs::path modelPath = options.required("model");
@@ -92,80 +114,188 @@ int actmax(const std::vector<std::string>& args) {
         } catch (const std::invalid_argument& error) {
             throw UsageError(error.what());
         }
-        request.objective.negative = options.has("negative");
+        if (options.has("negative")) request.objective.negate();
         request.images = int(options.integer("images", 1, 1, 64));
-        // Facets differ by default, as the anchors make them.
-        constexpr double kAny = std::numeric_limits<double>::infinity();
-        request.diversity = options.number("diversity", request.images > 1 ? 100 : 0, -kAny, kAny);
-        request.steps = int(options.integer("steps", 512, 0, 100000));
-        request.size = int(options.integer("size", 128, 8, 4096));
-        request.seed = std::uint64_t(options.integer("seed", 0, 0, 1LL << 40));
-        request.transforms = !options.has("no-transforms");
-        request.learningRate = options.number("lr", 0.05, 0, kAny);
-        if (!(request.learningRate > 0)) throw UsageError("--lr must be a positive number");
-        if (options.has("threads"))
-            analysis::setComputeThreads(int(options.integer("threads", 1, 1, 256)));
-        std::optional<std::vector<std::int64_t>> shape;
-        if (auto text = options.value("input")) shape = analysis::parseInputShape(*text);
-        const auto spec = analysis::resolveInputSpec(modelPath, shape);
+        const auto facets = options.value("facets").value_or("diverse");
+        if (facets != "diverse" && facets != "anchored")
+            throw UsageError("--facets must be diverse or anchored, not '" + facets + "'");
+        const bool anchored = facets == "anchored";
+        // Facets differ by default, as the anchors make them; anchored ones by their starts.
+        request.diversity =
+            options.number("diversity", request.images > 1 && !anchored ? 100 : 0, -kAny, kAny);
+        readSettings(options, request);
+        const auto spec = inputSpec(options, modelPath);
         if (auto init = options.value("init")) {
+            if (anchored) throw UsageError("--init and --facets anchored exclude each other");
             analysis::NpyHeader header;
             const auto values = analysis::readNpyAsDouble(*init, &header);
             request.initialSpectrum = analysis::FloatArray{
                 header.shape, std::vector<float>(values.begin(), values.end())};
         }
+        const auto& first = request.objective.terms.front();
+        std::optional<analysis::ActivationStore> store;
+        if (auto storePath = options.value("store"))
+            store = analysis::ActivationStore::open(*storePath);
+        else if (anchored)
+            throw UsageError("--facets anchored needs --store");
         std::optional<double> bestNatural;
-        if (auto storePath = options.value("store")) {
-            const auto& o = request.objective;
-            if (o.kind != analysis::VisualisationObjective::Kind::Channel)
-                throw UsageError("--store compares channel objectives only");
-            const auto store = analysis::ActivationStore::open(*storePath);
-            const auto column = store.unitColumn(o.layer, o.units.at(0));
+        const auto* single = request.objective.single();
+        if (store && single && single->kind == analysis::ObjectiveTerm::Kind::Channel) {
+            const auto column = store->unitColumn(single->layer, single->units.at(0));
             if (!column.empty()) bestNatural = *std::max_element(column.begin(), column.end());
+        } else if (store && !anchored) {
+            throw UsageError("--store compares single channel objectives only");
+        }
+        CommandLineJob job;
+        ordered_json groups = nullptr;
+        if (anchored) {
+            if (first.units.empty() || first.layer.empty())
+                throw UsageError("anchored facets need a unit of a stored layer as the first term");
+            const auto stimuli = storeStimuli(options, *store);
+            const auto exemplars =
+                int(options.integer("exemplars", 25 * request.images, request.images, 100000));
+            auto anchors = analysis::facetAnchors(*store, *stimuli, spec, first.layer,
+                                                  first.units[0], request.images, exemplars,
+                                                  request.seed, job.context().stage(0, 0.05));
+            request.initialImages = std::move(anchors.images);
+            groups = anchors.groups;
         }
         auto model = analysis::ScriptModel::load(modelPath);
-        CommandLineJob job;
-        const auto result = analysis::visualise(model, spec, request, job.context());
+        const auto result =
+            analysis::visualise(model, spec, request, job.context().stage(anchored ? 0.05 : 0, 1));
 
-        const auto& images = result.images;
-        const auto count = images.shape.at(0);
-        const auto perImage = std::size_t(images.values.size() / std::size_t(count));
-        ordered_json files = ordered_json::array();
-        for (std::int64_t i = 0; i < count; ++i) {
-            const auto png = imageFile(prefix, i, ".png");
-            const auto npy = imageFile(prefix, i, ".npy");
-            analysis::writeNpy(
-                npy,
-                std::span<const float>(images.values.data() + i * std::int64_t(perImage), perImage),
-                {images.shape[1], images.shape[2], images.shape[3]});
-            analysis::writePngFile(png, toImage(images, i));
-            files.push_back({{"png", png.string()}, {"npy", npy.string()}});
-        }
+        auto files =
+            writeVisualisationImages(prefix, result.images, indexNames(result.images.shape.at(0)));
         ordered_json report{
             {"objective", request.objective.text()},
             {"model", modelPath.string()},
             {"seed", request.seed},
             {"steps", request.steps},
-            {"size", images.shape[2]},
+            {"size", result.images.shape[2]},
             {"seconds_per_step", result.secondsPerStep},
+            {"facets", facets},
             {"diversity", request.diversity},
+            {"anchor_rows", groups},
             {"facet_similarity", result.facetSimilarity ? ordered_json(*result.facetSimilarity)
                                                         : ordered_json(nullptr)},
+            {"facet_cosines", result.facetCosines.values},
             {"final_activation", result.finalActivation},
             {"best_natural_activation",
              bestNatural ? ordered_json(*bestNatural) : ordered_json(nullptr)},
             {"objective_per_step", result.objective},
             {"images", std::move(files)}};
-        const auto jsonPath = withSuffix(prefix, ".json");
-        analysis::AtomicFile file(jsonPath);
-        {
-            std::ofstream out(file.tempPath());
-            out << report.dump(1) << "\n";
-        }
-        file.commit();
+        const auto jsonPath = writeVisualisationReport(prefix, report);
         report.erase("objective_per_step");
+        report.erase("anchor_rows");
         report["json"] = jsonPath.string();
         std::cout << report.dump(2) << "\n";
+        return 0;
+    });
+}
+
+int actmaxClusters(const std::vector<std::string>& args) {
+    if (wantsHelp(args)) {
+        std::cout
+            << "usage: unitscope-cli actmax-clusters --model M.pt --layer L --clusters labels.npy\n"
+               "         [--iterate [--rounds 10]] [--temperature 1] [--store acts.h5]\n"
+               "         [--steps 512] [--size 128]\n"
+               "         [--lr 0.05] [--seed S] [--no-transforms] [--input C,H,W]\n"
+               "         [--threads N] --out PREFIX\n\n"
+               "Cluster-discriminative images (most discriminative stimuli): labels.npy holds one\n"
+               "cluster id per unit (channel) of L, negative for none. Image k maximises its\n"
+               "cluster's share, log softmax(m / temperature)[k], where m are the clusters' mean\n"
+               "activations (the mean of their units' spatial means; with --store, each unit\n"
+               "standardised by its mean and standard deviation there). --iterate reassigns each\n"
+               "unit to the cluster whose image drives it most and optimises again from the\n"
+               "current images until no unit moves (at most --rounds rounds).\n"
+            << kRecipeHelp
+            << "Writes PREFIX_ID.png and PREFIX_ID.npy per cluster id, and PREFIX.json (per\n"
+               "cluster its units, the images' cluster means and shares; the assignment and\n"
+               "the units moved after each round).\n";
+        return 0;
+    }
+    return guarded("actmax-clusters", [&] {
+        const CliArgs options(args,
+                              {"model", "layer", "clusters", "rounds", "temperature", "store",
+                               "steps", "size", "lr", "seed", "input", "threads", "out"},
+                              {"iterate", "no-transforms"});
+        if (!options.positionals().empty())
+            throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
+        const fs::path modelPath = options.required("model");
+        const fs::path prefix = options.required("out");
+        analysis::ClusterVisualisationRequest request;
+        request.layer = options.required("layer");
+        readSettings(options, request);
+        request.iterate = options.has("iterate");
+        request.maxRounds = int(options.integer("rounds", 10, 1, 1000));
+        request.temperature = options.number("temperature", 1, 0, kAny);
+        if (!(request.temperature > 0)) throw UsageError("--temperature must be positive");
+        analysis::NpyHeader header;
+        const auto labels = analysis::readNpyAsDouble(options.required("clusters"), &header);
+        if (header.shape.size() != 1)
+            throw std::runtime_error("--clusters must be a 1-D array of cluster ids, not " +
+                                     analysis::shapeText(header.shape));
+        for (double label : labels) {
+            if (label != std::floor(label) || std::abs(label) > 1e9)
+                throw std::runtime_error("--clusters must hold whole numbers, not " +
+                                         std::to_string(label));
+            request.clusters.push_back(std::int32_t(label));
+        }
+        if (auto storePath = options.value("store")) {
+            const auto store = analysis::ActivationStore::open(*storePath);
+            auto moments = analysis::columnMoments(store.layerMatrix(request.layer));
+            request.unitMean = std::move(moments.mean);
+            request.unitScale = std::move(moments.std);
+        }
+        const auto spec = inputSpec(options, modelPath);
+        auto model = analysis::ScriptModel::load(modelPath);
+        CommandLineJob job;
+        const auto result = analysis::visualiseClusters(model, spec, request, job.context());
+
+        std::vector<std::string> names;
+        for (auto id : result.clusterIds)
+            names.push_back(std::to_string(id));
+        auto files = writeVisualisationImages(prefix, result.images, names);
+        const auto columns = std::int64_t(result.clusterIds.size());
+        const auto row = [&](const analysis::FloatArray& m, std::size_t i) {
+            return std::vector<float>(m.values.begin() + std::int64_t(i) * columns,
+                                      m.values.begin() + std::int64_t(i + 1) * columns);
+        };
+        ordered_json clusters = ordered_json::array();
+        for (std::size_t i = 0; i < result.clusterIds.size(); ++i) {
+            std::vector<std::int64_t> units;
+            for (std::size_t u = 0; u < result.clusters.size(); ++u)
+                if (result.clusters[u] == result.clusterIds[i]) units.push_back(std::int64_t(u));
+            clusters.push_back({{"id", result.clusterIds[i]},
+                                {"units", units},
+                                {"png", files[i]["png"]},
+                                {"npy", files[i]["npy"]},
+                                {"cluster_means", row(result.clusterMeans, i)},
+                                {"cluster_shares", row(result.clusterShares, i)}});
+        }
+        ordered_json rounds = ordered_json::array();
+        for (const auto& round : result.rounds)
+            rounds.push_back({{"clusters", round.clusters},
+                              {"moved", round.moved},
+                              {"objective_per_step", round.objective}});
+        ordered_json report{{"model", modelPath.string()},
+                            {"layer", request.layer},
+                            {"seed", request.seed},
+                            {"steps", request.steps},
+                            {"temperature", request.temperature},
+                            {"standardised", !request.unitMean.empty()},
+                            {"size", result.images.shape[2]},
+                            {"seconds_per_step", result.secondsPerStep},
+                            {"clusters", clusters},
+                            {"assignment", result.clusters},
+                            {"rounds", rounds}};
+        const auto jsonPath = writeVisualisationReport(prefix, report);
+        std::cout << ordered_json{{"layer", request.layer},
+                                  {"clusters", result.clusterIds},
+                                  {"rounds", result.rounds.size()},
+                                  {"json", jsonPath.string()}}
+                         .dump(2)
+                  << "\n";
         return 0;
     });
 }
