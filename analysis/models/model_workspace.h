@@ -24,6 +24,7 @@
 #include "analysis/models/unit_statistics.h"
 #include "analysis/session/session.h"
 #include "analysis/stimuli/image.h"
+#include "analysis/visualisation/activation_maximisation.h"
 
 namespace us::analysis {
 
@@ -108,6 +109,17 @@ struct UnitReport {
     std::string note;           // why something is missing (no heat maps, no images), else empty
 };
 
+// An activation-maximisation run as the GUI asks for it.
+struct VisualisationSetup {
+    VisualisationRequest request;
+    std::string label;            // what it is for, shown with the result
+    std::optional<UnitRef> unit;  // the inspector's unit it belongs to, if one
+    // Facets start from the mean images of groups of the unit's top exemplars (the store's);
+    // exemplars 0 means 25 per facet.
+    bool anchored = false;
+    int exemplars = 0;
+};
+
 class ModelWorkspace {
   public:
     ModelWorkspace();
@@ -145,6 +157,11 @@ class ModelWorkspace {
                                    const JobContext& context);
     // Automatic supernodes of a graph over the store's classes (see supernodes.h).
     SupernodeResult graphSupernodes(const AttributionGraph& graph, double similarity) const;
+
+    // Activation maximisation with the open model; the result carries the unit's best natural
+    // activation when the objective is one channel of a stored layer. Throws
+    // std::runtime_error without a model, std::invalid_argument for a bad objective.
+    VisualisationRecord visualise(const VisualisationSetup& setup, const JobContext& context);
 
     bool hasModel() const;
     bool hasStimuli() const;

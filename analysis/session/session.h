@@ -50,6 +50,25 @@ struct BrainLayerState {
     bool operator==(const BrainLayerState&) const = default;
 };
 
+// One activation-maximisation result, kept so that reopening shows it without recomputing.
+struct VisualisationRecord {
+    std::string objective;        // VisualisationObjective::text()
+    std::string label;            // what it was made for, e.g. "conv2:5" or "cluster 12 (7 units)"
+    std::optional<UnitRef> unit;  // the inspector's unit it belongs to, when it is one unit
+    std::string facets;           // "single", "diverse" or "anchored"
+    int steps = 0;
+    int size = 0;
+    double learningRate = 0;
+    double diversity = 0;
+    std::uint64_t seed = 0;
+    std::vector<double> objectiveCurve;    // per step
+    std::vector<double> finalActivation;   // per image
+    std::optional<double> bestNatural;     // the unit's best activation over the store
+    std::vector<std::int64_t> imageShape;  // N x C x H x W
+    std::vector<float> images;             // in [0, 1]
+    bool operator==(const VisualisationRecord&) const = default;
+};
+
 struct Session {
     bool demo = false;
     std::vector<DataSource> sources;
@@ -64,6 +83,7 @@ struct Session {
     // (pins, supernodes, labels) in their qParams, and the one shown (-1: none).
     std::vector<std::string> attributionGraphs;
     std::int64_t currentGraph = -1;
+    std::vector<VisualisationRecord> visualisations;
     // Per-view numeric state, e.g. "brain.camera" -> position, focal point, view-up.
     std::map<std::string, std::vector<double>> viewStates;
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 #include <string_view>
 #include <system_error>
 
@@ -23,6 +25,9 @@ constexpr const char* kGeometryPath = "/ui/window_geometry";
 constexpr const char* kStatePath = "/ui/window_state";
 constexpr const char* kGraphGroup = "/graphs";  // /graphs/0, /graphs/1, ...
 constexpr std::size_t kMaxGraphs = 1000;
+constexpr const char* kVisualisationGroup = "/visualisations";  // float32 images, N x C x H x W
+constexpr std::size_t kMaxVisualisations = 10000;
+constexpr hsize_t kMaxVisualisationBytes = hsize_t(1) << 30;
 // Layout blobs and manifests are kilobytes; refusing huge ones protects against hostile files.
 constexpr hsize_t kMaxBlobBytes = 64u << 20;
 // Attribution graphs can be large (circuit-tracer writes hundreds of MB); still bounded.
@@ -126,10 +131,36 @@ json sessionManifest(const Session& session) {
     manifest["brain_layers"] = std::move(layers);
     manifest["graphs"] = session.attributionGraphs.size();
     manifest["current_graph"] = session.currentGraph;
+    json visualisations = json::array();
+    for (const auto& v : session.visualisations)
+        visualisations.push_back(
+            {{"objective", v.objective},
+             {"label", v.label},
+             {"unit", v.unit ? json{{"layer", v.unit->layer}, {"index", v.unit->index}} : json()},
+             {"facets", v.facets},
+             {"steps", v.steps},
+             {"size", v.size},
+             {"learning_rate", v.learningRate},
+             {"diversity", v.diversity},
+             {"seed", v.seed},
+             {"objective_curve", v.objectiveCurve},
+             {"final_activation", v.finalActivation},
+             {"best_natural", optionalJson(v.bestNatural)},
+             {"image_shape", v.imageShape}});
+    manifest["visualisations"] = std::move(visualisations);
     return manifest;
 }
 
 namespace {
+
+// JSON has no NaN or infinity: nlohmann writes them as null, read back as NaN.
+std::vector<double> numbersFrom(const json& values) {
+    std::vector<double> numbers;
+    for (const auto& value : values)
+        numbers.push_back(value.is_null() ? std::numeric_limits<double>::quiet_NaN()
+                                          : value.get<double>());
+    return numbers;
+}
 
 Session sessionFrom(const json& manifest) {
     Session session;
@@ -178,6 +209,35 @@ Session sessionFrom(const json& manifest) {
     if (graphs > kMaxGraphs) throw json::other_error::create(501, "too many graphs", &manifest);
     session.attributionGraphs.resize(graphs);
     session.currentGraph = manifest.value("current_graph", std::int64_t(-1));
+    const auto visualisations = manifest.value("visualisations", json::array());
+    if (visualisations.size() > kMaxVisualisations)
+        throw json::other_error::create(501, "too many visualisations", &manifest);
+    for (const auto& v : visualisations) {
+        VisualisationRecord record;
+        record.objective = v.at("objective").get<std::string>();
+        record.label = v.at("label").get<std::string>();
+        record.unit = unitFrom(v.at("unit"));
+        record.facets = v.at("facets").get<std::string>();
+        record.steps = v.at("steps").get<int>();
+        record.size = v.at("size").get<int>();
+        record.learningRate = v.at("learning_rate").get<double>();
+        record.diversity = v.at("diversity").get<double>();
+        record.seed = v.at("seed").get<std::uint64_t>();
+        record.objectiveCurve = numbersFrom(v.at("objective_curve"));
+        record.finalActivation = numbersFrom(v.at("final_activation"));
+        if (!v.at("best_natural").is_null())
+            record.bestNatural = v.at("best_natural").get<double>();
+        record.imageShape = v.at("image_shape").get<std::vector<std::int64_t>>();
+        std::int64_t count = 1;
+        for (auto d : record.imageShape) {
+            if (d <= 0 || d > (1 << 16))
+                throw json::other_error::create(501, "implausible image shape", &v);
+            count *= d;
+        }
+        if (record.imageShape.size() != 4 || count > std::int64_t(kMaxVisualisationBytes / 4))
+            throw json::other_error::create(501, "implausible image shape", &v);
+        session.visualisations.push_back(std::move(record));
+    }
     return session;
 }
 
@@ -208,6 +268,18 @@ void writeSessionFile(const fs::path& target, const Session& session, const Save
             const auto& text = session.attributionGraphs[i];
             const std::string path = std::string(kGraphGroup) + "/" + std::to_string(i);
             writeBytes(file.get(), path.c_str(), text.data(), text.size(), true);
+        }
+    }
+    if (!session.visualisations.empty()) {
+        H5Handle group(
+            H5Gcreate2(file.get(), kVisualisationGroup, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+            H5Gclose);
+        if (!group.valid()) throw SessionError("cannot create group /visualisations");
+        for (std::size_t i = 0; i < session.visualisations.size(); ++i) {
+            const auto& images = session.visualisations[i].images;
+            const std::string path = std::string(kVisualisationGroup) + "/" + std::to_string(i);
+            writeBytes(file.get(), path.c_str(), images.data(), images.size() * sizeof(float),
+                       true);
         }
     }
     if (hook) hook(SaveStage::ContentWritten);
@@ -276,6 +348,20 @@ Session loadSession(const fs::path& path) {
             fail(path, "a graph the manifest lists is missing (corrupt file)");
         const auto bytes = readBytes(file.get(), dataset.c_str(), path, kMaxGraphBytes);
         session.attributionGraphs[i].assign(bytes.begin(), bytes.end());
+    }
+    for (std::size_t i = 0; i < session.visualisations.size(); ++i) {
+        auto& record = session.visualisations[i];
+        const std::string dataset = std::string(kVisualisationGroup) + "/" + std::to_string(i);
+        if (!linkExists(file.get(), dataset.c_str()))
+            fail(path, "a visualisation the manifest lists is missing (corrupt file)");
+        const auto bytes = readBytes(file.get(), dataset.c_str(), path, kMaxVisualisationBytes);
+        std::size_t count = 1;
+        for (auto d : record.imageShape)
+            count *= std::size_t(d);
+        if (bytes.size() != count * sizeof(float))
+            fail(path, "a visualisation's images do not match their shape (corrupt file)");
+        record.images.resize(count);
+        std::memcpy(record.images.data(), bytes.data(), bytes.size());
     }
     return session;
 }

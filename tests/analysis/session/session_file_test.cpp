@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <random>
 
 #include "analysis/core/hdf5_handle.h"
@@ -48,6 +50,25 @@ class SessionFileTest : public ::testing::Test {
             big += R"({"source":"a","target":"b","weight":0.25},)";
         s.attributionGraphs = {big + "]}", R"({"nodes":[],"links":[]})", ""};
         s.currentGraph = 1;
+        VisualisationRecord v;
+        v.objective = "channel:conv2:5 + -0.5*logit:3";
+        v.label = "conv2:5";
+        v.unit = UnitRef{"conv2", 5};
+        v.facets = "anchored";
+        v.steps = 3;
+        v.size = 4;
+        v.learningRate = 0.05;
+        v.diversity = 0;
+        v.seed = 1ull << 40;
+        v.objectiveCurve = {0.5, 1.25, 2};
+        v.finalActivation = {2.5, -1e-30};
+        v.bestNatural = 1.75;
+        v.imageShape = {2, 1, 4, 4};
+        for (int i = 0; i < 32; ++i)
+            v.images.push_back(float(i) / 31.f);
+        s.visualisations = {v, v};
+        s.visualisations[1].unit.reset();
+        s.visualisations[1].bestNatural.reset();
         return s;
     }
 
@@ -79,6 +100,18 @@ TEST_F(SessionFileTest, GraphsAreStoredCompressed) {
     const auto loaded = loadSession(path);
     EXPECT_EQ(loaded.attributionGraphs, original.attributionGraphs);
     EXPECT_EQ(loaded.currentGraph, 1);
+}
+
+TEST_F(SessionFileTest, VisualisationsKeepTheirImagesAndNonFiniteValues) {
+    const auto path = dir_ / "visualisations.unitscope";
+    Session session = sampleSession();
+    session.visualisations[0].objectiveCurve[1] = std::numeric_limits<double>::infinity();
+    saveSession(path, session);
+    const auto loaded = loadSession(path);
+    ASSERT_EQ(loaded.visualisations.size(), 2u);
+    EXPECT_EQ(loaded.visualisations[0].images, session.visualisations[0].images);
+    EXPECT_TRUE(std::isnan(loaded.visualisations[0].objectiveCurve[1]));
+    EXPECT_EQ(loaded.visualisations[1], session.visualisations[1]);
 }
 
 TEST_F(SessionFileTest, EmptySessionRoundTrips) {
