@@ -21,6 +21,7 @@
 #include "app/graph/graph_controller.h"
 #include "app/models/model_controller.h"
 #include "app/session/session_controller.h"
+#include "app/visualisation/visualisation_controller.h"
 #include "widgets/brain/brain_view.h"
 #include "widgets/brain/overlay_panel.h"
 #include "widgets/brain/slice_view.h"
@@ -137,6 +138,7 @@ void MainWindow::buildControllers() {
     brain_ = new BrainController(jobs_, *selection_, brainView_, sliceView_, overlayPanel_,
                                  readout_, this);
     graph_ = new GraphController(jobs_, *selection_, workspace_, graphPanel_, readout_, this, this);
+    visualisations_ = new VisualisationController(jobs_, workspace_, *models_, inspector_, this);
     sessions_ = new SessionController(*this);
 
     connect(&jobs_, &JobRunner::jobQueued, jobsPanel_, &widgets::JobsPanel::jobQueued);
@@ -161,6 +163,7 @@ void MainWindow::buildControllers() {
     connect(models_, &ModelController::failed, this, showFailure);
     connect(clusters_, &ClusterController::failed, this, showFailure);
     connect(graph_, &GraphController::failed, this, showFailure);
+    connect(visualisations_, &VisualisationController::failed, this, showFailure);
 
     connect(brain_, &BrainController::demoLoadFailed, this, &MainWindow::demoLoadFailed);
     connect(brain_, &BrainController::surfaceShown, this, [this] { brainReady_ = true; });
@@ -173,6 +176,11 @@ void MainWindow::buildControllers() {
             [this](qint64 row) { graph_->computeDialog(row); });
     connect(clusters_, &ClusterController::attributionRequested, graph_,
             [this](qint64 row) { graph_->computeDialog(row); });
+    // Visualisations of a treemap cell of units or of graph nodes.
+    connect(clusters_, &ClusterController::visualiseRequested, visualisations_,
+            &VisualisationController::visualiseUnits);
+    connect(graph_, &GraphController::visualiseRequested, visualisations_,
+            &VisualisationController::visualiseUnits);
     connect(inspector_, &widgets::NeuronInspector::stimulusClicked, selection_,
             [this](qint64 row) { selection_->setStimulus(row); });
     // Data, not selection: the open model's layers are what the graph panel draws today.
@@ -240,6 +248,8 @@ void MainWindow::buildMenus() {
     analysisMenu->addAction(tr("&Cluster stimuli or units..."),
                             QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), clusters_,
                             &ClusterController::clusterDialog);
+    analysisMenu->addAction(tr("&Visualise..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V),
+                            visualisations_, &VisualisationController::visualiseDialog);
     buildViewMenu();
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Unitscope"), this, &MainWindow::showAbout);

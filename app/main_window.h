@@ -38,6 +38,7 @@ class GraphController;
 class ModelController;
 class Selection;
 class SessionController;
+class VisualisationController;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -84,6 +85,7 @@ class MainWindow : public QMainWindow {
     BrainController* brain() const { return brain_; }
     GraphController* graph() const { return graph_; }
     SessionController* sessions() const { return sessions_; }
+    VisualisationController* visualisations() const { return visualisations_; }
 
   Q_SIGNALS:
     void brainSurfacePainted();
@@ -124,6 +126,7 @@ class MainWindow : public QMainWindow {
     BrainController* brain_ = nullptr;
     GraphController* graph_ = nullptr;
     SessionController* sessions_ = nullptr;
+    VisualisationController* visualisations_ = nullptr;
     QMap<QString, QDockWidget*> docks_;
     QByteArray defaultState_;
     QLabel* readout_ = nullptr;

@@ -45,6 +45,15 @@ ClusterController::ClusterController(JobRunner& jobs, Selection& selection,
             return;
         Q_EMIT attributionRequested(representatives[std::size_t(node)][0]);
     });
+    connect(treemap_, &widgets::TreemapPanel::visualiseRequested, this, [this](qint64 node) {
+        if (!clusters_ || clusters_->items != analysis::ItemKind::Units) return;
+        const auto members = clusters_->tree->members(node);
+        const std::vector<qint64> units(members.begin(), members.end());
+        Q_EMIT visualiseRequested(QString::fromStdString(clusters_->layer), units,
+                                  tr("cluster %1 of %2 (%n unit(s))", "", int(units.size()))
+                                      .arg(node)
+                                      .arg(QString::fromStdString(clusters_->layer)));
+    });
     connect(&selection_, &Selection::changed, this, [this](Selection::Aspects aspects) {
         if (aspects & Selection::Unit) colourBySelectedUnit();
         if (aspects & Selection::Cluster) showSelectedCluster();

@@ -42,6 +42,9 @@ class ClusterController : public QObject {
   Q_SIGNALS:
     // The treemap asked for the attribution graph of a cell's most typical stimulus.
     void attributionRequested(qint64 stimulus);
+    // A cell of units: visualise them together (their mean).
+    void visualiseRequested(const QString& layer, const std::vector<qint64>& units,
+                            const QString& label);
     void clustersShown();
     void failed(const QString& what, const QString& error);
 

@@ -19,7 +19,9 @@ JobRunner::JobRunner(QObject* parent) : QObject(parent), worker_(new QObject) {
     thread_.setObjectName("unitscope-worker");
     worker_->moveToThread(&thread_);
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
-    thread_.start();
+    // The worker yields the CPU to the GUI thread whenever both want it (SCHED_IDLE on Linux):
+    // on two cores, torch's threads would otherwise make the interface stutter by 100+ ms.
+    thread_.start(QThread::IdlePriority);
 }
 
 JobRunner::~JobRunner() {

@@ -105,6 +105,8 @@ GraphController::GraphController(JobRunner& jobs, Selection& selection,
             &GraphController::ungroupSelected);
     connect(panel_, &widgets::GraphPanel::renameRequested, this, &GraphController::renameSelected);
     connect(panel_, &widgets::GraphPanel::autoGroupRequested, this, &GraphController::autoGroup);
+    connect(panel_, &widgets::GraphPanel::visualiseRequested, this,
+            &GraphController::visualiseSelected);
     connect(panel_, &widgets::GraphPanel::searchRequested, this, &GraphController::search);
     connect(panel_, &widgets::GraphPanel::graphChosen, this, &GraphController::chooseGraph);
     connect(panel_, &widgets::GraphPanel::clearRequested, this,
@@ -481,6 +483,35 @@ void GraphController::search(const QString& text) {
             return;
         }
     readout_->setText(tr("No node matches '%1'").arg(needle));
+}
+
+void GraphController::visualiseSelected() {
+    if (!graph_ || selection_.graphNodes().empty()) {
+        readout_->setText(tr("Select a unit node or supernode to visualise it."));
+        return;
+    }
+    std::optional<std::string> layer;
+    std::vector<qint64> units;
+    for (const auto& id : memberIds(selection_.graphNodes())) {
+        const auto unit = unitOf(*graph_, id);
+        if (!unit) continue;  // inputs, errors and logits have no unit of a layer
+        if (layer && *layer != unit->layer) {
+            readout_->setText(tr("The selected nodes are in several layers: select one layer's."));
+            return;
+        }
+        layer = unit->layer;
+        if (std::find(units.begin(), units.end(), unit->index) == units.end())
+            units.push_back(unit->index);
+    }
+    if (!layer) {
+        readout_->setText(tr("The selection holds no unit of a layer to visualise."));
+        return;
+    }
+    const auto* shown = displayNode(selection_.graphNodes().front());
+    const QString label = selection_.graphNodes().size() == 1 && shown
+                              ? QString::fromStdString(shown->label)
+                              : tr("%n graph node(s)", "", int(units.size()));
+    Q_EMIT visualiseRequested(QString::fromStdString(*layer), units, label);
 }
 
 const analysis::DisplayNode* GraphController::displayNode(const std::string& id) const {

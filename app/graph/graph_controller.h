@@ -98,6 +98,8 @@ class GraphController : public QObject {
     void ungroupSelected();
     void renameSelected();
     void autoGroup();
+    // The selected node's units (a supernode's members), of one layer, to visualise.
+    void visualiseSelected();
     void togglePin(const std::vector<std::string>& ids);
     void applyEdits(const analysis::GraphEdits& edits);  // used by the undo commands
     void setInteractive(bool interactive) { interactive_ = interactive; }
@@ -106,6 +108,8 @@ class GraphController : public QObject {
     void networkDescribed();
     void graphShown();
     void failed(const QString& what, const QString& error);
+    void visualiseRequested(const QString& layer, const std::vector<qint64>& units,
+                            const QString& label);
 
   private:
     void followUnit();

@@ -13,6 +13,7 @@
 #include "app/graph/graph_controller.h"
 #include "app/main_window.h"
 #include "app/models/model_controller.h"
+#include "app/visualisation/visualisation_controller.h"
 
 namespace us::app {
 namespace {
@@ -49,6 +50,7 @@ analysis::Session SessionController::captureSession() const {
         session.currentGraph = window_.graph()->currentGraph();
         session.viewStates[kGraphPlot] = window_.graph()->plotState();
     }
+    session.visualisations = window_.visualisations()->records();
     if (const auto shape = window_.models()->inputShape())
         session.viewStates[kModelInput] = std::vector<double>(shape->begin(), shape->end());
     if (const auto resize = window_.models()->inputResize())
@@ -93,6 +95,7 @@ bool SessionController::openSession(const QString& path, bool interactive) {
     };
     window_.graph()->restoreGraphs(session.attributionGraphs, int(session.currentGraph),
                                    viewState(kGraphPlot), viewState(kGraphOptions));
+    window_.visualisations()->restore(std::move(session.visualisations));
     if (session.demo) {
         window_.openDemo();
     } else {

@@ -71,6 +71,7 @@ TreemapPanel::TreemapPanel(QWidget* parent) : QWidget(parent) {
     connect(view_, &TreemapView::zoomed, this, &TreemapPanel::updateBreadcrumbs);
     connect(view_, &TreemapView::selected, this, &TreemapPanel::clusterSelected);
     connect(view_, &TreemapView::attributionRequested, this, &TreemapPanel::attributionRequested);
+    connect(view_, &TreemapView::visualiseRequested, this, &TreemapPanel::visualiseRequested);
     connect(view_, &TreemapView::hovered, this, &TreemapPanel::hovered);
     connect(breadcrumbs_, &QLabel::linkActivated, this, [this](const QString& link) {
         const qint64 target = link.toLongLong();
@@ -102,6 +103,7 @@ void TreemapPanel::setClusters(const analysis::ClusterResult& clusters) {
             .arg(QString::fromStdString(clusters.method))
             .arg(approximate ? tr(" (approximate: two-stage, on k-means centroids)") : QString()));
     view_->setTree(clusters.tree, std::move(thumbnails), clusters.itemNames);
+    view_->setItemsAreUnits(!byStimuli_);
     view_->setLevels(depth_->value());
     stack_->setCurrentIndex(1);
 }

@@ -37,6 +37,7 @@ class TreemapPanel : public QWidget {
   Q_SIGNALS:
     void clusterSelected(qint64 node);
     void attributionRequested(qint64 node);
+    void visualiseRequested(qint64 node);
     void hovered(const QString& text);
 
   private:

@@ -449,8 +449,12 @@ void TreemapView::contextMenuEvent(QContextMenuEvent* event) {
     const std::int64_t node = cellAt(event->pos());
     if (node < 0) return;
     QMenu menu(this);
-    menu.addAction(tr("Attribution graph of its most typical member"), this,
-                   [this, node] { Q_EMIT attributionRequested(node); });
+    if (itemsAreUnits_)
+        menu.addAction(tr("Visualise this cluster of units"), this,
+                       [this, node] { Q_EMIT visualiseRequested(node); });
+    else
+        menu.addAction(tr("Attribution graph of its most typical member"), this,
+                       [this, node] { Q_EMIT attributionRequested(node); });
     menu.exec(event->globalPos());
 }
 

@@ -28,6 +28,8 @@ class TreemapView : public QWidget {
     void setTree(std::shared_ptr<const analysis::ClusterTree> tree,
                  std::map<std::int64_t, QImage> thumbnails, std::vector<std::string> itemNames);
     bool hasTree() const { return tree_ != nullptr; }
+    // Units are clustered (cells offer Visualise), else stimuli (cells offer a graph).
+    void setItemsAreUnits(bool units) { itemsAreUnits_ = units; }
     const analysis::ClusterTree* tree() const { return tree_.get(); }
 
     void setTiling(analysis::TreemapTiling tiling);
@@ -56,6 +58,7 @@ class TreemapView : public QWidget {
     void hovered(const QString& text);
     // Context menu: an attribution graph for the cell's most typical member.
     void attributionRequested(qint64 node);
+    void visualiseRequested(qint64 node);
 
   protected:
     void paintEvent(QPaintEvent*) override;
@@ -95,6 +98,7 @@ class TreemapView : public QWidget {
     QVariantAnimation animation_;
     QRectF animationFrom_;
     std::vector<analysis::TreemapCell> animationCells_;
+    bool itemsAreUnits_ = false;
 };
 
 }  // namespace us::widgets

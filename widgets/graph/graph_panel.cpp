@@ -90,6 +90,9 @@ GraphPanel::GraphPanel(QWidget* parent) : QWidget(parent), view_(new GraphView(t
     connect(ungroup, &QToolButton::clicked, this, &GraphPanel::ungroupRequested);
     connect(rename, &QToolButton::clicked, this, &GraphPanel::renameRequested);
     connect(autoGroup, &QToolButton::clicked, this, &GraphPanel::autoGroupRequested);
+    auto* visualise = toolButton(
+        tr("Visualise"), tr("Synthesise an image that drives the selected node's units (V)"), this);
+    connect(visualise, &QToolButton::clicked, this, &GraphPanel::visualiseRequested);
     auto* search = new QLineEdit(this);
     search->setPlaceholderText(tr("Find id or label"));
     search->setClearButtonEnabled(true);
@@ -108,6 +111,7 @@ GraphPanel::GraphPanel(QWidget* parent) : QWidget(parent), view_(new GraphView(t
     shortcut(QKeySequence(Qt::Key_G), &GraphPanel::groupRequested);
     shortcut(QKeySequence(Qt::SHIFT | Qt::Key_G), &GraphPanel::ungroupRequested);
     shortcut(QKeySequence(Qt::Key_F2), &GraphPanel::renameRequested);
+    shortcut(QKeySequence(Qt::Key_V), &GraphPanel::visualiseRequested);
     shortcut(QKeySequence(Qt::Key_Escape), &GraphPanel::clearRequested);
 
     auto* tools = new QHBoxLayout;
@@ -116,9 +120,9 @@ GraphPanel::GraphPanel(QWidget* parent) : QWidget(parent), view_(new GraphView(t
     tools->addWidget(graphButton_);
     tools->addWidget(layersButton_);
     tools->addSpacing(8);
-    for (QWidget* w :
-         std::initializer_list<QWidget*>{graphs_, nodeLabel_, nodeSlider_, edgeLabel_, edgeSlider_,
-                                         pinnedOnly_, group, ungroup, rename, autoGroup, search}) {
+    for (QWidget* w : std::initializer_list<QWidget*>{graphs_, nodeLabel_, nodeSlider_, edgeLabel_,
+                                                      edgeSlider_, pinnedOnly_, group, ungroup,
+                                                      rename, autoGroup, visualise, search}) {
         tools->addWidget(w);
         graphTools_.push_back(w);
     }

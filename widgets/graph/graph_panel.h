@@ -44,6 +44,7 @@ class GraphPanel : public QWidget {
     void ungroupRequested();
     void renameRequested();
     void autoGroupRequested();
+    void visualiseRequested();
     void searchRequested(const QString& text);
     void clearRequested();
 

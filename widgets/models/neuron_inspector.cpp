@@ -19,6 +19,7 @@
 #include "widgets/common/empty_state_panel.h"
 #include "widgets/models/bar_chart.h"
 #include "widgets/models/exemplar_grid.h"
+#include "widgets/models/visualisation_strip.h"
 
 namespace us::widgets {
 namespace {
@@ -105,11 +106,18 @@ void NeuronInspector::buildUi() {
     chartRow->addWidget(histogram_, 3);
     chartRow->addWidget(classChart_, 3);
     chartRow->addWidget(similar_, 2);
+    auto* synthetic = new QScrollArea(split);
+    synthetic->setWidgetResizable(true);
+    visualisations_ = new VisualisationStrip(synthetic);
+    synthetic->setWidget(visualisations_);
     split->addWidget(scroll);
+    split->addWidget(synthetic);
     split->addWidget(charts);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
-    split->setSizes({420, 200});
+    split->setStretchFactor(2, 1);
+    split->setSizes({320, 200, 200});
+    synthetic->setMinimumHeight(120);
     charts->setMaximumHeight(280);
     layout->addWidget(split, 1);
     note_ = new QLabel(page);

@@ -24,6 +24,7 @@ namespace us::widgets {
 class BarChart;
 class EmptyStatePanel;
 class ExemplarGrid;
+class VisualisationStrip;
 
 class NeuronInspector : public QWidget {
     Q_OBJECT
@@ -54,6 +55,7 @@ class NeuronInspector : public QWidget {
     BarChart* classChart() const { return classChart_; }
     QListWidget* similarList() const { return similar_; }
     QLineEdit* searchBox() const { return search_; }
+    VisualisationStrip* visualisations() const { return visualisations_; }
 
   protected:
     void keyPressEvent(QKeyEvent* event) override;
@@ -83,6 +85,7 @@ class NeuronInspector : public QWidget {
     BarChart* classChart_ = nullptr;
     QListWidget* similar_ = nullptr;
     QLabel* note_ = nullptr;
+    VisualisationStrip* visualisations_ = nullptr;
     std::vector<analysis::StoreLayer> layers_;
     std::optional<analysis::UnitRef> current_;
 };

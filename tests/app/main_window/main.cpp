@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
     failures += us::test::runBrainTests(demo, arguments);
     failures += us::test::runGraphTests(demo, arguments);
     failures += us::test::runAttributionGraphTests(demo, arguments);
+    failures += us::test::runVisualisationTests(demo, arguments);
     failures += us::test::runSessionTests(demo, arguments);
     demo.window.reset();
     return failures;

@@ -66,6 +66,9 @@ class SessionTest : public QObject {
         QCOMPARE(restored.selection, saved.selection);
         QCOMPARE(restored.sources, saved.sources);
         QCOMPARE(restored.openPanels, saved.openPanels);
+        // Visualisations made earlier come back as they were, without being recomputed.
+        QVERIFY(!saved.visualisations.empty());
+        QVERIFY(restored.visualisations == saved.visualisations);
         QCOMPARE(restored.demo, true);
         const auto& a = saved.viewStates.at("brain.camera");
         const auto& b = restored.viewStates.at("brain.camera");

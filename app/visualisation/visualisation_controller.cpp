@@ -1,0 +1,189 @@
+#include "app/visualisation/visualisation_controller.h"
+
+#include <QMessageBox>
+
+#include <algorithm>
+
+#include "app/core/message_box.h"
+#include "app/models/model_controller.h"
+#include "widgets/models/neuron_inspector.h"
+#include "widgets/models/visualisation_strip.h"
+
+namespace us::app {
+
+namespace {
+
+constexpr int kPreviewPollMs = 100;
+
+}  // namespace
+
+VisualisationController::VisualisationController(
+    JobRunner& jobs, std::shared_ptr<analysis::ModelWorkspace> workspace, ModelController& models,
+    widgets::NeuronInspector* inspector, QWidget* dialogParent)
+    : QObject(dialogParent),
+      jobs_(jobs),
+      workspace_(std::move(workspace)),
+      models_(models),
+      inspector_(inspector),
+      dialogParent_(dialogParent) {
+    auto* strip = inspector_->visualisations();
+    strip->setAvailable(false, tr("Open a model first: visualisations are made with it"));
+    connect(strip, &widgets::VisualisationStrip::visualiseRequested, this, [this] {
+        if (const auto unit = inspector_->currentUnit()) visualiseUnit(*unit);
+    });
+    connect(strip, &widgets::VisualisationStrip::cancelRequested, this,
+            &VisualisationController::cancel);
+    connect(&models_, &ModelController::networkDescribed, this,
+            [strip] { strip->setAvailable(true, {}); });
+    connect(&models_, &ModelController::unitShown, this,
+            &VisualisationController::showRecordsOfInspectorUnit);
+    previewTimer_.setInterval(kPreviewPollMs);
+    connect(&previewTimer_, &QTimer::timeout, this, &VisualisationController::pollPreview);
+}
+
+void VisualisationController::reportError(const QString& what, const QString& error) {
+    Q_EMIT failed(what, error);
+    if (interactive_) showMessageLater(dialogParent_, QMessageBox::Critical, what, error);
+}
+
+void VisualisationController::visualiseDialog() {
+    auto initial = settings_;
+    if (const auto unit = inspector_->currentUnit())
+        initial.objective =
+            QString("channel:%1:%2").arg(QString::fromStdString(unit->layer)).arg(unit->index);
+    widgets::VisualiseDialog dialog(initial, dialogParent_);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const auto choice = dialog.choice();
+    settings_ = choice;
+    // One channel of the inspector's unit belongs with that unit.
+    std::optional<analysis::UnitRef> unit;
+    try {
+        const auto objective =
+            analysis::VisualisationObjective::parse(choice.objective.toStdString());
+        if (const auto* term = objective.single();
+            term && term->kind == analysis::ObjectiveTerm::Kind::Channel)
+            unit = analysis::UnitRef{term->layer, term->units.at(0)};
+    } catch (const std::invalid_argument&) {
+        // visualise() reports it
+    }
+    visualise(choice,
+              unit ? QString("%1:%2").arg(QString::fromStdString(unit->layer)).arg(unit->index)
+                   : choice.objective,
+              unit);
+}
+
+void VisualisationController::visualiseUnit(const analysis::UnitRef& unit) {
+    auto choice = settings_;
+    choice.objective =
+        QString("channel:%1:%2").arg(QString::fromStdString(unit.layer)).arg(unit.index);
+    visualise(choice, QString("%1:%2").arg(QString::fromStdString(unit.layer)).arg(unit.index),
+              unit);
+}
+
+void VisualisationController::visualiseUnits(const QString& layer, const std::vector<qint64>& units,
+                                             const QString& label) {
+    if (units.empty()) return;
+    if (units.size() == 1) {
+        visualiseUnit({layer.toStdString(), units.front()});
+        return;
+    }
+    auto choice = settings_;
+    QStringList list;
+    for (auto u : units)
+        list << QString::number(u);
+    choice.objective = QString("units:%1:%2").arg(layer, list.join(','));
+    // Anchored facets need one unit to anchor on.
+    choice.anchored = false;
+    visualise(choice, label, std::nullopt);
+}
+
+void VisualisationController::visualise(const widgets::VisualiseChoice& choice,
+                                        const QString& label,
+                                        std::optional<analysis::UnitRef> unit) {
+    analysis::VisualisationSetup setup;
+    try {
+        setup.request.objective =
+            analysis::VisualisationObjective::parse(choice.objective.toStdString());
+    } catch (const std::invalid_argument& error) {
+        reportError(tr("Visualise"), QString::fromStdString(error.what()));
+        return;
+    }
+    if (running()) cancel();  // one run at a time: the newest request wins
+    setup.request.images = choice.images;
+    setup.request.diversity = choice.images > 1 && !choice.anchored ? choice.diversity : 0;
+    setup.request.steps = choice.steps;
+    setup.request.size = choice.size;
+    setup.request.learningRate = choice.learningRate;
+    setup.request.seed = choice.seed;
+    setup.request.transforms = choice.transforms;
+    setup.anchored = choice.anchored && choice.images > 1;
+    setup.label = label.toStdString();
+    setup.unit = unit;
+    auto mailbox = std::make_shared<Mailbox>();
+    setup.request.preview = [mailbox](const analysis::VisualisationPreview& preview) {
+        std::lock_guard lock(mailbox->mutex);
+        mailbox->latest = preview;
+    };
+    mailbox_ = mailbox;
+    runningLabel_ = label;
+    auto workspace = workspace_;
+    job_ = jobs_.submitTyped<analysis::VisualisationRecord>(
+        tr("Visualise %1").arg(label),
+        [workspace, setup](const analysis::JobContext& context) {
+            return workspace->visualise(setup, context);
+        },
+        [this](analysis::VisualisationRecord record) {
+            job_ = 0;
+            previewTimer_.stop();
+            mailbox_.reset();
+            inspector_->visualisations()->clearPreview();
+            records_.push_back(std::move(record));
+            showRecordsOfInspectorUnit();
+            Q_EMIT finished(int(records_.size()) - 1);
+        },
+        [this](const QString& error) {
+            job_ = 0;
+            previewTimer_.stop();
+            mailbox_.reset();
+            inspector_->visualisations()->clearPreview();
+            reportError(tr("Visualise"), error);
+        });
+    previewTimer_.start();
+}
+
+void VisualisationController::cancel() {
+    if (!job_) return;
+    jobs_.cancel(job_);
+    job_ = 0;
+    previewTimer_.stop();
+    mailbox_.reset();
+    inspector_->visualisations()->clearPreview();
+}
+
+void VisualisationController::pollPreview() {
+    if (!mailbox_) return;
+    std::optional<analysis::VisualisationPreview> preview;
+    {
+        std::lock_guard lock(mailbox_->mutex);
+        preview.swap(mailbox_->latest);
+    }
+    if (!preview) return;
+    inspector_->visualisations()->showPreview(runningLabel_, *preview);
+    Q_EMIT previewShown(preview->step);
+}
+
+void VisualisationController::restore(std::vector<analysis::VisualisationRecord> records) {
+    records_ = std::move(records);
+    showRecordsOfInspectorUnit();
+}
+
+// The inspector's unit's visualisations, and those made for no single unit, newest first.
+void VisualisationController::showRecordsOfInspectorUnit() {
+    const auto unit = inspector_->currentUnit();
+    std::vector<analysis::VisualisationRecord> shown;
+    for (auto it = records_.rbegin(); it != records_.rend(); ++it)
+        if (!it->unit || it->unit == unit) shown.push_back(*it);
+    inspector_->visualisations()->setRecords(shown);
+}
+
+}  // namespace us::app
