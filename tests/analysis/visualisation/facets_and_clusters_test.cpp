@@ -15,37 +15,19 @@
 #include "analysis/visualisation/activation_maximisation.h"
 #include "analysis/visualisation/cluster_visualisation.h"
 #include "analysis/visualisation/facet_anchors.h"
-#include "tests/support/python_fixtures.h"
+#include "tests/analysis/visualisation/visualisation_fixtures.h"
 
 namespace us::analysis {
 namespace {
 
 namespace fs = std::filesystem;
 
+using us::test::readArray;
+using us::test::vggPath;
+using us::test::vggSpec;
+
 const fs::path& fixtures() {
-    static const fs::path dir =
-        us::test::pythonFixtures("make_visualisation_fixtures.py", "visualisation-fixtures");
-    return dir;
-}
-
-fs::path vggPath() {
-    static const fs::path dir =
-        us::test::pythonFixtures("make_attribution_fixtures.py", "attribution-fixtures");
-    return dir / "vgg.pt";
-}
-
-FloatArray readArray(const fs::path& path) {
-    NpyHeader header;
-    const auto values = readNpyAsDouble(path, &header);
-    return {header.shape, std::vector<float>(values.begin(), values.end())};
-}
-
-InputSpec vggSpec() {
-    InputSpec spec;
-    spec.shape = {3, 16, 16};
-    spec.mean = {0.f, 0.f, 0.f};
-    spec.std = {1.f, 1.f, 1.f};
-    return spec;
+    return us::test::visualisationFixtures();
 }
 
 // The fixture's 600 stimuli through the VGG at features.5, stored once per test run.

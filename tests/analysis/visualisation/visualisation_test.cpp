@@ -11,37 +11,19 @@
 
 #include "analysis/core/npy.h"
 #include "analysis/visualisation/activation_maximisation.h"
-#include "tests/support/python_fixtures.h"
+#include "tests/analysis/visualisation/visualisation_fixtures.h"
 
 namespace us::analysis {
 namespace {
 
 namespace fs = std::filesystem;
 
+using us::test::readArray;
+using us::test::vggPath;
+using us::test::vggSpec;
+
 const fs::path& fixtures() {
-    static const fs::path dir =
-        us::test::pythonFixtures("make_visualisation_fixtures.py", "visualisation-fixtures");
-    return dir;
-}
-
-const fs::path& attributionFixtures() {
-    static const fs::path dir =
-        us::test::pythonFixtures("make_attribution_fixtures.py", "attribution-fixtures");
-    return dir;
-}
-
-FloatArray readArray(const fs::path& path) {
-    NpyHeader header;
-    const auto values = readNpyAsDouble(path, &header);
-    return {header.shape, std::vector<float>(values.begin(), values.end())};
-}
-
-InputSpec vggSpec() {
-    InputSpec spec;
-    spec.shape = {3, 16, 16};
-    spec.mean = {0.f, 0.f, 0.f};
-    spec.std = {1.f, 1.f, 1.f};
-    return spec;
+    return us::test::visualisationFixtures();
 }
 
 TEST(Visualisation, ParameterisationMatchesTheReference) {
@@ -61,7 +43,7 @@ TEST(Visualisation, ParameterisationMatchesTheReference) {
 }
 
 TEST(Visualisation, ImagesDriveTheirUnitsHarderThanEveryStimulus) {
-    auto model = ScriptModel::load(attributionFixtures() / "vgg.pt");
+    auto model = ScriptModel::load(vggPath());
     const auto stimuli = readArray(fixtures() / "stimuli16.npy");
     FloatArray logits;
     const auto pooled = model.runPooled(stimuli, {"features.5"}, &logits);
@@ -96,7 +78,7 @@ TEST(Visualisation, ImagesDriveTheirUnitsHarderThanEveryStimulus) {
 }
 
 TEST(Visualisation, TheDiversityTermPushesFacetsApart) {
-    auto model = ScriptModel::load(attributionFixtures() / "vgg.pt");
+    auto model = ScriptModel::load(vggPath());
     VisualisationRequest request;
     request.objective = VisualisationObjective::parse("channel:features.5:1");
     request.steps = 96;
@@ -114,7 +96,7 @@ TEST(Visualisation, TheDiversityTermPushesFacetsApart) {
 }
 
 TEST(Visualisation, ASeedReproducesARunAndStepsZeroIsTheParameterisation) {
-    auto model = ScriptModel::load(attributionFixtures() / "vgg.pt");
+    auto model = ScriptModel::load(vggPath());
     VisualisationRequest request;
     request.objective = VisualisationObjective::parse("channel:features.2:1");
     request.steps = 8;
@@ -142,7 +124,7 @@ TEST(Visualisation, BadObjectivesAndCancelGiveClearErrors) {
               (std::vector<std::int64_t>{1, 3}));
     EXPECT_EQ(VisualisationObjective::parse("neuron:features.6:1:2,3").text(),
               "neuron:features.6:1:2,3");
-    auto model = ScriptModel::load(attributionFixtures() / "vgg.pt");
+    auto model = ScriptModel::load(vggPath());
     VisualisationRequest request;
     request.steps = 2;
     request.objective = VisualisationObjective::parse("channel:features.nope:1");
