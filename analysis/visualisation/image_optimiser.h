@@ -42,7 +42,6 @@ class ImageOptimiser {
     at::Tensor currentImages() const;
     // Keeps only these images, in this order (their spectra; Adam restarts with each run).
     void keepImages(const std::vector<std::int64_t>& indices);
-    int side() const { return side_; }
 
   private:
     ScriptModel::Impl& model_;

@@ -244,7 +244,6 @@ void VisualisationStrip::showPreview(const QString& label,
     row.title = tr("%1 · running: step %2 of %3").arg(label).arg(preview.step).arg(preview.steps);
     row.images = toImages(preview.images.shape, preview.images.values);
     row.curve = preview.objective;
-    row.live = true;
     preview_ = std::move(row);
     cancel_->setVisible(true);
     status_->setText(tr("step %1 of %2").arg(preview.step).arg(preview.steps));

@@ -51,7 +51,6 @@ class VisualisationStrip : public QWidget {
         std::vector<double> activations;
         std::optional<double> bestNatural;
         std::vector<double> curve;
-        bool live = false;
     };
     void rowsChanged();
 
