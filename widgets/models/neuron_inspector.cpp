@@ -155,6 +155,11 @@ void NeuronInspector::buildUi() {
         search_->setFocus();
         search_->selectAll();
     });
+    // V visualises the unit while the inspector has focus (the graph panel has its own V).
+    auto* visualise = new QShortcut(QKeySequence(Qt::Key_V), this);
+    visualise->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(visualise, &QShortcut::activated, visualisations_,
+            &VisualisationStrip::requestVisualise);
 }
 
 // Previous / next unit keys; the search box keeps its own typing.

@@ -180,7 +180,6 @@ VisualisationStrip::VisualisationStrip(QWidget* parent) : QWidget(parent) {
     visualise_ = new QPushButton(tr("Visualise"), this);
     visualise_->setObjectName("visualiseUnit");
     visualise_->setToolTip(tr("Synthesise an image that drives this unit (V)"));
-    visualise_->setShortcut(QKeySequence(Qt::Key_V));
     cancel_ = new QPushButton(tr("Cancel"), this);
     cancel_->setVisible(false);
     status_ = new QLabel(this);
@@ -260,6 +259,10 @@ void VisualisationStrip::clearPreview() {
 void VisualisationStrip::setAvailable(bool available, const QString& why) {
     visualise_->setEnabled(available);
     visualise_->setToolTip(available ? tr("Synthesise an image that drives this unit (V)") : why);
+}
+
+void VisualisationStrip::requestVisualise() {
+    if (visualise_->isEnabled()) Q_EMIT visualiseRequested();
 }
 
 int VisualisationStrip::recordCount() const {

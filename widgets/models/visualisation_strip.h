@@ -30,6 +30,9 @@ class VisualisationStrip : public QWidget {
     // Enables Visualise (a model is open) or says why not.
     void setAvailable(bool available, const QString& why);
 
+    // What the Visualise button does, when it is enabled (the inspector's V key).
+    void requestVisualise();
+
     int recordCount() const;
     bool hasPreview() const;
     // Where row `row`'s image `image` is drawn, in this widget's coordinates (tests).

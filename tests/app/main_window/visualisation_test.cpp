@@ -122,13 +122,17 @@ class VisualisationTest : public QObject {
         QCOMPARE(strip->recordCount(), 1);
     }
 
-    void cancellingLeavesNoResult() {
+    void theVKeyStartsARunAndCancellingLeavesNoResult() {
         auto settings = controller_->settings();
         auto slow = settings;
         slow.steps = 100000;
         controller_->setSettings(slow);
         QSignalSpy previews(controller_, &app::VisualisationController::previewShown);
-        controller_->visualiseUnit({"conv2", 3});
+        // V on the inspector starts a run for its unit.
+        auto* inspector = window_->inspector();
+        inspector->setFocus();
+        QTest::keyClick(inspector, Qt::Key_V);
+        QVERIFY(controller_->running());
         QTRY_VERIFY_WITH_TIMEOUT(!previews.isEmpty(), 30000);
         controller_->cancel();
         controller_->setSettings(settings);
