@@ -3,10 +3,10 @@
 #include "analysis/visualisation/facet_anchors.h"
 
 #include <algorithm>
-#include <numeric>
 #include <stdexcept>
 
 #include "analysis/clustering/kmeans.h"
+#include "analysis/models/unit_statistics.h"
 
 namespace us::analysis {
 
@@ -23,15 +23,10 @@ FacetAnchors facetAnchors(const ActivationStore& store, const StimulusSet& stimu
         throw std::invalid_argument("anchoring " + std::to_string(facets) +
                                     " facets needs at least as many exemplars, not " +
                                     std::to_string(count));
-    std::vector<std::int64_t> order(static_cast<std::size_t>(rows));
-    std::iota(order.begin(), order.end(), 0);
-    const auto value = [&](std::int64_t row) {
-        return matrix.values[std::size_t(row * units + unit)];
-    };
-    std::partial_sort(order.begin(), order.begin() + count, order.end(), [&](auto a, auto b) {
-        return value(a) > value(b) || (value(a) == value(b) && a < b);
-    });
-    order.resize(std::size_t(count));
+    std::vector<float> column(static_cast<std::size_t>(rows));
+    for (std::int64_t row = 0; row < rows; ++row)
+        column[std::size_t(row)] = matrix.values[std::size_t(row * units + unit)];
+    const auto order = topIndices(column, count);
     FacetAnchors anchors;
 
     FloatArray features{{count, units}, std::vector<float>(std::size_t(count * units))};
