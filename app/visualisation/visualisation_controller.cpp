@@ -15,6 +15,10 @@ namespace {
 
 constexpr int kPreviewPollMs = 100;
 
+QString unitText(const analysis::UnitRef& unit) {
+    return QString("%1:%2").arg(QString::fromStdString(unit.layer)).arg(unit.index);
+}
+
 }  // namespace
 
 VisualisationController::VisualisationController(
@@ -49,8 +53,7 @@ void VisualisationController::reportError(const QString& what, const QString& er
 void VisualisationController::visualiseDialog() {
     auto initial = settings_;
     if (const auto unit = inspector_->currentUnit())
-        initial.objective =
-            QString("channel:%1:%2").arg(QString::fromStdString(unit->layer)).arg(unit->index);
+        initial.objective = "channel:" + unitText(*unit);
     widgets::VisualiseDialog dialog(initial, dialogParent_);
     if (dialog.exec() != QDialog::Accepted) return;
     const auto choice = dialog.choice();
@@ -66,18 +69,13 @@ void VisualisationController::visualiseDialog() {
     } catch (const std::invalid_argument&) {
         // visualise() reports it
     }
-    visualise(choice,
-              unit ? QString("%1:%2").arg(QString::fromStdString(unit->layer)).arg(unit->index)
-                   : choice.objective,
-              unit);
+    visualise(choice, unit ? unitText(*unit) : choice.objective, unit);
 }
 
 void VisualisationController::visualiseUnit(const analysis::UnitRef& unit) {
     auto choice = settings_;
-    choice.objective =
-        QString("channel:%1:%2").arg(QString::fromStdString(unit.layer)).arg(unit.index);
-    visualise(choice, QString("%1:%2").arg(QString::fromStdString(unit.layer)).arg(unit.index),
-              unit);
+    choice.objective = "channel:" + unitText(unit);
+    visualise(choice, unitText(unit), unit);
 }
 
 void VisualisationController::visualiseUnits(const QString& layer, const std::vector<qint64>& units,
