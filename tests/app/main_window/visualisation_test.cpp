@@ -67,7 +67,7 @@ class VisualisationTest : public QObject {
             last = now;
         });
         int previewsBeforeTheEnd = -1;
-        connect(controller_, &app::VisualisationController::finished, this,
+        connect(controller_, &app::VisualisationController::finished, &ticker,
                 [&] { previewsBeforeTheEnd = int(previews.count()); });
         clock.start();
         ticker.start();
@@ -76,7 +76,7 @@ class VisualisationTest : public QObject {
         // The application's own event loop runs until the job ends (QTest::qWait sleeps
         // between its rounds of events, which a timer would count as lateness).
         bool previewShownWhileRunning = false;
-        connect(controller_, &app::VisualisationController::previewShown, this, [&] {
+        connect(controller_, &app::VisualisationController::previewShown, &ticker, [&] {
             previewShownWhileRunning = previewShownWhileRunning || strip->hasPreview();
         });
         QEventLoop loop;
