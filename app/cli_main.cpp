@@ -43,6 +43,8 @@ constexpr const char* kUsage =
     "                                group a graph's units by their activation signatures\n"
     "  actmax --model M --objective channel:LAYER:C --out PREFIX\n"
     "                                activation-maximisation images (Fourier recipe)\n"
+    "  encode --features acts.h5:LAYER --betas B --out encoding.h5\n"
+    "                                ridge encoding model from features to voxels\n"
     "\n"
     "Run 'unitscope-cli SUBCOMMAND --help' for a subcommand's options.\n";
 
@@ -83,7 +85,8 @@ int main(int argc, char** argv) {
         {"graph-convert", us::cli::graphConvert},
         {"supernodes", us::cli::supernodes},
         {"actmax", us::cli::actmax},
-        {"actmax-clusters", us::cli::actmaxClusters}};
+        {"actmax-clusters", us::cli::actmaxClusters},
+        {"encode", us::cli::encode}};
     const auto found = commands.find(command);
     if (found == commands.end())
         return us::cli::fail("unknown subcommand '" + command + "' (see unitscope-cli --help)", 2);

@@ -11,7 +11,7 @@ build_pkgs=(
   build-essential cmake pkg-config ccache
   qt6-base-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
   libvtk9-dev libimgui-dev libstb-dev libtorch-dev
-  libeigen3-dev libhdf5-dev nlohmann-json3-dev libnifti2-dev libgiftiio-dev libexpat1-dev libssl-dev zlib1g-dev libblas-dev
+  libeigen3-dev libhdf5-dev nlohmann-json3-dev libnifti2-dev libgiftiio-dev libexpat1-dev libssl-dev zlib1g-dev libblas-dev liblapack-dev
   libopenblas0-pthread
   mricron-data dataset-fashion-mnist
 )

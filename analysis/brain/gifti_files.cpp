@@ -14,6 +14,8 @@ extern "C" {  // giftiio's header has no C++ guards
 #include <stdexcept>
 
 #include "analysis/brain/surface_data.h"
+#include "analysis/brain/volume_writer.h"
+#include "analysis/core/atomic_file.h"
 #include "analysis/core/stderr_silencer.h"
 
 namespace us::analysis {
@@ -240,6 +242,31 @@ GiftiContents readGifti(const fs::path& path) {
         contents.data.labelColours.push_back(colour);
     }
     return contents;
+}
+
+void writeGiftiFloat(const fs::path& path, const std::vector<std::vector<float>>& columns) {
+    if (columns.empty()) throw std::invalid_argument("writeGiftiFloat: no data arrays");
+    const int vertices = int(columns[0].size());
+    int dims[1] = {vertices};
+    std::unique_ptr<gifti_image, void (*)(gifti_image*)> image(
+        gifti_create_image(int(columns.size()), NIFTI_INTENT_NONE, NIFTI_TYPE_FLOAT32, 1, dims, 1),
+        [](gifti_image* g) { gifti_free_image(g); });
+    if (!image) throw std::runtime_error("cannot make a GIFTI image for '" + path.string() + "'");
+    for (std::size_t a = 0; a < columns.size(); ++a) {
+        if (int(columns[a].size()) != vertices)
+            throw std::invalid_argument("writeGiftiFloat: arrays of different lengths");
+        giiDataArray* array = image->darray[a];
+        array->encoding = GIFTI_ENCODING_B64GZ;
+        std::memcpy(array->data, columns[a].data(), columns[a].size() * sizeof(float));
+    }
+    AtomicFile output(path, true);
+    int status = 0;
+    {
+        const StderrSilencer quiet;
+        status = gifti_write_image(image.get(), output.tempPath().string().c_str(), 1);
+    }
+    if (status != 0) throw std::runtime_error("cannot write '" + path.string() + "'");
+    output.commit();
 }
 
 }  // namespace us::analysis

@@ -178,7 +178,21 @@ std::vector<double> Volume::dataInCOrder() const {
     return out;
 }
 
-Volume readNiftiVolume(const fs::path& path) {
+namespace {
+
+// The header, the affine and scaling, and where the voxel data lie.
+struct NiftiLayout {
+    Volume header;  // no data
+    fs::path dataPath;
+    std::uint64_t offset = 0, bytes = 0, fileBytes = 0;
+    bool compressed = false, swap = false;
+    TypeInfo type{};
+    Converter convert = nullptr;
+    bool scaled = false;
+    double slope = 1, inter = 0;
+};
+
+NiftiLayout readNiftiLayout(const fs::path& path) {
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
         throw std::runtime_error("file not found: '" + path.string() + "'");
@@ -192,7 +206,8 @@ Volume readNiftiVolume(const fs::path& path) {
     if (!image) fail(path, "the header cannot be read");
     const int rank = int(image->dim[0]);
     if (rank < 1 || rank > 7) fail(path, "dim[0] must be between 1 and 7");
-    Volume volume;
+    NiftiLayout layout;
+    Volume& volume = layout.header;
     volume.format = image->nifti_type >= NIFTI_FTYPE_NIFTI2_1 ? "nifti2" : "nifti1";
     std::int64_t voxels = 1;
     for (int d = 1; d <= rank; ++d) {
@@ -205,30 +220,72 @@ Volume readNiftiVolume(const fs::path& path) {
         volume.shape.push_back(image->dim[d]);
         volume.voxelSize.push_back(headerReal(*image, image->pixdim[d]));
     }
-    const TypeInfo type = typeInfo(image->datatype);
-    if (!type.name) fail(path, "unsupported datatype code " + std::to_string(image->datatype));
-    volume.datatype = type.name;
-    const std::uint64_t bytes = std::uint64_t(voxels) * std::uint64_t(type.bytes);
+    layout.type = typeInfo(image->datatype);
+    if (!layout.type.name)
+        fail(path, "unsupported datatype code " + std::to_string(image->datatype));
+    volume.datatype = layout.type.name;
+    layout.bytes = std::uint64_t(voxels) * std::uint64_t(layout.type.bytes);
     if (image->iname_offset < 0) fail(path, "negative data offset");
-    const fs::path dataPath = image->iname ? fs::path(image->iname) : path;
-    const bool compressed = dataPath.extension() == ".gz";
-    const std::uint64_t fileBytes = fs::file_size(dataPath, ec);
-    if (ec) fail(path, "cannot read the size of '" + dataPath.string() + "'");
-    if (!compressed && fileBytes < std::uint64_t(image->iname_offset) + bytes)
-        fail(path, "the data offset plus " + std::to_string(bytes) +
+    layout.offset = std::uint64_t(image->iname_offset);
+    layout.dataPath = image->iname ? fs::path(image->iname) : path;
+    layout.compressed = layout.dataPath.extension() == ".gz";
+    layout.fileBytes = fs::file_size(layout.dataPath, ec);
+    if (ec) fail(path, "cannot read the size of '" + layout.dataPath.string() + "'");
+    if (!layout.compressed && layout.fileBytes < layout.offset + layout.bytes)
+        fail(path, "the data offset plus " + std::to_string(layout.bytes) +
                        " data bytes pass the end of the file (truncated?)");
-    GzReader in(dataPath);
-    in.skip(std::uint64_t(image->iname_offset), "the header and extensions");
+    layout.swap = image->byteorder != nifti_short_order();
+    layout.convert = converterFor(image->datatype);
+    // nibabel: no scaling when the slope is 0 or not finite; a valid slope with a non-finite
+    // intercept is an error.
+    const double slope = headerReal(*image, image->scl_slope);
+    const double inter = headerReal(*image, image->scl_inter);
+    if (slope != 0 && std::isfinite(slope)) {
+        if (!std::isfinite(inter)) fail(path, "valid scl_slope but invalid scl_inter");
+        layout.scaled = slope != 1.0 || inter != 0.0;
+        layout.slope = slope;
+        layout.inter = inter;
+    }
+    volume.sformCode = image->sform_code;
+    volume.qformCode = image->qform_code;
+    volume.description = std::string(image->descrip, strnlen(image->descrip, sizeof image->descrip));
+    if (image->sform_code != 0)
+        volume.affine = sformAffine(*image);
+    else if (image->qform_code != 0)
+        volume.affine = qformAffine(*image, path);
+    else
+        volume.affine = baseAffine(volume.shape, volume.voxelSize);
+    return layout;
+}
+
+void applyScaling(const NiftiLayout& layout, std::vector<double>& values, std::size_t from = 0) {
+    if (!layout.scaled) return;
+    for (std::size_t i = from; i < values.size(); ++i) {
+        const volatile double scaled = values[i] * layout.slope;  // two roundings, as numpy
+        values[i] = scaled + layout.inter;
+    }
+}
+
+}  // namespace
+
+Volume readNiftiVolume(const fs::path& path) {
+    NiftiLayout layout = readNiftiLayout(path);
+    Volume volume = std::move(layout.header);
+    const std::uint64_t bytes = layout.bytes;
+    const TypeInfo type = layout.type;
+    GzReader in(layout.dataPath);
+    in.skip(layout.offset, "the header and extensions");
     // Inflating and converting overlap: a second thread converts one chunk while the next is
     // read.
-    const bool swap = image->byteorder != nifti_short_order();
-    const Converter convert = converterFor(image->datatype);
+    const bool swap = layout.swap;
+    const Converter convert = layout.convert;
     constexpr std::uint64_t kChunk = 16u << 20;  // a multiple of every type's size
     // The values are reserved once (growing chunk by chunk would copy them again and again),
     // but only as many as the file can really hold, so a header that lies about its size
     // cannot make us allocate more: all of them when uncompressed (checked above); deflate
     // expands at most 1032-fold.
-    const std::uint64_t plausible = compressed ? std::min(bytes, fileBytes * 1032) : bytes;
+    const std::uint64_t plausible =
+        layout.compressed ? std::min(bytes, layout.fileBytes * 1032) : bytes;
     volume.data.reserve(std::size_t(plausible / std::uint64_t(type.bytes)));
     std::array<std::vector<unsigned char>, 2> buffers;
     std::future<void> converting;
@@ -245,29 +302,56 @@ Volume readNiftiVolume(const fs::path& path) {
         done += step;
     }
     if (converting.valid()) converting.get();
-    if (compressed && !in.atEnd())
+    if (layout.compressed && !in.atEnd())
         fail(path, "the compressed stream holds more data than the header declares");
-    // nibabel: no scaling when the slope is 0 or not finite; a valid slope with a non-finite
-    // intercept is an error.
-    const double slope = headerReal(*image, image->scl_slope);
-    const double inter = headerReal(*image, image->scl_inter);
-    if (slope != 0 && std::isfinite(slope)) {
-        if (!std::isfinite(inter)) fail(path, "valid scl_slope but invalid scl_inter");
-        if (slope != 1.0 || inter != 0.0)
-            for (auto& v : volume.data) {
-                const volatile double scaled = v * slope;  // two roundings, as numpy: no FMA
-                v = scaled + inter;
-            }
-    }
-    volume.sformCode = image->sform_code;
-    volume.qformCode = image->qform_code;
-    if (image->sform_code != 0)
-        volume.affine = sformAffine(*image);
-    else if (image->qform_code != 0)
-        volume.affine = qformAffine(*image, path);
-    else
-        volume.affine = baseAffine(volume.shape, volume.voxelSize);
+    applyScaling(layout, volume.data);
     return volume;
+}
+
+struct NiftiSeriesReader::Impl {
+    NiftiLayout layout;
+    GzReader in;
+    std::int64_t next = 0;
+    std::vector<unsigned char> buffer;
+    explicit Impl(NiftiLayout l) : layout(std::move(l)), in(layout.dataPath) {
+        in.skip(layout.offset, "the header and extensions");
+    }
+};
+
+NiftiSeriesReader::NiftiSeriesReader(const fs::path& path)
+    : impl_(std::make_unique<Impl>(readNiftiLayout(path))) {
+    const auto& shape = impl_->layout.header.shape;
+    voxelsPerVolume_ = 1;
+    for (std::size_t d = 0; d < std::min<std::size_t>(3, shape.size()); ++d)
+        voxelsPerVolume_ *= shape[d];
+    volumeCount_ = impl_->layout.header.voxelCount() / voxelsPerVolume_;
+}
+
+NiftiSeriesReader::~NiftiSeriesReader() = default;
+
+const Volume& NiftiSeriesReader::header() const { return impl_->layout.header; }
+double NiftiSeriesReader::slope() const { return impl_->layout.scaled ? impl_->layout.slope : 1.0; }
+double NiftiSeriesReader::intercept() const {
+    return impl_->layout.scaled ? impl_->layout.inter : 0.0;
+}
+
+void NiftiSeriesReader::readStored(std::vector<double>& out) {
+    if (impl_->next >= volumeCount_)
+        throw std::runtime_error("'" + impl_->in.path().string() + "' holds only " +
+                                 std::to_string(volumeCount_) + " volumes");
+    const std::uint64_t step =
+        std::uint64_t(voxelsPerVolume_) * std::uint64_t(impl_->layout.type.bytes);
+    impl_->buffer.resize(step);
+    impl_->in.read(impl_->buffer.data(), step, "voxel data");
+    out.clear();
+    impl_->layout.convert(impl_->buffer.data(), std::size_t(voxelsPerVolume_), impl_->layout.swap,
+                          out);
+    ++impl_->next;
+}
+
+void NiftiSeriesReader::readScaled(std::vector<double>& out) {
+    readStored(out);
+    applyScaling(impl_->layout, out);
 }
 
 }  // namespace us::analysis

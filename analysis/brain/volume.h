@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct Volume {
     std::vector<double> voxelSize;    // one per dimension (pixdim / delta)
     Eigen::Matrix4d affine = Eigen::Matrix4d::Identity();
     int sformCode = 0, qformCode = 0;  // NIfTI only
+    std::string description;           // NIfTI descrip (simulated data say "SIMULATED")
     // Scaled values in file order (first index fastest, as on disk and in nibabel's
     // Fortran-ordered array).
     std::vector<double> data;
@@ -33,6 +35,32 @@ inline constexpr std::int64_t kMaxVolumeVoxels = std::int64_t(1) << 30;
 // NIfTI-1 / NIfTI-2, .nii or .nii.gz (or .hdr/.img), through libnifti2 for the header.
 // Throws std::runtime_error with one clear message for any bad or hostile file.
 Volume readNiftiVolume(const std::filesystem::path& path);
+// A NIfTI series read one volume at a time (a 1 GB 4-D file in bounded memory). The volumes are
+// the file's 3-D volumes in order: every index past the third counts as a volume index.
+class NiftiSeriesReader {
+  public:
+    explicit NiftiSeriesReader(const std::filesystem::path& path);  // throws as readNiftiVolume
+    ~NiftiSeriesReader();
+    NiftiSeriesReader(const NiftiSeriesReader&) = delete;
+    NiftiSeriesReader& operator=(const NiftiSeriesReader&) = delete;
+
+    const Volume& header() const;  // shape, datatype, affine; no data
+    std::int64_t volumeCount() const { return volumeCount_; }
+    std::int64_t voxelsPerVolume() const { return voxelsPerVolume_; }
+    // nibabel's scaling (1 and 0 when the file has none): value = stored * slope + intercept.
+    double slope() const;
+    double intercept() const;
+    // The next volume in file order (first index fastest): stored or scaled values. Throws
+    // when the file is truncated or holds no more volumes.
+    void readStored(std::vector<double>& out);
+    void readScaled(std::vector<double>& out);
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    std::int64_t volumeCount_ = 0, voxelsPerVolume_ = 0;
+};
+
 // FreeSurfer MGH / MGZ.
 Volume readMghVolume(const std::filesystem::path& path);
 

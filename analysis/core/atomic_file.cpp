@@ -11,22 +11,21 @@ namespace us::analysis {
 namespace fs = std::filesystem;
 namespace {
 
-fs::path temporaryPathBeside(const fs::path& path) {
+fs::path temporaryPathBeside(const fs::path& path, bool keepName) {
     static std::atomic<unsigned> counter{0};
     const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    std::string name = ".";
-    name += path.filename().string();
-    name += ".tmp-";
-    name += std::to_string(stamp);
-    name += '-';
-    name += std::to_string(counter++);
-    return path.parent_path() / name;
+    const std::string unique = std::to_string(stamp) + '-' + std::to_string(counter++);
+    const std::string file = path.filename().string();
+    return path.parent_path() /
+           (keepName ? ".tmp-" + unique + '-' + file : '.' + file + ".tmp-" + unique);
 }
 
 }  // namespace
 
-AtomicFile::AtomicFile(fs::path target)
-    : target_(std::move(target)), temp_(temporaryPathBeside(target_)) {}
+AtomicFile::AtomicFile(fs::path target) : AtomicFile(std::move(target), false) {}
+
+AtomicFile::AtomicFile(fs::path target, bool keepName)
+    : target_(std::move(target)), temp_(temporaryPathBeside(target_, keepName)) {}
 
 AtomicFile::~AtomicFile() {
     if (committed_) return;

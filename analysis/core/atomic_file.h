@@ -10,6 +10,9 @@ namespace us::analysis {
 class AtomicFile {
   public:
     explicit AtomicFile(std::filesystem::path target);
+    // keepName: the temporary name ends with the target's own file name (".tmp-N-name.nii.gz"),
+    // for libraries that choose the format from the extension.
+    AtomicFile(std::filesystem::path target, bool keepName);
     ~AtomicFile();
     AtomicFile(const AtomicFile&) = delete;
     AtomicFile& operator=(const AtomicFile&) = delete;

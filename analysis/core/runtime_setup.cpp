@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <thread>
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/resource.h>
+#endif
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -22,6 +25,20 @@ void configureRuntime() {
 
 void setComputeThreads(int threads) {
     at::set_num_threads(std::max(1, threads));
+}
+
+long long peakResidentBytes() {
+#if defined(__unix__) || defined(__APPLE__)
+    rusage usage{};
+    if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+#if defined(__APPLE__)
+    return static_cast<long long>(usage.ru_maxrss);  // bytes on macOS
+#else
+    return static_cast<long long>(usage.ru_maxrss) * 1024;  // kilobytes on Linux
+#endif
+#else
+    return 0;
+#endif
 }
 
 }  // namespace us::analysis

@@ -1,5 +1,6 @@
 #include "analysis/core/text_parsing.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace us::analysis {
@@ -14,6 +15,19 @@ std::int64_t parseNonNegativeInteger(const std::string& text, const std::string&
     }
     if (used != text.size() || value < 0)
         throw std::invalid_argument(what + " must be a non-negative integer, not '" + text + "'");
+    return value;
+}
+
+double parseFiniteNumber(const std::string& text, const std::string& what) {
+    std::size_t used = 0;
+    double value = 0;
+    try {
+        value = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (text.empty() || used != text.size() || !std::isfinite(value))
+        throw std::invalid_argument(what + " must be a number, not '" + text + "'");
     return value;
 }
 

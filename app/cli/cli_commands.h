@@ -24,6 +24,7 @@ int graphConvert(const std::vector<std::string>& args);
 int supernodes(const std::vector<std::string>& args);
 int actmax(const std::vector<std::string>& args);
 int actmaxClusters(const std::vector<std::string>& args);
+int encode(const std::vector<std::string>& args);
 
 // Prints "unitscope-cli: message" on stderr and returns code.
 int fail(const std::string& message, int code = 1);

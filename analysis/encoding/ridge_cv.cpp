@@ -1,0 +1,331 @@
+#include "analysis/encoding/ridge_cv.h"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "analysis/core/blas.h"
+#include "analysis/core/lapack.h"
+
+namespace us::analysis {
+namespace {
+
+using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowMatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// Eigen-directions whose eigenvalue is below this share of the largest carry no signal: the
+// features have no variance along them, so they are dropped (their ridge contribution is 0).
+constexpr double kRankTolerance = 1e-10;
+
+// Ridge solutions for one set of fitting rows, for any alpha and any response:
+// weights(alpha) = basis * diag(1 / (eigenvalue + alpha)) * projection * Y_fit.
+struct RidgeSolver {
+    Eigen::VectorXd eigenvalues;     // k, kept directions only
+    RowMatrixF projection;           // k x fitRows
+    RowMatrixF basis;                // features x k
+    Eigen::RowVectorXd featureMean;  // subtracted before fitting (zeros without intercept)
+};
+
+// features: the (already transformed) rows that fit, as double.
+RidgeSolver makeSolver(const RowMatrixD& fit, bool intercept) {
+    const std::int64_t n = fit.rows(), f = fit.cols();
+    RidgeSolver solver;
+    solver.featureMean =
+        intercept ? Eigen::RowVectorXd(fit.colwise().mean()) : Eigen::RowVectorXd::Zero(f);
+    const RowMatrixD centred = fit.rowwise() - solver.featureMean;
+    const bool primal = f <= n;
+    const std::int64_t side = primal ? f : n;
+    // Gram matrix X'X (primal) or kernel XX' (dual); symmetric, so row/column order is moot.
+    Eigen::MatrixXd gram(side, side);
+    gemm(primal, !primal, side, side, primal ? n : f, 1.0, centred.data(), f, centred.data(), f,
+         0.0, gram.data(), side);
+    const Eigen::VectorXd values = symmetricEigen(gram);
+    const double largest = values.size() ? std::max(values(values.size() - 1), 0.0) : 0.0;
+    std::vector<Eigen::Index> kept;
+    for (Eigen::Index i = 0; i < values.size(); ++i)
+        if (values(i) > kRankTolerance * largest) kept.push_back(i);
+    const std::int64_t k = std::int64_t(kept.size());
+    solver.eigenvalues.resize(k);
+    RowMatrixD vectors(side, k);
+    for (std::int64_t j = 0; j < k; ++j) {
+        solver.eigenvalues(j) = values(kept[std::size_t(j)]);
+        vectors.col(j) = gram.col(kept[std::size_t(j)]);
+    }
+    if (primal) {
+        // projection = V' X', basis = V
+        RowMatrixD projection(k, n);
+        if (k > 0)
+            gemm(true, true, k, n, f, 1.0, vectors.data(), k, centred.data(), f, 0.0,
+                 projection.data(), n);
+        solver.projection = projection.cast<float>();
+        solver.basis = vectors.cast<float>();
+    } else {
+        // projection = U', basis = X' U
+        RowMatrixD basis(f, k);
+        if (k > 0)
+            gemm(true, false, f, k, n, 1.0, centred.data(), f, vectors.data(), k, 0.0, basis.data(),
+                 k);
+        solver.projection = vectors.transpose().cast<float>();
+        solver.basis = basis.cast<float>();
+    }
+    return solver;
+}
+
+// a * b through BLAS (Eigen's own product is several times slower on these sizes).
+RowMatrixF multiply(const RowMatrixF& a, const RowMatrixF& b) {
+    RowMatrixF out = RowMatrixF::Zero(a.rows(), b.cols());
+    if (a.cols() > 0 && out.size() > 0)
+        gemm(false, false, a.rows(), b.cols(), a.cols(), 1.0f, a.data(), a.cols(), b.data(),
+             b.cols(), 0.0f, out.data(), out.cols());
+    return out;
+}
+
+struct Fold {
+    std::int64_t begin = 0, end = 0;  // its validation rows: [begin, end) of the training rows
+    RidgeSolver solver;               // fitted on the other training rows
+    RowMatrixF validationBasis;       // (validation features - fit mean) * basis: rows x k
+};
+
+void checkFinite(const float* values, std::int64_t count, const std::string& what) {
+    for (std::int64_t i = 0; i < count; ++i)
+        if (!std::isfinite(values[i]))
+            throw std::invalid_argument(what + " hold a non-finite value (NaN or infinity)");
+}
+
+// Z = projection * Y_fit, where the fitting rows are the training rows outside [skipBegin,
+// skipEnd): two products on the contiguous blocks either side, no copy of Y.
+RowMatrixF project(const RidgeSolver& solver, const RowMatrixF& trainY, std::int64_t skipBegin,
+                   std::int64_t skipEnd) {
+    const std::int64_t k = solver.eigenvalues.size(), c = trainY.cols();
+    RowMatrixF z = RowMatrixF::Zero(k, c);
+    if (k == 0) return z;
+    const std::int64_t fitRows = solver.projection.cols();
+    if (skipBegin > 0)
+        gemm(false, false, k, c, skipBegin, 1.0f, solver.projection.data(), fitRows, trainY.data(),
+             c, 0.0f, z.data(), c);
+    const std::int64_t after = trainY.rows() - skipEnd;
+    if (after > 0)
+        gemm(false, false, k, c, after, 1.0f, solver.projection.data() + skipBegin, fitRows,
+             trainY.data() + skipEnd * c, c, skipBegin > 0 ? 1.0f : 0.0f, z.data(), c);
+    return z;
+}
+
+Eigen::RowVectorXd columnMeans(const RowMatrixF& y, std::int64_t skipBegin, std::int64_t skipEnd) {
+    Eigen::RowVectorXd sum = Eigen::RowVectorXd::Zero(y.cols());
+    for (std::int64_t r = 0; r < y.rows(); ++r)
+        if (r < skipBegin || r >= skipEnd) sum += y.row(r).cast<double>();
+    const std::int64_t n = y.rows() - (skipEnd - skipBegin);
+    return n > 0 ? Eigen::RowVectorXd(sum / double(n)) : sum;
+}
+
+RowMatrixF gatherRows(const RowMatrixF& all, const std::vector<std::int64_t>& rows) {
+    RowMatrixF out(std::int64_t(rows.size()), all.cols());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        out.row(std::int64_t(i)) = all.row(rows[i]);
+    return out;
+}
+
+// R2 (1 - SSE / SST, sklearn's r2_score: 1 for a perfect constant, 0 for SST = 0 otherwise)
+// and Pearson r (0 when either side has no variance) per column.
+void testScores(const RowMatrixF& truth, const RowMatrixF& predicted, std::vector<float>& r2,
+                std::vector<float>& r) {
+    const std::int64_t n = truth.rows(), c = truth.cols();
+    r2.assign(std::size_t(c), 0.0f);
+    r.assign(std::size_t(c), 0.0f);
+    for (std::int64_t v = 0; v < c; ++v) {
+        double meanT = 0, meanP = 0;
+        for (std::int64_t i = 0; i < n; ++i) {
+            meanT += truth(i, v);
+            meanP += predicted(i, v);
+        }
+        meanT /= double(n);
+        meanP /= double(n);
+        double sse = 0, sst = 0, spp = 0, stp = 0;
+        for (std::int64_t i = 0; i < n; ++i) {
+            const double t = truth(i, v) - meanT, p = predicted(i, v) - meanP;
+            const double e = double(truth(i, v)) - double(predicted(i, v));
+            sse += e * e;
+            sst += t * t;
+            spp += p * p;
+            stp += t * p;
+        }
+        r2[std::size_t(v)] = float(sst > 0 ? 1.0 - sse / sst : (sse == 0 ? 1.0 : 0.0));
+        r[std::size_t(v)] = float(sst > 0 && spp > 0 ? stp / std::sqrt(sst * spp) : 0.0);
+    }
+}
+
+}  // namespace
+
+std::vector<double> logSpacedAlphas(double from, double to, int count) {
+    if (!(from > 0) || !(to > 0) || count < 1)
+        throw std::invalid_argument("alphas must be positive and at least one");
+    std::vector<double> alphas(static_cast<std::size_t>(count));
+    const double a = std::log10(from), b = std::log10(to);
+    for (int i = 0; i < count; ++i)
+        alphas[std::size_t(i)] =
+            std::pow(10.0, count == 1 ? a : a + (b - a) * double(i) / double(count - 1));
+    return alphas;
+}
+
+FeatureTransform fitRidgeCV(const RidgeProblem& problem, RidgeSettings settings,
+                            const std::function<void(RidgeBatch&&)>& sink, const JobContext& job) {
+    const std::int64_t f = problem.featureCount, nTrain = std::int64_t(problem.trainRows.size());
+    if (settings.alphas.empty()) throw std::invalid_argument("no alphas to choose from");
+    for (double alpha : settings.alphas)
+        if (!(alpha > 0) || !std::isfinite(alpha))
+            throw std::invalid_argument("every alpha must be a positive number");
+    std::sort(settings.alphas.begin(), settings.alphas.end());
+    if (settings.folds < 2) throw std::invalid_argument("cross-validation needs at least 2 folds");
+    if (nTrain < settings.folds)
+        throw std::invalid_argument(std::to_string(nTrain) + " training rows cannot make " +
+                                    std::to_string(settings.folds) + " folds");
+    if (f < 1) throw std::invalid_argument("there are no features");
+    for (auto row : problem.trainRows)
+        if (row < 0 || row >= problem.rows)
+            throw std::invalid_argument("a training row is out of range");
+    for (auto row : problem.testRows)
+        if (row < 0 || row >= problem.rows)
+            throw std::invalid_argument("a test row is out of range");
+    checkFinite(problem.features, problem.rows * f, "the features");
+
+    // The feature transform, from the training rows only.
+    const Eigen::Map<const RowMatrixF> raw(problem.features, problem.rows, f);
+    FeatureTransform transform{std::vector<double>(std::size_t(f), 0.0),
+                               std::vector<double>(std::size_t(f), 1.0)};
+    if (settings.standardize) {
+        for (std::int64_t j = 0; j < f; ++j) {
+            double sum = 0, sumSq = 0;
+            for (auto row : problem.trainRows)
+                sum += raw(row, j);
+            const double mean = sum / double(nTrain);
+            for (auto row : problem.trainRows)
+                sumSq += (raw(row, j) - mean) * (raw(row, j) - mean);
+            const double sd = std::sqrt(sumSq / double(nTrain));
+            transform.mean[std::size_t(j)] = mean;
+            transform.scale[std::size_t(j)] = sd > 0 ? sd : 1.0;
+        }
+    }
+    auto transformed = [&](const std::vector<std::int64_t>& rows) {
+        RowMatrixD out(std::int64_t(rows.size()), f);
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            for (std::int64_t j = 0; j < f; ++j)
+                out(std::int64_t(i), j) =
+                    (double(raw(rows[i], j)) - transform.mean[std::size_t(j)]) /
+                    transform.scale[std::size_t(j)];
+        return out;
+    };
+    const RowMatrixD trainX = transformed(problem.trainRows);
+    const RowMatrixF testX = transformed(problem.testRows).cast<float>();
+
+    // One solver per fold and one for all training rows.
+    job.report(0.0, "decomposing the features");
+    std::vector<Fold> folds(static_cast<std::size_t>(settings.folds));
+    {
+        std::int64_t begin = 0;
+        for (int i = 0; i < settings.folds; ++i) {
+            Fold& fold = folds[std::size_t(i)];
+            const std::int64_t size =
+                nTrain / settings.folds + (i < nTrain % settings.folds ? 1 : 0);
+            fold.begin = begin;
+            fold.end = begin + size;
+            begin = fold.end;
+            RowMatrixD fit(nTrain - size, f);
+            fit << trainX.topRows(fold.begin), trainX.bottomRows(nTrain - fold.end);
+            fold.solver = makeSolver(fit, settings.intercept);
+            const RowMatrixD validation =
+                trainX.middleRows(fold.begin, size).rowwise() - fold.solver.featureMean;
+            fold.validationBasis = multiply(validation.cast<float>(), fold.solver.basis);
+            fold.solver.basis.resize(0, 0);  // only the refit needs it
+            job.checkCancelled();
+        }
+    }
+    const RidgeSolver full = makeSolver(trainX, settings.intercept);
+    const Eigen::RowVectorXf fullMean = full.featureMean.cast<float>();
+    const double decompositionShare = 0.05;
+    job.report(decompositionShare, "fitting responses");
+
+    const std::int64_t alphaCount = std::int64_t(settings.alphas.size());
+    const std::int64_t batchSize = std::max<std::int64_t>(1, settings.batch);
+    for (std::int64_t first = 0; first < problem.responseCount; first += batchSize) {
+        const std::int64_t c = std::min(batchSize, problem.responseCount - first);
+        RowMatrixF all(problem.rows, c);
+        problem.responses(first, c, all.data());
+        checkFinite(all.data(), all.size(), "the responses");
+        const RowMatrixF trainY = gatherRows(all, problem.trainRows);
+        const RowMatrixF testY = gatherRows(all, problem.testRows);
+        all.resize(0, 0);
+
+        RidgeBatch batch;
+        batch.first = first;
+        batch.count = c;
+        Eigen::MatrixXd scores = Eigen::MatrixXd::Zero(alphaCount, c);  // alphas x responses
+        for (const Fold& fold : folds) {
+            const std::int64_t k = fold.solver.eigenvalues.size(), nv = fold.end - fold.begin;
+            const RowMatrixF z = project(fold.solver, trainY, fold.begin, fold.end);
+            const Eigen::RowVectorXd fitMean = settings.intercept
+                                                   ? columnMeans(trainY, fold.begin, fold.end)
+                                                   : Eigen::RowVectorXd::Zero(c);
+            // Validation responses minus what the intercept alone predicts.
+            RowMatrixF target = trainY.middleRows(fold.begin, nv);
+            target.rowwise() -= fitMean.cast<float>();
+            RowMatrixF scaled(k, c), predicted(nv, c);
+            for (std::int64_t a = 0; a < alphaCount; ++a) {
+                const double alpha = settings.alphas[std::size_t(a)];
+                for (std::int64_t i = 0; i < k; ++i)
+                    scaled.row(i) = z.row(i) * float(1.0 / (fold.solver.eigenvalues(i) + alpha));
+                if (k > 0)
+                    gemm(false, false, nv, c, k, 1.0f, fold.validationBasis.data(), k,
+                         scaled.data(), c, 0.0f, predicted.data(), c);
+                else
+                    predicted.setZero();
+                const Eigen::RowVectorXd sse =
+                    (target - predicted).array().square().matrix().cast<double>().colwise().sum();
+                scores.row(a) += sse / (double(nv) * double(settings.folds));
+                job.checkCancelled();
+            }
+        }
+        batch.alphas.resize(std::size_t(c));
+        batch.cvScores.resize(std::size_t(alphaCount * c));
+        for (std::int64_t v = 0; v < c; ++v) {
+            std::int64_t best = 0;
+            for (std::int64_t a = 0; a < alphaCount; ++a) {
+                batch.cvScores[std::size_t(a * c + v)] = float(scores(a, v));
+                if (scores(a, v) <= scores(best, v)) best = a;  // ties: the larger alpha
+            }
+            batch.alphas[std::size_t(v)] = settings.alphas[std::size_t(best)];
+        }
+
+        // Refit on all training rows with each response's alpha.
+        const std::int64_t k = full.eigenvalues.size();
+        RowMatrixF z = project(full, trainY, 0, 0);
+        for (std::int64_t v = 0; v < c; ++v)
+            for (std::int64_t i = 0; i < k; ++i)
+                z(i, v) *= float(1.0 / (full.eigenvalues(i) + batch.alphas[std::size_t(v)]));
+        RowMatrixF weights = RowMatrixF::Zero(f, c);  // features x responses
+        if (k > 0)
+            gemm(false, false, f, c, k, 1.0f, full.basis.data(), k, z.data(), c, 0.0f,
+                 weights.data(), c);
+        const Eigen::RowVectorXf intercepts =
+            settings.intercept
+                ? Eigen::RowVectorXf(columnMeans(trainY, 0, 0).cast<float>() - fullMean * weights)
+                : Eigen::RowVectorXf::Zero(c);
+        batch.intercepts.assign(intercepts.data(), intercepts.data() + c);
+        batch.weights.resize(std::size_t(c * f));
+        Eigen::Map<RowMatrixF>(batch.weights.data(), c, f) = weights.transpose();
+        if (testX.rows() > 0) {
+            RowMatrixF predicted = multiply(testX, weights);
+            predicted.rowwise() += intercepts;
+            testScores(testY, predicted, batch.testR2, batch.testR);
+        }
+        sink(std::move(batch));
+        job.report(decompositionShare +
+                       (1 - decompositionShare) * double(first + c) / double(problem.responseCount),
+                   "fitting responses");
+    }
+    return transform;
+}
+
+}  // namespace us::analysis
