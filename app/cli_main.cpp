@@ -45,6 +45,10 @@ constexpr const char* kUsage =
     "                                activation-maximisation images (Fourier recipe)\n"
     "  encode --features acts.h5:LAYER --betas B --out encoding.h5\n"
     "                                ridge encoding model from features to voxels\n"
+    "  caption --encoding E.h5 --store acts.h5 --out captions.json\n"
+    "                                concepts and preferred images per voxel and region\n"
+    "  simulate-fmri --store acts.h5 --layer L --out DIR\n"
+    "                                a SIMULATED experiment with known answers\n"
     "\n"
     "Run 'unitscope-cli SUBCOMMAND --help' for a subcommand's options.\n";
 
@@ -86,7 +90,9 @@ int main(int argc, char** argv) {
         {"supernodes", us::cli::supernodes},
         {"actmax", us::cli::actmax},
         {"actmax-clusters", us::cli::actmaxClusters},
-        {"encode", us::cli::encode}};
+        {"encode", us::cli::encode},
+        {"caption", us::cli::caption},
+        {"simulate-fmri", us::cli::simulateFmri}};
     const auto found = commands.find(command);
     if (found == commands.end())
         return us::cli::fail("unknown subcommand '" + command + "' (see unitscope-cli --help)", 2);
