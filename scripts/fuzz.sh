@@ -17,7 +17,8 @@ libs=(-lnifti2 -lgiftiio -lexpat -lznz -lz)
 parsers=(analysis/brain/brain_file.cpp analysis/brain/nifti_volume.cpp analysis/brain/mgh_volume.cpp
          analysis/brain/freesurfer_files.cpp analysis/brain/gifti_files.cpp analysis/core/gz_reader.cpp
          analysis/core/stderr_silencer.cpp analysis/brain/atlas.cpp analysis/brain/atlas_labels.cpp
-         analysis/brain/nifti_header.cpp analysis/brain/volume_sampling.cpp)
+         analysis/brain/nifti_header.cpp analysis/brain/volume_sampling.cpp analysis/core/atomic_file.cpp
+         analysis/core/file_sync.cpp)
 arrays=(analysis/core/npy.cpp analysis/core/atomic_file.cpp analysis/core/file_sync.cpp analysis/stimuli/stimulus_set.cpp
         analysis/stimuli/idx_stimuli.cpp analysis/stimuli/folder_stimuli.cpp analysis/stimuli/npy_stimuli.cpp
         analysis/stimuli/image.cpp analysis/models/input_spec.cpp analysis/core/gz_reader.cpp)
