@@ -37,11 +37,7 @@ NiftiSeriesWriter::NiftiSeriesWriter(const fs::path& path, const std::array<std:
                                      const std::string& description, double slope, double intercept)
     : impl_(std::make_unique<Impl>(path)) {
     const std::string name = path.filename().string();
-    const auto endsWith = [&](const std::string& suffix) {
-        return name.size() >= suffix.size() &&
-               name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
-    if (!endsWith(".nii") && !endsWith(".nii.gz"))
+    if (!name.ends_with(".nii") && !name.ends_with(".nii.gz"))
         throw std::invalid_argument("'" + path.string() +
                                     "': not a NIfTI file name (.nii, .nii.gz)");
     auto& d = *impl_;

@@ -26,23 +26,45 @@ void writeIntAttribute(hid_t object, const char* name, int value) {
         throw std::runtime_error(std::string("cannot write attribute ") + name);
 }
 
-void writeInt64ArrayAttribute(hid_t object, const char* name,
-                              const std::vector<std::int64_t>& values) {
+namespace {
+
+template <typename T>
+void writeArrayAttribute(hid_t object, const char* name, hid_t fileType, hid_t memType,
+                         const std::vector<T>& values) {
     const hsize_t dims[1] = {values.size()};
     H5Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-    H5Handle attr(H5Acreate2(object, name, H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+    H5Handle attr(H5Acreate2(object, name, fileType, space.get(), H5P_DEFAULT, H5P_DEFAULT),
                   H5Aclose);
-    if (!attr.valid() || H5Awrite(attr.get(), H5T_NATIVE_INT64, values.data()) < 0)
+    if (!attr.valid() || H5Awrite(attr.get(), memType, values.data()) < 0)
         throw std::runtime_error(std::string("cannot write attribute ") + name);
 }
 
+// Empty when missing, unreadable or implausibly long (over 64 values).
+template <typename T>
+std::vector<T> readArrayAttribute(hid_t object, const char* name, hid_t memType) {
+    if (H5Aexists(object, name) <= 0) return {};
+    H5Handle attr(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
+    H5Handle space(H5Aget_space(attr.get()), H5Sclose);
+    const auto count = H5Sget_simple_extent_npoints(space.get());
+    if (count <= 0 || count > 64) return {};
+    std::vector<T> values(static_cast<std::size_t>(count));
+    if (H5Aread(attr.get(), memType, values.data()) < 0) return {};
+    return values;
+}
+
+}  // namespace
+
+void writeInt64ArrayAttribute(hid_t object, const char* name,
+                              const std::vector<std::int64_t>& values) {
+    writeArrayAttribute(object, name, H5T_STD_I64LE, H5T_NATIVE_INT64, values);
+}
+
 void writeFloatArrayAttribute(hid_t object, const char* name, const std::vector<float>& values) {
-    const hsize_t dims[1] = {values.size()};
-    H5Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-    H5Handle attr(H5Acreate2(object, name, H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                  H5Aclose);
-    if (!attr.valid() || H5Awrite(attr.get(), H5T_NATIVE_FLOAT, values.data()) < 0)
-        throw std::runtime_error(std::string("cannot write attribute ") + name);
+    writeArrayAttribute(object, name, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, values);
+}
+
+void writeDoubleArrayAttribute(hid_t object, const char* name, const std::vector<double>& values) {
+    writeArrayAttribute(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values);
 }
 
 std::string readStringAttribute(hid_t object, const char* name) {
@@ -73,14 +95,11 @@ std::optional<int> readIntAttribute(hid_t object, const char* name) {
 }
 
 std::vector<std::int64_t> readInt64ArrayAttribute(hid_t object, const char* name) {
-    if (H5Aexists(object, name) <= 0) return {};
-    H5Handle attr(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
-    H5Handle space(H5Aget_space(attr.get()), H5Sclose);
-    const auto count = H5Sget_simple_extent_npoints(space.get());
-    if (count <= 0 || count > 64) return {};
-    std::vector<std::int64_t> values(static_cast<std::size_t>(count));
-    if (H5Aread(attr.get(), H5T_NATIVE_INT64, values.data()) < 0) return {};
-    return values;
+    return readArrayAttribute<std::int64_t>(object, name, H5T_NATIVE_INT64);
+}
+
+std::vector<double> readDoubleArrayAttribute(hid_t object, const char* name) {
+    return readArrayAttribute<double>(object, name, H5T_NATIVE_DOUBLE);
 }
 
 }  // namespace us::analysis

@@ -16,10 +16,12 @@ void writeIntAttribute(hid_t object, const char* name, int value);
 void writeInt64ArrayAttribute(hid_t object, const char* name,
                               const std::vector<std::int64_t>& values);
 void writeFloatArrayAttribute(hid_t object, const char* name, const std::vector<float>& values);
+void writeDoubleArrayAttribute(hid_t object, const char* name, const std::vector<double>& values);
 
 // Readers return empty / nullopt when the attribute is missing or of another kind.
 std::string readStringAttribute(hid_t object, const char* name);
 std::optional<int> readIntAttribute(hid_t object, const char* name);
 std::vector<std::int64_t> readInt64ArrayAttribute(hid_t object, const char* name);
+std::vector<double> readDoubleArrayAttribute(hid_t object, const char* name);  // any float type
 
 }  // namespace us::analysis

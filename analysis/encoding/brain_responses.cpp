@@ -13,11 +13,6 @@ namespace us::analysis {
 namespace fs = std::filesystem;
 namespace {
 
-bool endsWith(const std::string& text, const std::string& suffix) {
-    return text.size() >= suffix.size() &&
-           text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 std::string lowerName(const fs::path& path) {
     std::string name = path.filename().string();
     std::transform(name.begin(), name.end(), name.begin(),
@@ -27,7 +22,7 @@ std::string lowerName(const fs::path& path) {
 
 bool isNifti(const fs::path& path) {
     const auto name = lowerName(path);
-    return endsWith(name, ".nii") || endsWith(name, ".nii.gz") || endsWith(name, ".hdr");
+    return name.ends_with(".nii") || name.ends_with(".nii.gz") || name.ends_with(".hdr");
 }
 
 // File-order offset (first index fastest) of each voxel of the geometry.
@@ -35,7 +30,7 @@ std::vector<std::int64_t> fileOffsets(const ResponseGeometry& geometry) {
     std::vector<std::int64_t> offsets;
     offsets.reserve(geometry.voxels.size());
     for (const auto& v : geometry.voxels)
-        offsets.push_back(v[0] + geometry.grid[0] * (v[1] + geometry.grid[1] * v[2]));
+        offsets.push_back(fileOffset(geometry.grid, v));
     return offsets;
 }
 
@@ -88,7 +83,7 @@ BrainResponses BrainResponses::read(const fs::path& betas, const std::optional<f
         throw std::runtime_error("file not found: '" + betas.string() + "'");
     BrainResponses responses;
     const std::string name = lowerName(betas);
-    if (endsWith(name, ".npy")) {
+    if (name.ends_with(".npy")) {
         if (!mask) throw std::runtime_error("betas in a .npy need --mask (a NIfTI of the voxels)");
         responses.geometry_ = maskGeometry(*mask);
         NpyHeader header;
@@ -104,7 +99,7 @@ BrainResponses BrainResponses::read(const fs::path& betas, const std::optional<f
         responses.values_.assign(values.begin(), values.end());
         return responses;
     }
-    if (endsWith(name, ".gii")) {
+    if (name.ends_with(".gii")) {
         const auto gifti = readGifti(betas);
         if (gifti.isSurface || gifti.data.values.empty())
             throw std::runtime_error("'" + betas.string() + "' holds no per-vertex data arrays");

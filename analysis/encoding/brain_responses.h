@@ -62,6 +62,12 @@ class BrainResponses {
     std::vector<float> values_;
 };
 
+// A voxel's offset in file order (first index fastest) on a grid.
+inline std::int64_t fileOffset(const std::array<std::int64_t, 3>& grid,
+                               const std::array<std::int64_t, 3>& voxel) {
+    return voxel[0] + grid[0] * (voxel[1] + grid[1] * voxel[2]);
+}
+
 // The non-zero voxels of a 3-D mask volume in C order, as ResponseGeometry lists them.
 ResponseGeometry maskGeometry(const std::filesystem::path& mask);
 

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "analysis/core/npy.h"
+#include "analysis/core/text_parsing.h"
 
 namespace us::analysis {
 namespace fs = std::filesystem;
@@ -95,11 +96,7 @@ ConceptVocabulary readVocabulary(const fs::path& path, const fs::path& namesFile
         if (header.shape.size() != 2 || header.shape[1] != features.cols())
             throw std::runtime_error("'" + path.string() + "' must be concepts x " +
                                      std::to_string(features.cols()) + " (the layer's features)");
-        std::ifstream in(namesFile);
-        if (!in) throw std::runtime_error("cannot read '" + namesFile.string() + "'");
-        std::vector<std::string> names;
-        for (std::string line; std::getline(in, line);)
-            if (!line.empty()) names.push_back(line);
+        auto names = readNonEmptyLines(namesFile);
         FeatureMatrix embeddings(header.shape[0], header.shape[1]);
         std::copy(values.begin(), values.end(), embeddings.data());
         return embeddingVocabulary(std::move(embeddings), std::move(names));

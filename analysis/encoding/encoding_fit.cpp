@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <stdexcept>
 
@@ -18,19 +17,6 @@ namespace {
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::vector<std::string> readLines(const fs::path& path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot read '" + path.string() + "'");
-    std::vector<std::string> lines;
-    std::string line;
-    while (std::getline(in, line)) {
-        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
-            line.pop_back();
-        if (!line.empty()) lines.push_back(line);
-    }
-    return lines;
 }
 
 bool allDigits(const std::string& text) {
@@ -89,7 +75,7 @@ EncodingFeatures loadEncodingFeatures(const std::string& source, Pooling pooling
         const auto& names = store.stimuli().names;
         for (std::size_t i = 0; i < names.size(); ++i)
             byName.emplace(names[i], std::int64_t(i));
-        for (const auto& line : readLines(*rowsFile)) {
+        for (const auto& line : readNonEmptyLines(*rowsFile)) {
             const auto found = byName.find(line);
             std::int64_t row = -1;
             if (found != byName.end())
@@ -127,13 +113,8 @@ void writeResponseMap(const fs::path& path, const ResponseGeometry& geometry,
                       const std::vector<float>& values, const std::string& description) {
     if (std::int64_t(values.size()) != geometry.columnCount())
         throw std::invalid_argument("a map needs one value per voxel");
-    const std::string name = path.filename().string();
-    const auto endsWith = [&](const std::string& suffix) {
-        return name.size() >= suffix.size() &&
-               name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
     if (geometry.surface) {
-        if (!endsWith(".gii"))
+        if (!path.filename().string().ends_with(".gii"))
             throw std::invalid_argument("a surface map must be a GIFTI file (.func.gii)");
         std::vector<float> perVertex(static_cast<std::size_t>(geometry.vertexCount), 0.0f);
         for (std::size_t i = 0; i < values.size(); ++i)
@@ -141,15 +122,11 @@ void writeResponseMap(const fs::path& path, const ResponseGeometry& geometry,
         writeGiftiFloat(path, {perVertex});
         return;
     }
-    if (!endsWith(".nii") && !endsWith(".nii.gz"))
-        throw std::invalid_argument("a volume map must be a NIfTI file (.nii or .nii.gz)");
     const auto& g = geometry.grid;
     std::vector<float> volume(static_cast<std::size_t>(g[0] * g[1] * g[2]), 0.0f);
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        const auto& v = geometry.voxels[i];
-        volume[std::size_t(v[0] + g[0] * (v[1] + g[1] * v[2]))] = values[i];
-    }
-    writeNiftiFloat(path, g, 1, geometry.affine, volume, description);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        volume[std::size_t(fileOffset(g, geometry.voxels[i]))] = values[i];
+    writeNiftiFloat(path, g, 1, geometry.affine, volume, description);  // checks the name
 }
 
 nlohmann::ordered_json runEncodingFit(const EncodingRequest& request, const JobContext& job) {
@@ -167,7 +144,7 @@ nlohmann::ordered_json runEncodingFit(const EncodingRequest& request, const JobC
     problem.responseCount = responses.columns();
     std::vector<bool> isTest(static_cast<std::size_t>(rows), false);
     if (request.testRows) {
-        for (const auto& line : readLines(*request.testRows)) {
+        for (const auto& line : readNonEmptyLines(*request.testRows)) {
             const auto row = parseNonNegativeInteger(line, "a test row");
             if (row >= rows)
                 throw std::runtime_error("test row " + line + " is past the betas' " +

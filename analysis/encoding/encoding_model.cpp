@@ -62,11 +62,11 @@ EncodingWriter::EncodingWriter(const fs::path& path, const EncodingInfo& info,
     writeIntAttribute(root, "folds", info.folds);
     writeStringAttribute(root, "kind", geometry.surface ? "surface" : "volume");
     writeInt64ArrayAttribute(root, "grid", {geometry.grid.begin(), geometry.grid.end()});
-    std::vector<float> affine;
+    std::vector<double> affine;
     for (int i = 0; i < 4; ++i)
         for (int j = 0; j < 4; ++j)
-            affine.push_back(float(geometry.affine(i, j)));
-    writeFloatArrayAttribute(root, "affine", affine);
+            affine.push_back(geometry.affine(i, j));
+    writeDoubleArrayAttribute(root, "affine", affine);
     writeInt64ArrayAttribute(root, "vertex_count", {geometry.vertexCount});
 
     const hsize_t v = hsize_t(d.voxels), f = hsize_t(featureCount), a = hsize_t(d.alphaCount);
@@ -162,11 +162,8 @@ EncodingModel readEncodingModel(const fs::path& path) {
         geometry.surface = readStringAttribute(root, "kind") == "surface";
         const auto grid = readInt64ArrayAttribute(root, "grid");
         if (grid.size() == 3) std::copy(grid.begin(), grid.end(), geometry.grid.begin());
-        // The affine is stored as float32 attributes; read them through a float vector.
-        H5Handle attribute(H5Aopen(root, "affine", H5P_DEFAULT), H5Aclose);
-        std::vector<float> affine(16, 0.0f);
-        if (!attribute.valid() || H5Aread(attribute.get(), H5T_NATIVE_FLOAT, affine.data()) < 0)
-            fail("the affine is missing");
+        const auto affine = readDoubleArrayAttribute(root, "affine");
+        if (affine.size() != 16) fail("the affine is missing");
         for (int i = 0; i < 4; ++i)
             for (int j = 0; j < 4; ++j)
                 geometry.affine(i, j) = affine[std::size_t(i * 4 + j)];

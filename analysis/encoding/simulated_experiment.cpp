@@ -15,6 +15,7 @@
 #include "analysis/brain/volume_writer.h"
 #include "analysis/core/atomic_file.h"
 #include "analysis/demo/demo_data.h"
+#include "analysis/encoding/brain_responses.h"
 #include "analysis/encoding/concept_vocabulary.h"
 
 namespace us::analysis {
@@ -80,7 +81,7 @@ nlohmann::ordered_json simulateExperiment(const ActivationStore& store,
                 const auto region = regionAt(atlas, world(0), world(1), world(2));
                 const int label = region ? region->label : 0;
                 if (label > 0) regionVoxels[label].push_back(std::int64_t(brain.size()));
-                brain.push_back(i + grid[0] * (j + grid[1] * k));
+                brain.push_back(fileOffset(grid, {i, j, k}));
                 labelOf.push_back(label);
             }
     job.report(0.1, "choosing regions");

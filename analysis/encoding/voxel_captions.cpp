@@ -3,41 +3,31 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <numeric>
 #include <stdexcept>
 
 #include "analysis/core/blas.h"
+#include "analysis/models/unit_statistics.h"
 
 namespace us::analysis {
 namespace {
 
 constexpr std::int64_t kVoxelBatch = 2048;
 
-// The k largest entries of values (stride apart), best first.
-std::vector<std::int64_t> topRows(const float* values, std::int64_t count, std::int64_t stride,
-                                  int k) {
-    std::vector<std::int64_t> rows(static_cast<std::size_t>(count));
-    std::iota(rows.begin(), rows.end(), 0);
-    const auto keep = std::min<std::int64_t>(k, count);
-    std::partial_sort(rows.begin(), rows.begin() + keep, rows.end(), [&](auto a, auto b) {
-        const float va = values[a * stride], vb = values[b * stride];
-        return va > vb || (va == vb && a < b);
-    });
-    rows.resize(std::size_t(keep));
-    return rows;
-}
-
 // Preferred stimuli for each column of weights (features x count, row-major). A voxel's
 // intercept is constant over stimuli, so it does not change the ranking.
 std::vector<std::vector<std::int64_t>> preferredStimuli(const FeatureMatrix& features,
                                                         const FeatureMatrix& weights, int k) {
     const std::int64_t n = features.rows(), c = weights.cols();
-    FeatureMatrix predicted(n, c);
-    gemm(false, false, n, c, features.cols(), 1.0f, features.data(), features.cols(),
-         weights.data(), c, 0.0f, predicted.data(), c);
+    // One row of predictions per voxel: weights' x features'.
+    FeatureMatrix predicted(c, n);
+    gemm(true, true, c, n, features.cols(), 1.0f, weights.data(), c, features.data(),
+         features.cols(), 0.0f, predicted.data(), n);
     std::vector<std::vector<std::int64_t>> out(static_cast<std::size_t>(c));
-    for (std::int64_t v = 0; v < c; ++v)
-        out[std::size_t(v)] = topRows(predicted.data() + v, n, c, k);
+    std::vector<float> row(static_cast<std::size_t>(n));
+    for (std::int64_t v = 0; v < c; ++v) {
+        std::copy_n(predicted.row(v).data(), n, row.begin());
+        out[std::size_t(v)] = topIndices(row, k);
+    }
     return out;
 }
 
