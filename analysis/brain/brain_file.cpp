@@ -33,14 +33,17 @@ BrainFile readBrainFile(const fs::path& path) {
     } else if (endsWith(name, ".label")) {
         file.vertexData = readFreeSurferLabel(path);
     } else {
-        const std::string base =
-            name.size() > 3 && (name.starts_with("lh.") || name.starts_with("rh.")) ? name.substr(3)
-                                                                                    : name;
-        if (base == "curv" || base == "thickness" || base == "sulc" || base == "area" ||
-            base == "volume" || base == "jacobian_white" || base.starts_with("curv."))
+        // FreeSurfer binaries are told apart by their magic number, not their names
+        // (BrainMesh_ICBM152.lh.curv is morphometry).
+        const std::uint32_t magic = readFreeSurferMagic(path);
+        if (magic == 0xFFFFFF)
             file.vertexData = readFreeSurferCurv(path);
-        else
+        else if (magic == 0xFFFFFE)
             file.mesh = readFreeSurferSurface(path);
+        else
+            throw std::runtime_error("'" + path.string() +
+                                     "' is not a brain file Unitscope reads (NIfTI, MGH, GIFTI, "
+                                     "FreeSurfer surface, morphometry, .annot or .label)");
     }
     return file;
 }
@@ -94,6 +97,7 @@ nlohmann::ordered_json describeBrainFile(const BrainFile& file) {
         }
         info["data_shape"] = d.shape;
         if (!d.labelNames.empty()) info["label_names"] = d.labelNames;
+        if (!d.warning.empty()) info["warning"] = d.warning;
     }
     return info;
 }

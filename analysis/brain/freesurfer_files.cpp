@@ -1,8 +1,10 @@
 // FreeSurfer surfaces, morphometry, annotations and labels, read exactly as nibabel's
 // nibabel.freesurfer.io functions read them, with hostile-file checks before allocation.
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -28,7 +30,54 @@ std::uint32_t magic3(GzReader& in) {
     return (std::uint32_t(bytes[0]) << 16) | (std::uint32_t(bytes[1]) << 8) | bytes[2];
 }
 
+// The line "key = value" of a surface's volume-geometry footer, value trimmed.
+std::string footerValue(GzReader& in, const fs::path& path, const std::string& key) {
+    std::string line;
+    char c = 0;
+    while (line.size() < 4096 && in.readSome(&c, 1) == 1 && c != '\n')
+        line += c;
+    const auto equals = line.find('=');
+    const auto trim = [](std::string text) {
+        const auto first = text.find_first_not_of(" \t\r");
+        if (first == std::string::npos) return std::string();
+        return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
+    };
+    if (equals == std::string::npos || trim(line.substr(0, equals)) != key)
+        fail(path, "its volume-geometry footer has no '" + key + "' line");
+    return trim(line.substr(equals + 1));
+}
+
+// The c_ras of the optional footer nibabel reads as volume_info (tag 20 after the faces, as
+// [20] or [2, 0|1, 20]), when it is marked valid; the surface's tkRAS coordinates plus c_ras
+// are scanner RAS, the space of the subject's volumes.
+std::optional<std::array<double, 3>> readCentreRas(GzReader& in, const fs::path& path) {
+    unsigned char bytes[4];
+    if (in.readSome(bytes, 4) != 4) return std::nullopt;  // no footer
+    const std::int32_t head =
+        std::int32_t(std::uint32_t(bytes[0]) << 24 | std::uint32_t(bytes[1]) << 16 |
+                     std::uint32_t(bytes[2]) << 8 | bytes[3]);
+    if (head != 20) {
+        const std::int32_t second = readBigInt32(in, "the footer");
+        const std::int32_t third = readBigInt32(in, "the footer");
+        if (head != 2 || (second != 0 && second != 1) || third != 20) return std::nullopt;
+    }
+    const std::string valid = footerValue(in, path, "valid");
+    for (const char* key : {"filename", "volume", "voxelsize", "xras", "yras", "zras"})
+        footerValue(in, path, key);
+    std::istringstream cras(footerValue(in, path, "cras"));
+    std::array<double, 3> centre{};
+    if (!(cras >> centre[0] >> centre[1] >> centre[2]))
+        fail(path, "its footer's cras is not three numbers");
+    if (!valid.starts_with("1")) return std::nullopt;
+    return centre;
+}
+
 }  // namespace
+
+std::uint32_t readFreeSurferMagic(const fs::path& path) {
+    GzReader in(path);
+    return magic3(in);
+}
 
 SurfaceMesh readFreeSurferSurface(const fs::path& path) {
     GzReader in(path);
@@ -58,6 +107,10 @@ SurfaceMesh readFreeSurferSurface(const fs::path& path) {
         if (f < 0 || f >= vertices)
             fail(path, "a face refers to vertex " + std::to_string(f) + " of " +
                            std::to_string(vertices));
+    }
+    if (const auto centre = readCentreRas(in, path)) {
+        for (std::size_t i = 0; i < mesh.vertices.size(); ++i)
+            mesh.vertices[i] += (*centre)[i % 3];
     }
     return mesh;
 }
@@ -150,15 +203,23 @@ VertexData readFreeSurferLabel(const fs::path& path) {
     checkCount(path, count, "vertex");
     VertexData data;
     data.format = "freesurfer-label";
-    for (long long i = 0; i < count; ++i) {
-        if (!std::getline(in, line)) fail(path, "fewer rows than its count says");
+    // As nibabel (np.loadtxt after the two header lines): every row there is, whatever the
+    // count says; a count that disagrees is reported.
+    for (long long number = 3; std::getline(in, line); ++number) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        if (std::int64_t(data.values.size()) >= kMaxSurfaceVertices)
+            fail(path, "implausibly many rows");
         std::istringstream row(line);
         long long vertex = 0;
         double x, y, z, value;
         if (!(row >> vertex >> x >> y >> z >> value))
-            fail(path, "row " + std::to_string(i + 3) + " is malformed");
+            fail(path, "row " + std::to_string(number) + " is malformed");
         data.values.push_back(double(vertex));
     }
+    if (std::int64_t(data.values.size()) != count)
+        data.warning = "'" + path.filename().string() + "' says it has " + std::to_string(count) +
+                       " rows but holds " + std::to_string(data.values.size()) +
+                       "; read the rows it holds";
     data.shape = {std::int64_t(data.values.size())};
     return data;
 }

@@ -24,18 +24,24 @@ struct VertexData {
     std::vector<std::string> labelNames;
     std::vector<std::int64_t> labelKeys;      // the value each name is stored with
     std::vector<std::uint32_t> labelColours;  // 0xRRGGBB
+    std::string warning;  // read with a caveat the user should see (empty: none)
 };
 
 // Refuse before allocating.
 inline constexpr std::int64_t kMaxSurfaceVertices = std::int64_t(1) << 26;
 
-// FreeSurfer binary triangle surfaces (lh.pial, lh.white, lh.inflated, ...).
+// The first three bytes of a FreeSurfer binary file, big-endian: 0xFFFFFE for a triangle
+// surface, 0xFFFFFF for curv-format morphometry.
+std::uint32_t readFreeSurferMagic(const std::filesystem::path& path);
+// FreeSurfer binary triangle surfaces (lh.pial, lh.white, lh.inflated, ...), in scanner RAS:
+// the c_ras of the volume-geometry footer, when valid, is added to the tkRAS coordinates.
 SurfaceMesh readFreeSurferSurface(const std::filesystem::path& path);
 // FreeSurfer curv-format morphometry (curv, thickness, sulc, area).
 VertexData readFreeSurferCurv(const std::filesystem::path& path);
 // FreeSurfer .annot: per-vertex colour-table indices as nibabel's read_annot (-1: unlabelled).
 VertexData readFreeSurferAnnot(const std::filesystem::path& path);
-// FreeSurfer .label: the vertex indices it lists (nibabel's read_label).
+// FreeSurfer .label: the vertex indices it lists (nibabel's read_label: every row present, with
+// a warning when the count line disagrees).
 VertexData readFreeSurferLabel(const std::filesystem::path& path);
 
 // GIFTI (ASCII, base64 or gzip-base64 data), via giftiio.

@@ -46,6 +46,8 @@ int brainDump(const std::vector<std::string>& args) {
         if (options.positionals().size() != 1) throw UsageError("brain-dump takes one FILE");
         const std::string prefix = options.required("out");
         const auto file = analysis::readBrainFile(options.positionals()[0]);
+        if (file.vertexData && !file.vertexData->warning.empty())
+            std::cerr << "warning: " << file.vertexData->warning << "\n";
         nlohmann::ordered_json written = nlohmann::ordered_json::array();
         if (file.volume) {
             const auto values = file.volume->dataInCOrder();

@@ -72,6 +72,21 @@ INSTANTIATE_TEST_SUITE_P(Nibabel, BrainFileTest, ::testing::ValuesIn(caseFiles()
                              return name;
                          });
 
+TEST(BrainFiles, ALabelShorterThanItsCountIsReadWithAWarning) {
+    const auto file = readBrainFile(fixtures() / "lh.short.label");
+    ASSERT_TRUE(file.vertexData);
+    EXPECT_EQ(file.vertexData->values, (std::vector<double>{2, 5, 9, 31}));
+    EXPECT_NE(file.vertexData->warning.find("says it has 8 rows but holds 4"), std::string::npos)
+        << file.vertexData->warning;
+    EXPECT_TRUE(readBrainFile(fixtures() / "lh.cortex.label").vertexData->warning.empty());
+}
+
+TEST(BrainFiles, FreeSurferKindsAreToldByMagicNumberNotName) {
+    EXPECT_TRUE(readBrainFile(fixtures() / "BrainMesh_ICBM152.lh.curv").vertexData);
+    EXPECT_FALSE(readBrainFile(fixtures() / "BrainMesh_ICBM152.lh.curv").mesh);
+    EXPECT_TRUE(readBrainFile(fixtures() / "lh.white").mesh);
+}
+
 TEST(BrainFiles, AnnotationAndLabelTableNames) {
     const auto annot = readBrainFile(fixtures() / "lh.aparc.annot");
     EXPECT_EQ(annot.vertexData->labelNames,
