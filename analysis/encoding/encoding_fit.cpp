@@ -109,13 +109,22 @@ EncodingFeatures loadEncodingFeatures(const std::string& source, Pooling pooling
     return features;
 }
 
+void checkMapName(const fs::path& path, const ResponseGeometry& geometry) {
+    const std::string name = path.filename().string();
+    if (geometry.surface && !name.ends_with(".gii"))
+        throw std::invalid_argument("'" + path.string() +
+                                    "': a surface map must be a GIFTI file (.func.gii)");
+    if (!geometry.surface && !name.ends_with(".nii") && !name.ends_with(".nii.gz"))
+        throw std::invalid_argument("'" + path.string() +
+                                    "': a volume map must be a NIfTI file (.nii, .nii.gz)");
+}
+
 void writeResponseMap(const fs::path& path, const ResponseGeometry& geometry,
                       const std::vector<float>& values, const std::string& description) {
     if (std::int64_t(values.size()) != geometry.columnCount())
         throw std::invalid_argument("a map needs one value per voxel");
+    checkMapName(path, geometry);
     if (geometry.surface) {
-        if (!path.filename().string().ends_with(".gii"))
-            throw std::invalid_argument("a surface map must be a GIFTI file (.func.gii)");
         std::vector<float> perVertex(static_cast<std::size_t>(geometry.vertexCount), 0.0f);
         for (std::size_t i = 0; i < values.size(); ++i)
             perVertex[std::size_t(geometry.vertices[i])] = values[i];
@@ -133,6 +142,7 @@ nlohmann::ordered_json runEncodingFit(const EncodingRequest& request, const JobC
     const auto start = std::chrono::steady_clock::now();
     const auto responses = BrainResponses::read(request.betas, request.mask, job.stage(0, 0.2));
     const double readSeconds = secondsSince(start);
+    if (request.map) checkMapName(*request.map, responses.geometry());  // before any fitting
     const std::int64_t rows = responses.rows();
     const auto features =
         loadEncodingFeatures(request.features, request.pooling, request.rows, rows);

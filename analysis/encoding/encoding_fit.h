@@ -51,6 +51,10 @@ EncodingFeatures loadEncodingFeatures(const std::string& source, Pooling pooling
 // timings in seconds, peak resident memory, R2 summary). Throws; cancelled leaves no output.
 nlohmann::ordered_json runEncodingFit(const EncodingRequest& request, const JobContext& job = {});
 
+// Throws std::invalid_argument unless the name suits the geometry (.nii/.nii.gz for volumes,
+// .gii for surfaces).
+void checkMapName(const std::filesystem::path& path, const ResponseGeometry& geometry);
+
 // A per-voxel map of values on the model's own grid or surface, written by extension.
 void writeResponseMap(const std::filesystem::path& path, const ResponseGeometry& geometry,
                       const std::vector<float>& values, const std::string& description = {});

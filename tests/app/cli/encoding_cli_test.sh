@@ -178,6 +178,7 @@ bad "npy without a mask" "mask" --features "$work/X.npy" --betas "$work/Y.npy"
 bad "rows that do not match" "rows" --features "$work/X.npy" --betas "$work/Yq.npy" --mask "$work/mask.nii.gz" --test-rows /dev/null --folds 200
 head -c 3000 "$work/Y.nii.gz" > "$work/cut.nii.gz"
 bad "a truncated NIfTI" "cut.nii.gz" --features "$work/X.npy" --betas "$work/cut.nii.gz"
+bad "a map name that does not suit a volume" "NIfTI" --features "$work/X.npy" --betas "$work/Y.npy" --mask "$work/mask.nii.gz" --map "$work/r2.png"
 bad "bad alphas" "alpha" --features "$work/X.npy" --betas "$work/Y.npy" --mask "$work/mask.nii.gz" --alphas 0:1:3
 
 echo "$failures failure(s)"
