@@ -18,6 +18,7 @@
 #include "app/brain/brain_controller.h"
 #include "app/clusters/cluster_controller.h"
 #include "app/core/selection.h"
+#include "app/encoding/encoding_controller.h"
 #include "app/graph/graph_controller.h"
 #include "app/models/model_controller.h"
 #include "app/session/session_controller.h"
@@ -139,6 +140,9 @@ void MainWindow::buildControllers() {
                                  readout_, this);
     graph_ = new GraphController(jobs_, *selection_, workspace_, graphPanel_, readout_, this, this);
     visualisations_ = new VisualisationController(jobs_, workspace_, *models_, inspector_, this);
+    encodings_ =
+        new EncodingController(jobs_, *selection_, workspace_, *models_, *brain_, *visualisations_,
+                               inspector_, treemapPanel_, cacheDirectory(), this);
     sessions_ = new SessionController(*this);
 
     connect(&jobs_, &JobRunner::jobQueued, jobsPanel_, &widgets::JobsPanel::jobQueued);
@@ -164,6 +168,8 @@ void MainWindow::buildControllers() {
     connect(clusters_, &ClusterController::failed, this, showFailure);
     connect(graph_, &GraphController::failed, this, showFailure);
     connect(visualisations_, &VisualisationController::failed, this, showFailure);
+    connect(encodings_, &EncodingController::failed, this, showFailure);
+    connect(encodings_, &EncodingController::status, this, showStatus);
 
     connect(brain_, &BrainController::demoLoadFailed, this, &MainWindow::demoLoadFailed);
     connect(brain_, &BrainController::surfaceShown, this, [this] { brainReady_ = true; });
@@ -186,8 +192,10 @@ void MainWindow::buildControllers() {
     // Data, not selection: the open model's layers are what the graph panel draws today.
     connect(models_, &ModelController::networkDescribed, graph_, &GraphController::showNetwork);
     // The demo's treemap: its test images clustered by the penultimate layer.
+    // and its SIMULATED fMRI experiment, an encoding model of the same layer.
     connect(models_, &ModelController::demoReady, clusters_, [this] {
         clusters_->cluster("relu3", analysis::ItemKind::Stimuli, analysis::LinkageMethod::Ward);
+        encodings_->openDemoExperiment();
     });
 }
 
@@ -219,6 +227,8 @@ void MainWindow::buildMenus() {
     file->addAction(tr("Open &graph..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G), graph_,
                     &GraphController::openGraphDialog);
     file->addAction(tr("Save graph &as..."), graph_, &GraphController::saveGraphAsDialog);
+    file->addAction(tr("Open e&ncoding model..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N),
+                    encodings_, &EncodingController::openEncodingDialog);
     sessions_->setRecentMenu(file->addMenu(tr("&Recent sessions")));
     file->addSeparator();
     file->addAction(tr("&Save session"), QKeySequence::Save, sessions_,
@@ -250,6 +260,8 @@ void MainWindow::buildMenus() {
                             &ClusterController::clusterDialog);
     analysisMenu->addAction(tr("&Visualise..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V),
                             visualisations_, &VisualisationController::visualiseDialog);
+    analysisMenu->addAction(tr("Fit &encoding model..."), encodings_,
+                            &EncodingController::fitDialog);
     buildViewMenu();
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Unitscope"), this, &MainWindow::showAbout);
@@ -338,6 +350,7 @@ void MainWindow::setInteractive(bool interactive) {
     clusters_->setInteractive(interactive);
     graph_->setInteractive(interactive);
     brain_->setInteractive(interactive);
+    encodings_->setInteractive(interactive);
 }
 
 void MainWindow::openDemo() {

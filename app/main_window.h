@@ -34,6 +34,7 @@ namespace us::app {
 
 class BrainController;
 class ClusterController;
+class EncodingController;
 class GraphController;
 class ModelController;
 class Selection;
@@ -86,6 +87,7 @@ class MainWindow : public QMainWindow {
     GraphController* graph() const { return graph_; }
     SessionController* sessions() const { return sessions_; }
     VisualisationController* visualisations() const { return visualisations_; }
+    EncodingController* encodings() const { return encodings_; }
 
   Q_SIGNALS:
     void brainSurfacePainted();
@@ -127,6 +129,7 @@ class MainWindow : public QMainWindow {
     GraphController* graph_ = nullptr;
     SessionController* sessions_ = nullptr;
     VisualisationController* visualisations_ = nullptr;
+    EncodingController* encodings_ = nullptr;
     QMap<QString, QDockWidget*> docks_;
     QByteArray defaultState_;
     QLabel* readout_ = nullptr;

@@ -136,6 +136,7 @@ std::vector<RegionCaption> captionRegions(const EncodingModel& model, const Atla
         const Eigen::VectorXf mean = (sum / total).cast<float>();
         weights.col(std::int64_t(regions.size())) = mean;
         region.caption.concepts = scoreConcepts(mean.data(), vocabulary, settings);
+        region.weights.assign(mean.data(), mean.data() + f);
         regions.push_back(std::move(region));
     }
     const auto preferred = preferredStimuli(features, weights, settings.preferred);

@@ -39,6 +39,7 @@ struct RegionCaption {
     std::int64_t voxels = 0;
     bool predictive = true;  // false: no voxel has a positive test R2 (then weighted equally)
     Caption caption;
+    std::vector<float> weights;  // the R2-weighted mean weights the caption was made from
 };
 
 // The concepts of one weight vector, best first.

@@ -311,29 +311,47 @@ ClusterMembers ModelWorkspace::clusterMembers(const ClusterResult& clusters, std
         if (std::int64_t(chosen.size()) >= count) break;
         if (std::find(chosen.begin(), chosen.end(), item) == chosen.end()) chosen.push_back(item);
     }
-    const auto& stimuli = store_->stimuli();
-    const bool sameStimuli =
-        stimuli_ && fs::absolute(stimuli_->path()).string() == store_->provenance().stimuliPath;
+    if (clusters.items == ItemKind::Stimuli) {
+        members.exemplars = stimulusExemplars(chosen, std::vector<float>(chosen.size(), 0.0f));
+        return members;
+    }
     for (auto item : chosen) {
         Exemplar e;
         e.row = item;
         e.name = clusters.itemNames.at(std::size_t(item));
-        if (clusters.items == ItemKind::Stimuli) {
-            if (!stimuli.labels.empty()) e.label = stimuli.labels[std::size_t(item)];
-            if (!store_->predictions().empty())
-                e.predicted = store_->predictions()[std::size_t(item)];
-            if (sameStimuli) {
-                try {
-                    e.image = stimuli_->image(stimuli.sourceIndex.empty()
-                                                  ? item
-                                                  : stimuli.sourceIndex[std::size_t(item)]);
-                } catch (const std::exception&) {
-                }
-            }
-        }
         members.exemplars.push_back(std::move(e));
     }
     return members;
+}
+
+std::vector<Exemplar> ModelWorkspace::stimulusExemplars(const std::vector<std::int64_t>& rows,
+                                                        const std::vector<float>& values) const {
+    if (!store_) throw std::runtime_error("no activation store is open");
+    const auto& stimuli = store_->stimuli();
+    const bool sameStimuli =
+        stimuli_ && fs::absolute(stimuli_->path()).string() == store_->provenance().stimuliPath;
+    std::vector<Exemplar> exemplars;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto row = rows[i];
+        if (row < 0 || row >= std::int64_t(stimuli.names.size()))
+            throw std::out_of_range("store row " + std::to_string(row) + " does not exist");
+        Exemplar e;
+        e.row = row;
+        e.name = stimuli.names[std::size_t(row)];
+        e.value = i < values.size() ? values[i] : 0.0f;
+        if (!stimuli.labels.empty()) e.label = stimuli.labels[std::size_t(row)];
+        if (!store_->predictions().empty()) e.predicted = store_->predictions()[std::size_t(row)];
+        if (sameStimuli) {
+            try {
+                e.image = stimuli_->image(
+                    stimuli.sourceIndex.empty() ? row : stimuli.sourceIndex[std::size_t(row)]);
+            } catch (const std::exception&) {
+                // shown without its image
+            }
+        }
+        exemplars.push_back(std::move(e));
+    }
+    return exemplars;
 }
 
 }  // namespace us::analysis

@@ -149,6 +149,11 @@ class ModelWorkspace {
                           Pooling pooling, const JobContext& context);
     ClusterMembers clusterMembers(const ClusterResult& clusters, std::int64_t node,
                                   std::int64_t count) const;
+    // Store rows as exemplars (name, label, prediction, image when the stimuli are open), each
+    // with its given value.
+    std::vector<Exemplar> stimulusExemplars(const std::vector<std::int64_t>& rows,
+                                            const std::vector<float>& values) const;
+    PredictionNames predictionNames() const;
 
     // The attribution graph of one stimulus (a row of the store when one is open, else an
     // index into the stimuli) with the open model. Throws std::runtime_error when the model
@@ -171,7 +176,6 @@ class ModelWorkspace {
 
   private:
     StoreSummary summariseStore() const;
-    PredictionNames predictionNames() const;
 
     std::unique_ptr<ScriptModel> model_;
     InputSpec spec_;

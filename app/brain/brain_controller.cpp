@@ -155,7 +155,10 @@ void BrainController::openDemoBrain(const std::filesystem::path& cacheDir) {
             return volumes;
         },
         [this](Volumes volumes) {
-            if (atlasPath_.isEmpty()) atlas_ = std::move(volumes.atlas);
+            if (atlasPath_.isEmpty()) {
+                atlas_ = std::move(volumes.atlas);
+                Q_EMIT atlasShown();
+            }
             slices_->setUnderlay(volumes.anatomy);
             if (selection_.brainPosition()) followCursor();  // a session's cursor
         },
@@ -167,6 +170,7 @@ void BrainController::followCursor() {
     const auto position = selection_.brainPosition();
     if (!position) return;
     const auto& [x, y, z] = *position;
+    cursorNote_.clear();
     slices_->setCursor({x, y, z});  // clamps to the volume and reports back; settles at once
     brain_->scene().setCursorMarker(*position);
     brain_->update();
@@ -193,12 +197,19 @@ void BrainController::describeCursor() {
     }
     for (const auto& [name, value] : slices_->valuesAtCursor())
         text += QString("   %1 %2").arg(QString::fromStdString(name)).arg(value, 0, 'g', 4);
+    if (!cursorNote_.isEmpty()) text += "   " + cursorNote_;
     readout_->setText(text);
+}
+
+void BrainController::setCursorNote(const QString& note) {
+    cursorNote_ = note;
+    describeCursor();
 }
 
 void BrainController::addLayer(const QString& path, std::shared_ptr<const analysis::Volume> volume,
                                std::vector<float> values,
-                               const std::optional<analysis::BrainLayerState>& style) {
+                               const std::optional<analysis::BrainLayerState>& style,
+                               const QString& replaces) {
     render::BrainLayer layer;
     layer.name = QFileInfo(path).fileName().toStdString();
     layer.kind = volume ? render::LayerKind::Volume : render::LayerKind::SurfaceData;
@@ -208,6 +219,10 @@ void BrainController::addLayer(const QString& path, std::shared_ptr<const analys
     // Checked before the list changes: a surface swapped meanwhile must not leave a layer behind.
     brain_->scene().requireOnePerVertex(values.size(), "the overlay");
     render::BrainLayers::Batch batch(layers_);
+    const std::string replaced = replaces.toStdString();
+    for (const auto& old : std::vector<render::BrainLayer>(layers_.layers()))
+        if (old.path == layer.path || (!replaced.empty() && old.path.starts_with(replaced)))
+            layers_.remove(old.id);
     const render::LayerId id = layers_.add(std::move(layer));
     brain_->scene().setLayerValues(id, std::move(values));
     if (volume) slices_->setLayerVolume(id, std::move(volume));
@@ -215,6 +230,20 @@ void BrainController::addLayer(const QString& path, std::shared_ptr<const analys
 
 void BrainController::openOverlay(const QString& path,
                                   std::optional<analysis::BrainLayerState> style) {
+    loadOverlay(path, std::move(style), QString());
+}
+
+void BrainController::showDerivedOverlay(const QString& path, const QString& replaces,
+                                         std::optional<analysis::BrainLayerState> style) {
+    const std::string key = path.toStdString();
+    for (const auto& layer : layers_.layers())
+        if (layer.path == key) return;
+    loadOverlay(path, std::move(style), replaces);
+}
+
+void BrainController::loadOverlay(const QString& path,
+                                  std::optional<analysis::BrainLayerState> style,
+                                  const QString& replaces) {
     if (!brain_->scene().hasModel()) {
         Q_EMIT status(tr("Open a brain surface first (File > Open demo or Open brain surface)."));
         return;
@@ -222,6 +251,7 @@ void BrainController::openOverlay(const QString& path,
     struct Loaded {
         std::shared_ptr<const analysis::Volume> volume;
         std::vector<float> values;
+        std::string warning;
     };
     auto vertices = brain_->scene().worldVertices();
     jobs_.submitTyped<Loaded>(
@@ -236,15 +266,17 @@ void BrainController::openOverlay(const QString& path,
             }
             const auto values = perVertexValues(file, path, vertices.size() / 3);
             loaded.values.assign(values.begin(), values.end());
+            loaded.warning = file.vertexData->warning;
             return loaded;
         },
-        [this, path, style](Loaded loaded) {
+        [this, path, style, replaces](Loaded loaded) {
             try {
-                addLayer(path, loaded.volume, std::move(loaded.values), style);
+                addLayer(path, loaded.volume, std::move(loaded.values), style, replaces);
             } catch (const std::exception& error) {  // the surface changed meanwhile
                 reportError(tr("Open overlay"), QString::fromStdString(error.what()));
                 return;
             }
+            if (!loaded.warning.empty()) Q_EMIT status(QString::fromStdString(loaded.warning));
             Q_EMIT overlayShown();
         },
         [this](const QString& error) { reportError(tr("Open overlay"), error); });

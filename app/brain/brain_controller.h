@@ -45,8 +45,14 @@ class BrainController : public QObject {
     void openDemoBrain(const std::filesystem::path& cacheDir);
     // A volume (sampled at the surface's vertices and shown in the slices) or per-vertex data
     // for the current surface, as a new layer on top, drawn with `style` (else a default).
+    // A file already open as a layer is replaced (its newer contents, this style).
     void openOverlay(const QString& path,
                      std::optional<analysis::BrainLayerState> style = std::nullopt);
+    // A map the window derived (an encoding model's R2, a unit's weights): opened unless a
+    // layer already shows this file (a session's, with its own style); once shown, layers
+    // whose path starts with `replaces` (an earlier map of the same kind) are removed.
+    void showDerivedOverlay(const QString& path, const QString& replaces,
+                            std::optional<analysis::BrainLayerState> style = std::nullopt);
     // A FreeSurfer or GIFTI surface in place of the current one, shaded by the sulcal depth
     // or curvature found beside it. Volume layers are resampled onto it; per-vertex layers
     // of another vertex count are dropped (with a note in the status bar).
@@ -76,6 +82,8 @@ class BrainController : public QObject {
     void restore(const std::vector<analysis::DataSource>& sources,
                  const std::vector<analysis::BrainLayerState>& layers);
     const std::optional<analysis::Atlas>& atlas() const { return atlas_; }
+    // Appended to the cursor's read-out until the cursor moves (a voxel's caption).
+    void setCursorNote(const QString& note);
     void setInteractive(bool interactive) { interactive_ = interactive; }
 
   Q_SIGNALS:
@@ -89,7 +97,10 @@ class BrainController : public QObject {
     void followCursor();
     void describeCursor();
     void addLayer(const QString& path, std::shared_ptr<const analysis::Volume> volume,
-                  std::vector<float> values, const std::optional<analysis::BrainLayerState>& style);
+                  std::vector<float> values, const std::optional<analysis::BrainLayerState>& style,
+                  const QString& replaces);
+    void loadOverlay(const QString& path, std::optional<analysis::BrainLayerState> style,
+                     const QString& replaces);
     void reportError(const QString& what, const QString& error);
     void updateCaption();
     void applyPending();
@@ -107,6 +118,7 @@ class BrainController : public QObject {
     render::BrainLayers::Subscription layersSubscription_;
     std::optional<analysis::Atlas> atlas_;
     QString surfacePath_, underlayPath_, atlasPath_;
+    QString cursorNote_;
     // A session's brain files not yet reopened, and the overlays among them with their styles.
     std::vector<analysis::DataSource> pending_;
     std::vector<analysis::BrainLayerState> pendingLayers_;

@@ -10,6 +10,7 @@
 #include "analysis/session/session_file.h"
 #include "app/brain/brain_controller.h"
 #include "app/core/selection.h"
+#include "app/encoding/encoding_controller.h"
 #include "app/graph/graph_controller.h"
 #include "app/main_window.h"
 #include "app/models/model_controller.h"
@@ -38,6 +39,8 @@ analysis::Session SessionController::captureSession() const {
     for (auto& source : window_.models()->sources())
         session.sources.push_back(std::move(source));
     for (auto& source : window_.brain()->sources())
+        session.sources.push_back(std::move(source));
+    for (auto& source : window_.encodings()->sources())
         session.sources.push_back(std::move(source));
     session.brainLayers = window_.brain()->layerStates();
     session.selection = window_.selection()->state();
@@ -110,6 +113,7 @@ bool SessionController::openSession(const QString& path, bool interactive) {
         window_.models()->restore(session.sources, inputShape, resize);
     }
     window_.brain()->restore(session.sources, session.brainLayers);
+    window_.encodings()->restore(session.sources);
     setSessionPath(path);
     rememberRecent(path);
     return true;

@@ -85,13 +85,16 @@ void VisualisationController::visualiseUnits(const QString& layer, const std::ve
         visualiseUnit({layer.toStdString(), units.front()});
         return;
     }
-    auto choice = settings_;
     QStringList list;
     for (auto u : units)
         list << QString::number(u);
-    choice.objective = QString("units:%1:%2").arg(layer, list.join(','));
-    // Anchored facets need one unit to anchor on.
-    choice.anchored = false;
+    visualiseObjective(QString("units:%1:%2").arg(layer, list.join(',')), label);
+}
+
+void VisualisationController::visualiseObjective(const QString& objective, const QString& label) {
+    auto choice = settings_;
+    choice.objective = objective;
+    choice.anchored = false;  // anchored facets need one unit's exemplars
     visualise(choice, label, std::nullopt);
 }
 

@@ -40,6 +40,8 @@ class VisualisationController : public QObject {
     void visualiseUnit(const analysis::UnitRef& unit);
     void visualiseUnits(const QString& layer, const std::vector<qint64>& units,
                         const QString& label);
+    // Any objective text with the current settings, for no single unit (a brain voxel).
+    void visualiseObjective(const QString& objective, const QString& label);
     // Runs one visualisation; a bad objective is reported, nothing runs.
     void visualise(const widgets::VisualiseChoice& choice, const QString& label,
                    std::optional<analysis::UnitRef> unit);

@@ -48,7 +48,7 @@ TreemapPanel::TreemapPanel(QWidget* parent) : QWidget(parent) {
     colour_->addItem(tr("colour: class"), int(TreemapColour::MajorityClass));
     colour_->addItem(tr("colour: purity"), int(TreemapColour::Purity));
     colour_->addItem(tr("colour: accuracy"), int(TreemapColour::Accuracy));
-    colour_->addItem(tr("colour: selected unit"), int(TreemapColour::UnitActivation));
+    colour_->addItem(tr("colour: selected unit or voxel"), int(TreemapColour::UnitActivation));
     search_ = new QLineEdit(page);
     search_->setPlaceholderText(tr("find stimulus or class"));
     search_->setClearButtonEnabled(true);
@@ -112,6 +112,13 @@ void TreemapPanel::setUnitValues(const QString& unit, const std::vector<float>& 
     if (!view_->hasTree() || !byStimuli_ || std::int64_t(values.size()) != view_->tree()->items)
         return;
     view_->setNodeValues(view_->tree()->nodeMeans(values), tr("activation of %1").arg(unit));
+}
+
+void TreemapPanel::showStimulusValues(const QString& quantity, const std::vector<float>& values) {
+    if (!view_->hasTree() || !byStimuli_ || std::int64_t(values.size()) != view_->tree()->items)
+        return;
+    view_->setNodeValues(view_->tree()->nodeMeans(values), quantity);
+    colour_->setCurrentIndex(colour_->findData(int(TreemapColour::UnitActivation)));
 }
 
 QString TreemapPanel::breadcrumbText() const {

@@ -28,6 +28,9 @@ class TreemapPanel : public QWidget {
     void setClusters(const analysis::ClusterResult& clusters);
     // Colours cells by this unit's mean activation (per-stimulus values) when clustering stimuli.
     void setUnitValues(const QString& unit, const std::vector<float>& values);
+    // Colours cells by any per-stimulus quantity (a voxel's predicted response) and switches
+    // the colouring to it.
+    void showStimulusValues(const QString& quantity, const std::vector<float>& values);
     QString breadcrumbText() const;
     QLineEdit* searchBox() const { return search_; }
     QComboBox* colourBox() const { return colour_; }

@@ -37,6 +37,8 @@ class TreemapView : public QWidget {
     void setColour(TreemapColour colour);
     // Per-node values for TreemapColour::UnitActivation (empty: none) and their label.
     void setNodeValues(std::vector<float> values, const QString& label);
+    const QString& valueLabel() const { return valueLabel_; }
+    TreemapColour colour() const { return colour_; }
     // Highlights the cells holding matching stimuli (name substring) or class names.
     int setSearch(const QString& text);
 

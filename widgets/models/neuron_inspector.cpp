@@ -24,6 +24,8 @@
 namespace us::widgets {
 namespace {
 
+constexpr int kLayerRole = Qt::UserRole + 1;
+
 QString unitName(const analysis::UnitRef& unit) {
     return QString("%1:%2").arg(QString::fromStdString(unit.layer)).arg(unit.index);
 }
@@ -140,12 +142,13 @@ void NeuronInspector::buildUi() {
     connect(grid_, &ExemplarGrid::stimulusClicked, this, &NeuronInspector::stimulusClicked);
     connect(grid_, &ExemplarGrid::attributionRequested, this,
             &NeuronInspector::attributionRequested);
-    connect(similar_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
-        requestUnit({current_->layer, item->data(Qt::UserRole).toLongLong()});
-    });
-    connect(similar_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
-        requestUnit({current_->layer, item->data(Qt::UserRole).toLongLong()});
-    });
+    // Each item names its unit (the similar units of a unit, or a voxel's weighted units).
+    const auto requestItem = [this](QListWidgetItem* item) {
+        requestUnit({item->data(kLayerRole).toString().toStdString(),
+                     item->data(Qt::UserRole).toLongLong()});
+    };
+    connect(similar_, &QListWidget::itemActivated, this, requestItem);
+    connect(similar_, &QListWidget::itemClicked, this, requestItem);
     connect(histogram_, &BarChart::hovered, this, &NeuronInspector::hovered);
     connect(classChart_, &BarChart::hovered, this, &NeuronInspector::hovered);
 
@@ -224,6 +227,7 @@ bool NeuronInspector::requestUnit(const analysis::UnitRef& unit) {
         return false;
     }
     current_ = unit;
+    voxel_.reset();
     search_->setText(unitName(unit));
     emitRequest();
     return true;
@@ -314,6 +318,7 @@ void NeuronInspector::showReport(const analysis::UnitReport& report) {
                                              .arg(s.correlation, 0, 'f', 3),
                                          similar_);
         item->setData(Qt::UserRole, qlonglong(s.unit));
+        item->setData(kLayerRole, QString::fromStdString(report.unit.layer));
     }
     note_->setText(QString::fromStdString(report.note));
 }
@@ -325,6 +330,7 @@ namespace us::widgets {
 void NeuronInspector::showCluster(const analysis::ClusterMembers& members,
                                   const QString& description) {
     stack_->setCurrentIndex(1);
+    voxel_.reset();
     title_->setText(QString("<b>%1</b>").arg(description.toHtmlEscaped()));
     QStringList classNames;
     for (const auto& name : members.classNames)
@@ -342,6 +348,46 @@ void NeuronInspector::showCluster(const analysis::ClusterMembers& members,
     }
     similar_->clear();
     note_->setText(tr("Showing %1 of %2 members.").arg(members.exemplars.size()).arg(members.size));
+}
+
+}  // namespace us::widgets
+
+namespace us::widgets {
+
+void NeuronInspector::showVoxel(const VoxelView& voxel) {
+    stack_->setCurrentIndex(1);
+    current_.reset();  // a late unit report is dropped
+    voxel_ = voxel.label;
+    search_->clear();
+    title_->setText(voxel.title);
+    grid_->setExemplars(voxel.exemplars, voxel.classNames, voxel.predictions);
+    const auto h = analysis::histogram(voxel.predicted, 40);
+    if (h.counts.empty())
+        histogram_->clear(tr("No stimuli."));
+    else
+        histogram_->setHistogram(std::vector<double>(h.counts.begin(), h.counts.end()),
+                                 h.edges.front(), h.edges.back(), tr("predicted response"),
+                                 tr("stimuli"));
+    histogram_->setMarker(voxel.exemplars.empty()
+                              ? std::optional<double>()
+                              : std::optional<double>(voxel.exemplars.back().value));
+    if (voxel.concepts.isEmpty())
+        classChart_->clear(tr("No concepts to caption with."));
+    else
+        classChart_->setCategories(voxel.concepts, voxel.conceptProbabilities,
+                                   tr("caption probability"));
+    similar_->clear();
+    for (const auto& [unit, weight] : voxel.units) {
+        auto* item = new QListWidgetItem(
+            tr("%1:%2   w = %3").arg(voxel.layer).arg(unit).arg(double(weight), 0, 'f', 3),
+            similar_);
+        item->setData(Qt::UserRole, qlonglong(unit));
+        item->setData(kLayerRole, voxel.layer);
+        item->setToolTip(
+            tr("Encoder weight of this unit for the voxel; click to inspect the "
+               "unit and see its weight over the brain"));
+    }
+    note_->setText(voxel.note);
 }
 
 }  // namespace us::widgets

@@ -26,6 +26,23 @@ class EmptyStatePanel;
 class ExemplarGrid;
 class VisualisationStrip;
 
+// A brain voxel or region shown like a unit, from an encoding model: its preferred stimuli
+// (values are predicted responses), its caption's concepts, the predicted response to every
+// stimulus and its most weighted units.
+struct VoxelView {
+    QString label;  // "voxel 12, 30, 20", what visualisations of it are called
+    QString title;  // rich text: position, caption, scores, region
+    std::vector<analysis::Exemplar> exemplars;
+    QStringList classNames;
+    analysis::PredictionNames predictions;
+    QStringList concepts;  // best first
+    std::vector<double> conceptProbabilities;
+    std::vector<float> predicted;                 // every stored stimulus
+    QString layer;                                // the units' layer
+    std::vector<std::pair<qint64, float>> units;  // unit and weight, largest |weight| first
+    QString note;
+};
+
 class NeuronInspector : public QWidget {
     Q_OBJECT
   public:
@@ -38,6 +55,10 @@ class NeuronInspector : public QWidget {
     void showReport(const analysis::UnitReport& report);
     // A cluster's members (from the treemap) instead of a unit's exemplars.
     void showCluster(const analysis::ClusterMembers& members, const QString& description);
+    // A voxel in place of the unit (until a unit is asked for again).
+    void showVoxel(const VoxelView& voxel);
+    // The shown voxel's label, while one is shown.
+    std::optional<QString> currentVoxel() const { return voxel_; }
     void showError(const QString& message);
     void setBusy(const QString& message);
 
@@ -88,6 +109,7 @@ class NeuronInspector : public QWidget {
     VisualisationStrip* visualisations_ = nullptr;
     std::vector<analysis::StoreLayer> layers_;
     std::optional<analysis::UnitRef> current_;
+    std::optional<QString> voxel_;
 };
 
 }  // namespace us::widgets

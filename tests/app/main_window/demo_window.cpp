@@ -25,7 +25,8 @@ bool DemoWindow::open() {
     return QTest::qWaitFor([&] { return window->brainReady() && window->networkReady(); },
                            240000) &&
            QTest::qWaitFor([&] { return window->treemap()->view()->hasTree(); }, 120000) &&
-           QTest::qWaitFor([&] { return jobs.activeCount() == 0; }, 60000);
+           // The demo's simulated experiment is fitted once per machine, then reused.
+           QTest::qWaitFor([&] { return jobs.activeCount() == 0; }, 180000);
 }
 
 bool isBrainBackground(QRgb p) {

@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "app/core/selection.h"
 #include "tests/app/main_window/demo_window.h"
 #include "widgets/graph/graph_view.h"
 #include "widgets/models/neuron_inspector.h"
@@ -41,7 +42,7 @@ class GraphTest : public QObject {
         QVERIFY2(convBlue > 100, "Conv2d nodes are drawn in their type colour");
         // The graph follows the inspector's selection: its layer is outlined in amber.
         QVERIFY(!graph->canvas().selectedLayer().empty());
-        QCOMPARE(graph->canvas().selectedLayer(), window_->inspector()->currentUnit()->layer);
+        QCOMPARE(graph->canvas().selectedLayer(), window_->selection()->unit()->layer);
         int amber = 0;
         for (int y = 0; y < frame.height(); ++y)
             for (int x = 0; x < frame.width(); ++x)

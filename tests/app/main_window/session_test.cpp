@@ -8,10 +8,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 #include <cmath>
 
 #include "analysis/session/session_file.h"
 #include "app/core/selection.h"
+#include "app/encoding/encoding_controller.h"
 #include "app/session/session_controller.h"
 #include "tests/app/main_window/demo_window.h"
 #include "widgets/brain/brain_view.h"
@@ -62,6 +65,13 @@ class SessionTest : public QObject {
         QVERIFY((other.sliceView()->cursor() - Eigen::Vector3d(-40, 10, 5)).norm() < 1.0);
         QVERIFY2(other.statusReadout().contains("x -40.0, y 10.0, z 5.0 mm"),
                  qPrintable(other.statusReadout()));
+        // The encoding model reopens without refitting, its maps once each.
+        QVERIFY(std::any_of(saved.sources.begin(), saved.sources.end(),
+                            [](const auto& source) { return source.kind == "encoding"; }));
+        QTRY_VERIFY_WITH_TIMEOUT(other.encodings()->hasModel(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(other.sessions()->captureSession().sources == saved.sources,
+                                 30000);
+        QCOMPARE(other.sessions()->captureSession().brainLayers, saved.brainLayers);
         const auto restored = other.sessions()->captureSession();
         QCOMPARE(restored.selection, saved.selection);
         QCOMPARE(restored.sources, saved.sources);

@@ -1,0 +1,204 @@
+// Encoding models in the window, on the demo's SIMULATED experiment: the held-out R2 is on the
+// brain, a click on a voxel of a preferring region shows its caption (the region's known
+// category) and preferred images in the inspector, its weighted units lead to a unit whose
+// encoder weight map appears on the surface, and Visualise drives the voxel.
+
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QListWidget>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <Eigen/Core>
+
+#include "app/brain/brain_controller.h"
+#include "app/core/selection.h"
+#include "app/encoding/encoding_controller.h"
+#include "app/visualisation/visualisation_controller.h"
+#include "tests/app/main_window/demo_window.h"
+#include "widgets/brain/brain_view.h"
+#include "widgets/brain/slice_view.h"
+#include "widgets/clusters/treemap_panel.h"
+#include "widgets/clusters/treemap_view.h"
+#include "widgets/models/bar_chart.h"
+#include "widgets/models/exemplar_grid.h"
+#include "widgets/models/neuron_inspector.h"
+#include "widgets/models/visualisation_strip.h"
+
+namespace us::test {
+namespace {
+
+class EncodingTest : public QObject {
+    Q_OBJECT
+  public:
+    explicit EncodingTest(DemoWindow& demo) : window_(demo.window.get()) {}
+
+  private Q_SLOTS:
+    void demoOpensItsSimulatedExperimentWithTheR2OnTheBrain() {
+        auto* encodings = window_->encodings();
+        QTRY_VERIFY_WITH_TIMEOUT(encodings->hasModel(), 180000);
+        const auto explorer = encodings->explorer();
+        QVERIFY(explorer->simulated());
+        QCOMPARE(explorer->model().info.layer, std::string("relu3"));
+        QVERIFY(!explorer->regions().empty());  // the AAL atlas captioned its regions
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const auto& layer : window_->brain()->layers().layers())
+                    if (QString::fromStdString(layer.path).endsWith("test_r2.nii.gz")) return true;
+                return false;
+            }(),
+            30000);
+        QVERIFY(window_->sliceView()->overlayCount() >= 1);  // and in the slices
+    }
+
+    void clickingAVoxelOfAPreferringRegionShowsItsCaptionAndPreferredImages() {
+        const auto explorer = window_->encodings()->explorer();
+        QVERIFY(explorer);
+        // The experiment's ground truth: a region, its category, its voxels.
+        const auto truthPath = explorer->path().parent_path() / "experiment" / "truth.json";
+        QFile file(QString::fromStdString(truthPath.string()));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+        const auto truth = QJsonDocument::fromJson(file.readAll()).object();
+        const auto region = truth["regions"].toArray().at(0).toObject();
+        const QString category = region["category_name"].toString();
+        const auto voxels = region["voxels"].toArray();
+        QVERIFY(!voxels.isEmpty() && !category.isEmpty());
+        const auto ijk = voxels.at(voxels.size() / 2).toArray();
+        const Eigen::Vector4d world =
+            explorer->model().geometry.affine *
+            Eigen::Vector4d(ijk.at(0).toDouble(), ijk.at(1).toDouble(), ijk.at(2).toDouble(), 1);
+
+        // Click it in the axial slice (at its height), as a user would.
+        window_->findChild<QDockWidget*>("slices")->raise();
+        auto* slices = window_->sliceView();
+        QTRY_VERIFY(slices->isVisible() && slices->width() > 200);
+        slices->setCursor({world(0) + 20, world(1) + 20, world(2)});  // the voxel's slice
+        const auto column = explorer->columnAt({world(0), world(1), world(2)});
+        QVERIFY(column.has_value());
+        QSignalSpy shown(window_->encodings(), &app::EncodingController::voxelShown);
+        const QPointF at = slices->toWidget(2, {world(0), world(1), world(2)});
+        QTest::mouseClick(slices, Qt::LeftButton, {}, at.toPoint());
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && shown.last().at(0).toLongLong() == *column,
+                                 20000);
+
+        auto* inspector = window_->inspector();
+        window_->findChild<QDockWidget*>("inspector")->raise();
+        QVERIFY(inspector->currentVoxel().has_value());
+        QVERIFY(!inspector->currentUnit());
+        // The caption's best concept is the region's category, in the chart and the read-out.
+        const auto report = explorer->voxelReport(*column);
+        QCOMPARE(QString::fromStdString(
+                     explorer->vocabulary().names[std::size_t(report.caption.concepts[0].index)]),
+                 category);
+        QVERIFY2(window_->statusReadout().contains("SIMULATED voxel") &&
+                     window_->statusReadout().contains(category),
+                 qPrintable(window_->statusReadout()));
+        // Preferred images: the stimuli the voxel is predicted to answer most, mostly its
+        // category, with their pictures.
+        auto* grid = inspector->grid();
+        QCOMPARE(grid->count(), 8);
+        const auto& labelNames = window_->encodings()->explorer()->vocabulary().names;
+        int ofCategory = 0;
+        for (int i = 0; i < grid->count(); ++i) {
+            QCOMPARE(grid->row(i), report.caption.preferred[std::size_t(i)]);
+            const auto label = grid->label(i);
+            ofCategory += label >= 0 && std::size_t(label) < labelNames.size() &&
+                          QString::fromStdString(labelNames[std::size_t(label)]) == category;
+        }
+        QVERIFY2(ofCategory >= 6, qPrintable(QString::number(ofCategory)));
+        const QImage panel = window_->grabPanel("inspector");
+        panel.save(QDir::temp().filePath("unitscope-test-voxel-inspector.png"));
+        const QRect gridArea(grid->mapTo(inspector, QPoint(0, 0)),
+                             grid->size().boundedTo(QSize(panel.width(), 200)));
+        QVERIFY2(distinctColours(panel, gridArea.intersected(panel.rect())) > 40,
+                 "the preferred stimuli are drawn as pictures");
+        auto* chart = inspector->classChart();
+        QVERIFY2(barPixels(panel, QRect(chart->mapTo(inspector, QPoint(0, 0)), chart->size())
+                                      .intersected(panel.rect())) > 20,
+                 "the caption's concepts are charted");
+        // The treemap is coloured by the voxel's predicted response.
+        auto* treemap = window_->treemap()->view();
+        QVERIFY(treemap->valueLabel().contains("predicted response"));
+        QVERIFY(treemap->colour() == widgets::TreemapColour::UnitActivation);
+    }
+
+    void aWeightedUnitOfTheVoxelShowsItsWeightMapOnTheSurface() {
+        auto* inspector = window_->inspector();
+        QVERIFY(inspector->currentVoxel());
+        window_->findChild<QDockWidget*>("brain")->raise();
+        auto* brain = window_->brainView();
+        QTRY_VERIFY(brain->isVisible());
+        const QImage before = brain->grabFramebuffer();
+        QSignalSpy mapped(window_->encodings(), &app::EncodingController::unitMapShown);
+        QSignalSpy overlay(window_->brain(), &app::BrainController::overlayShown);
+        auto* list = inspector->similarList();
+        QVERIFY(list->count() >= 5);
+        const qint64 unit = list->item(0)->data(Qt::UserRole).toLongLong();
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {},
+                          list->visualItemRect(list->item(0)).center());
+        QTRY_VERIFY_WITH_TIMEOUT(!mapped.isEmpty() && !overlay.isEmpty(), 30000);
+        QCOMPARE(window_->selection()->unit()->layer, std::string("relu3"));
+        QCOMPARE(window_->selection()->unit()->index, unit);
+        QTRY_VERIFY_WITH_TIMEOUT(inspector->currentUnit().has_value(), 20000);
+        const auto& layers = window_->brain()->layers().layers();
+        const QString weights = QString("weights-relu3-%1.nii.gz").arg(unit);
+        QVERIFY(!layers.empty());
+        QVERIFY2(QString::fromStdString(layers.front().path).endsWith(weights),
+                 qPrintable(QString::fromStdString(layers.front().path)));
+        // The map is a diverging overlay on the surface: the frame changes and shows both signs.
+        const QImage after = brain->grabFramebuffer();
+        after.save(QDir::temp().filePath("unitscope-test-unit-weight-map.png"));
+        QVERIFY2(changedFraction(before, after) > 0.01,
+                 qPrintable(QString::number(changedFraction(before, after))));
+        // Another unit replaces the map rather than piling up layers.
+        const std::size_t count = layers.size();
+        mapped.clear();
+        overlay.clear();
+        window_->selection()->setUnit(analysis::UnitRef{"relu3", (unit + 1) % 128});
+        QTRY_VERIFY_WITH_TIMEOUT(!mapped.isEmpty() && !overlay.isEmpty(), 30000);
+        QCOMPARE(window_->brain()->layers().layers().size(), count);
+    }
+
+    void visualiseDrivesTheVoxelsPredictedResponse() {
+        // Back to the voxel, then Visualise from the inspector's strip.
+        auto* inspector = window_->inspector();
+        QSignalSpy shown(window_->encodings(), &app::EncodingController::voxelShown);
+        const auto position = *window_->selection()->brainPosition();
+        window_->selection()->setBrainPosition(std::array<double, 3>{0, 0, 0});
+        window_->selection()->setBrainPosition(position);
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && inspector->currentVoxel(), 20000);
+        auto* controller = window_->visualisations();
+        auto settings = controller->settings();
+        const auto saved = settings;
+        settings.steps = 64;
+        settings.images = 1;
+        controller->setSettings(settings);
+        QSignalSpy finished(controller, &app::VisualisationController::finished);
+        Q_EMIT inspector->visualisations()->visualiseRequested();
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 120000);
+        controller->setSettings(saved);
+        const auto& record = controller->records().back();
+        QCOMPARE(QString::fromStdString(record.label), *inspector->currentVoxel());
+        QVERIFY(QString::fromStdString(record.objective).contains("*channel:relu3:"));
+        QVERIFY(!record.unit);
+        QVERIFY(record.objectiveCurve.back() > record.objectiveCurve.front());
+    }
+
+  private:
+    app::MainWindow* window_;
+};
+
+}  // namespace
+
+int runEncodingTests(DemoWindow& demo, const QStringList& arguments) {
+    EncodingTest test(demo);
+    return QTest::qExec(&test, arguments);
+}
+
+}  // namespace us::test
+
+#include "encoding_test.moc"
