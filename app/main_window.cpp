@@ -262,6 +262,8 @@ void MainWindow::buildMenus() {
                             visualisations_, &VisualisationController::visualiseDialog);
     analysisMenu->addAction(tr("Fit &encoding model..."), encodings_,
                             &EncodingController::fitDialog);
+    analysisMenu->addAction(tr("Visualise brain &region under the cursor"), encodings_,
+                            &EncodingController::visualiseRegionAtCursor);
     buildViewMenu();
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Unitscope"), this, &MainWindow::showAbout);

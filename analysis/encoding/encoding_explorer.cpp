@@ -3,7 +3,6 @@
 #include <Eigen/LU>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -144,33 +143,16 @@ std::vector<float> EncodingExplorer::unitWeights(std::int64_t unit) const {
     return out;
 }
 
-std::string EncodingExplorer::objectiveOf(const float* weights) const {
-    // predicted = sum_f w_f (x_f - mean_f) / scale_f + b: up to a constant, the sum of the raw
-    // channel means weighted by w_f / scale_f.
-    std::string out;
-    char buffer[32];
-    for (std::int64_t j = 0; j < model_.featureCount; ++j) {
-        const double weight = double(weights[j]) / model_.transform.scale[std::size_t(j)];
-        if (weight == 0) continue;
-        const auto end = std::to_chars(buffer, buffer + sizeof buffer, weight).ptr;
-        if (!out.empty()) out += " + ";
-        out.append(buffer, end);
-        out += "*channel:" + model_.info.layer + ":" + std::to_string(j);
-    }
-    if (out.empty()) throw std::invalid_argument("the voxel's weights are all zero");
-    return out;
-}
-
 std::string EncodingExplorer::voxelObjective(std::int64_t column) const {
     if (column < 0 || column >= model_.voxelCount())
         throw std::out_of_range("no voxel " + std::to_string(column) + " in the encoding model");
-    return objectiveOf(model_.weights.data() + column * model_.featureCount);
+    return predictedResponseObjective(model_, model_.weights.data() + column * model_.featureCount);
 }
 
 std::string EncodingExplorer::regionObjective(int label) const {
     const auto* caption = region(label);
     if (!caption) throw std::out_of_range("the region holds no fitted voxel");
-    return objectiveOf(caption->weights.data());
+    return predictedResponseObjective(model_, caption->weights.data());
 }
 
 }  // namespace us::analysis

@@ -72,8 +72,6 @@ class EncodingExplorer {
     std::string regionObjective(int label) const;
 
   private:
-    std::string objectiveOf(const float* weights) const;
-
     std::filesystem::path path_, storePath_;
     EncodingModel model_;
     FeatureMatrix features_;  // store rows x features, in the fitted space

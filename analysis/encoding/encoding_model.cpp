@@ -1,6 +1,7 @@
 #include "analysis/encoding/encoding_model.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <stdexcept>
 
@@ -215,6 +216,43 @@ EncodingModel readEncodingModel(const fs::path& path) {
         fail(what);
     }
     return model;
+}
+
+std::int64_t columnOf(const EncodingModel& model, const std::vector<std::int64_t>& index) {
+    const auto& geometry = model.geometry;
+    if (geometry.surface) {
+        if (index.size() != 1)
+            throw std::invalid_argument("the encoding model is per vertex: give one vertex");
+        const auto at = std::find(geometry.vertices.begin(), geometry.vertices.end(), index[0]);
+        if (at == geometry.vertices.end())
+            throw std::invalid_argument("vertex " + std::to_string(index[0]) +
+                                        " was not fitted by the encoding model");
+        return std::int64_t(at - geometry.vertices.begin());
+    }
+    if (index.size() != 3)
+        throw std::invalid_argument("the encoding model is per voxel: give I,J,K");
+    const std::array<std::int64_t, 3> voxel{index[0], index[1], index[2]};
+    const auto at = std::find(geometry.voxels.begin(), geometry.voxels.end(), voxel);
+    if (at == geometry.voxels.end())
+        throw std::invalid_argument("voxel " + std::to_string(voxel[0]) + "," +
+                                    std::to_string(voxel[1]) + "," + std::to_string(voxel[2]) +
+                                    " was not fitted by the encoding model");
+    return std::int64_t(at - geometry.voxels.begin());
+}
+
+std::string predictedResponseObjective(const EncodingModel& model, const float* weights) {
+    std::string out;
+    char buffer[32];
+    for (std::int64_t j = 0; j < model.featureCount; ++j) {
+        const double weight = double(weights[j]) / model.transform.scale[std::size_t(j)];
+        if (weight == 0) continue;
+        const auto end = std::to_chars(buffer, buffer + sizeof buffer, weight).ptr;
+        if (!out.empty()) out += " + ";
+        out.append(buffer, end);
+        out += "*channel:" + model.info.layer + ":" + std::to_string(j);
+    }
+    if (out.empty()) throw std::invalid_argument("the weights are all zero: nothing to drive");
+    return out;
 }
 
 std::vector<double> parseAlphaGrid(const std::string& text) {

@@ -74,6 +74,15 @@ class EncodingWriter {
 // Reads a whole model. Throws std::runtime_error with a clear message for anything else.
 EncodingModel readEncodingModel(const std::filesystem::path& path);
 
+// The column of a fitted voxel (i, j, k) or vertex (one index). Throws std::invalid_argument
+// when the model did not fit it.
+std::int64_t columnOf(const EncodingModel& model, const std::vector<std::int64_t>& index);
+
+// An activation-maximisation objective whose maximum is the predicted response of `weights`
+// (features, in the fitted space): predicted = sum_f w_f (x_f - mean_f) / scale_f + b is, up to
+// a constant, the sum of the layer's raw channel means weighted by w_f / scale_f.
+std::string predictedResponseObjective(const EncodingModel& model, const float* weights);
+
 // Sorted ascending alphas from "1e-2:1e6:20" (log-spaced) or "0.1,1,10". Throws
 // std::invalid_argument.
 std::vector<double> parseAlphaGrid(const std::string& text);

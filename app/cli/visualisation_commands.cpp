@@ -8,6 +8,8 @@
 
 #include "analysis/core/npy.h"
 #include "analysis/core/runtime_setup.h"
+#include "analysis/core/text_parsing.h"
+#include "analysis/encoding/encoding_model.h"
 #include "analysis/models/activation_store.h"
 #include "analysis/models/input_spec.h"
 #include "analysis/models/unit_statistics.h"
@@ -68,6 +70,27 @@ std::unique_ptr<analysis::StimulusSet> storeStimuli(const CliArgs& options,
     return analysis::openStimulusSet(path);
 }
 
+// --objective, or the predicted response of an encoding model's voxel or vertex.
+std::string objectiveText(const CliArgs& options) {
+    const auto encoding = options.value("encoding");
+    if (!encoding) {
+        if (options.has("voxel") || options.has("vertex"))
+            throw UsageError("--voxel and --vertex need --encoding");
+        return options.required("objective");
+    }
+    if (options.has("objective")) throw UsageError("--objective and --encoding exclude each other");
+    const auto where = options.value("voxel") ? options.value("voxel") : options.value("vertex");
+    if (!where || (options.has("voxel") && options.has("vertex")))
+        throw UsageError("--encoding needs one --voxel I,J,K or --vertex V");
+    std::vector<std::int64_t> index;
+    for (const auto& part : splitList(*where))
+        index.push_back(analysis::parseNonNegativeInteger(part, "a voxel index"));
+    const auto model = analysis::readEncodingModel(*encoding);
+    const auto column = analysis::columnOf(model, index);
+    return analysis::predictedResponseObjective(model,
+                                                model.weights.data() + column * model.featureCount);
+}
+
 }  // namespace
 
 int actmax(const std::vector<std::string>& args) {
@@ -77,11 +100,16 @@ int actmax(const std::vector<std::string>& args) {
                "         [--images N [--facets diverse|anchored] [--diversity 100]\n"
                "         [--exemplars 25N]] [--steps 512] [--size 128] [--lr 0.05] [--seed S]\n"
                "         [--no-transforms] [--init SPECTRUM.npy] [--store acts.h5]\n"
-               "         [--stimuli S] [--input C,H,W] [--threads N] --out PREFIX\n\n"
+               "         [--stimuli S] [--input C,H,W] [--threads N] --out PREFIX\n"
+               "       unitscope-cli actmax --model M.pt --encoding E.h5 --voxel I,J,K ... --out "
+               "P\n\n"
                "Synthesises images that drive OBJECTIVE, a sum of terms TERM [+ TERM ...], each\n"
                "[W*]TERM or -TERM: channel:LAYER:C, neuron:LAYER:C[:Y,X], layer:LAYER,\n"
                "logit:K, units:LAYER:C1,C2,... (a cluster's mean), or direction:LAYER:V.npy\n"
-               "(the mean cosine of V with the activation at each position).\n"
+               "(the mean cosine of V with the activation at each position). Or, instead of\n"
+               "--objective, --encoding encoding.h5 --voxel I,J,K (or --vertex V): the voxel's\n"
+               "predicted response under the encoding model (its weighted sum of the fitted\n"
+               "layer's channel means).\n"
             << kRecipeHelp
             << "Several --images are facets. diverse (the default): a diversity term\n"
                "(pairwise inner products of the images' Frobenius-normalised Gram matrices at\n"
@@ -98,19 +126,18 @@ int actmax(const std::vector<std::string>& args) {
         return 0;
     }
     return guarded("actmax", [&] {
-        const CliArgs options(
-            args,
-            {"model", "objective", "images", "facets", "diversity", "exemplars", "steps", "size",
-             "lr", "seed", "init", "store", "stimuli", "input", "threads", "out"},
-            {"negative", "no-transforms"});
+        const CliArgs options(args,
+                              {"model", "objective", "encoding", "voxel", "vertex", "images",
+                               "facets", "diversity", "exemplars", "steps", "size", "lr", "seed",
+                               "init", "store", "stimuli", "input", "threads", "out"},
+                              {"negative", "no-transforms"});
         if (!options.positionals().empty())
             throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
         const fs::path modelPath = options.required("model");
         const fs::path prefix = options.required("out");
         analysis::VisualisationRequest request;
         try {
-            request.objective =
-                analysis::VisualisationObjective::parse(options.required("objective"));
+            request.objective = analysis::VisualisationObjective::parse(objectiveText(options));
         } catch (const std::invalid_argument& error) {
             throw UsageError(error.what());
         }

@@ -423,6 +423,26 @@ void EncodingController::visualiseVoxel() {
     }
 }
 
+void EncodingController::visualiseRegionAtCursor() {
+    const auto position = selection_.brainPosition();
+    const auto& atlas = brain_.atlas();
+    if (!explorer_ || !position || !atlas)
+        return reportError(tr("Visualise region"),
+                           tr("Open an encoding model and an atlas, and click a region first."));
+    const auto region = analysis::regionAt(*atlas, (*position)[0], (*position)[1], (*position)[2]);
+    const auto* caption = region ? explorer_->region(region->label) : nullptr;
+    if (!caption)
+        return reportError(tr("Visualise region"),
+                           tr("No region of the encoding model's voxels under the cursor."));
+    try {
+        visualisations_.visualiseObjective(
+            QString::fromStdString(explorer_->regionObjective(caption->label)),
+            tr("region %1").arg(QString::fromStdString(caption->name)));
+    } catch (const std::exception& error) {
+        reportError(tr("Visualise region"), QString::fromStdString(error.what()));
+    }
+}
+
 std::vector<analysis::DataSource> EncodingController::sources() const {
     if (!explorer_) return {};
     return {{kEncodingSource, explorer_->path().string(), sha256_.toStdString()}};

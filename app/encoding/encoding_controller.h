@@ -56,6 +56,10 @@ class EncodingController : public QObject {
 
     void openEncodingDialog();
     void fitDialog();
+    // Images that maximise the predicted response of the shown voxel, or of the atlas region
+    // under the cursor (its R2-weighted mean weights, as its caption uses).
+    void visualiseVoxel();
+    void visualiseRegionAtCursor();
 
     bool hasModel() const { return explorer_ != nullptr; }
     std::shared_ptr<const analysis::EncodingExplorer> explorer() const { return explorer_; }
@@ -76,7 +80,6 @@ class EncodingController : public QObject {
     void followSelection(int aspects);
     void showVoxelAtCursor();
     void showUnitMap();
-    void visualiseVoxel();
     QString mapDirectory() const;
     void reportError(const QString& what, const QString& error);
 

@@ -57,5 +57,20 @@ labels = h5py.File('$cache/acts.h5')['stimuli/labels'][:]
 for reg in truth['regions']:
     region = [r for r in caps['regions'] if r['name'] == reg['name']][0]
     assert np.mean(labels[region['preferred']] == reg['category']) >= 0.75, region['preferred']"
+voxel=$(/usr/bin/python3 -c "
+import json; v = json.load(open('$work/sim/truth.json'))['regions'][0]['voxels'][0]; print(','.join(map(str, v)))")
+"$cli" actmax --model "$cache/demo_cnn.pt" --encoding "$work/sim/enc.h5" --voxel "$voxel" --steps 24 \
+  --out "$work/vox" >"$work/vox.out" 2>"$work/err"
+check "actmax drives a voxel's predicted response" /usr/bin/python3 -c "
+import json
+r = json.load(open('$work/vox.json'))
+assert 64 <= r['objective'].count('*channel:relu3:') <= 128, r['objective'][:200]  # dead units weigh 0
+curve = r['objective_per_step']
+assert len(curve) == 24 and curve[-1] > curve[0], curve"
+"$cli" actmax --model "$cache/demo_cnn.pt" --encoding "$work/sim/enc.h5" --voxel 0,0,0 --out "$work/bad" \
+  >/dev/null 2>"$work/bad.err"
+status=$?
+check "a voxel the model did not fit: non-zero exit, one clear line, no output" bash -c \
+  "[[ $status -ne 0 && \$(grep -c '' '$work/bad.err') -eq 1 && ! -e '$work/bad.json' ]] && grep -q 'was not fitted' '$work/bad.err'"
 echo "$failures failure(s)"
 [[ $failures -eq 0 ]]

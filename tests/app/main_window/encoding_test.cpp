@@ -180,12 +180,19 @@ class EncodingTest : public QObject {
         QSignalSpy finished(controller, &app::VisualisationController::finished);
         Q_EMIT inspector->visualisations()->visualiseRequested();
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 120000);
-        controller->setSettings(saved);
         const auto& record = controller->records().back();
         QCOMPARE(QString::fromStdString(record.label), *inspector->currentVoxel());
         QVERIFY(QString::fromStdString(record.objective).contains("*channel:relu3:"));
         QVERIFY(!record.unit);
         QVERIFY(record.objectiveCurve.back() > record.objectiveCurve.front());
+        // And the atlas region under the cursor (Analysis menu), by its R2-weighted weights.
+        finished.clear();
+        window_->encodings()->visualiseRegionAtCursor();
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 120000);
+        controller->setSettings(saved);
+        const auto& region = controller->records().back();
+        QVERIFY2(QString::fromStdString(region.label).startsWith("region "), region.label.c_str());
+        QVERIFY(region.objectiveCurve.back() > region.objectiveCurve.front());
     }
 
   private:
