@@ -49,6 +49,8 @@ constexpr const char* kUsage =
     "                                concepts and preferred images per voxel and region\n"
     "  simulate-fmri --store acts.h5 --layer L --out DIR\n"
     "                                a SIMULATED experiment with known answers\n"
+    "  caption-units --store acts.h5:LAYER --out captions.json\n"
+    "                                unit captions with permutation and control nulls\n"
     "\n"
     "Run 'unitscope-cli SUBCOMMAND --help' for a subcommand's options.\n";
 
@@ -92,7 +94,8 @@ int main(int argc, char** argv) {
         {"actmax-clusters", us::cli::actmaxClusters},
         {"encode", us::cli::encode},
         {"caption", us::cli::caption},
-        {"simulate-fmri", us::cli::simulateFmri}};
+        {"simulate-fmri", us::cli::simulateFmri},
+        {"caption-units", us::cli::captionUnits}};
     const auto found = commands.find(command);
     if (found == commands.end())
         return us::cli::fail("unknown subcommand '" + command + "' (see unitscope-cli --help)", 2);

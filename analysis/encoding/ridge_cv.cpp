@@ -271,19 +271,24 @@ FeatureTransform fitRidgeCV(const RidgeProblem& problem, RidgeSettings settings,
             // Validation responses minus what the intercept alone predicts.
             RowMatrixF target = trainY.middleRows(fold.begin, nv);
             target.rowwise() -= fitMean.cast<float>();
-            RowMatrixF scaled(k, c), predicted(nv, c);
+            // Per alpha: the residual target - (B diag(d)) Z in one product (B, the validation
+            // rows in the eigenbasis, is scaled: n_v x k values rather than k x c), then its
+            // squares summed row by row (contiguous).
+            RowMatrixF scaledBasis(nv, k), residual(nv, c);
+            Eigen::ArrayXd sse(c);
             for (std::int64_t a = 0; a < alphaCount; ++a) {
                 const double alpha = settings.alphas[std::size_t(a)];
-                for (std::int64_t i = 0; i < k; ++i)
-                    scaled.row(i) = z.row(i) * float(1.0 / (fold.solver.eigenvalues(i) + alpha));
+                const Eigen::RowVectorXf shrink =
+                    (1.0 / (fold.solver.eigenvalues.array() + alpha)).cast<float>().transpose();
+                scaledBasis = fold.validationBasis.array().rowwise() * shrink.array();
+                residual = target;
                 if (k > 0)
-                    gemm(false, false, nv, c, k, 1.0f, fold.validationBasis.data(), k,
-                         scaled.data(), c, 0.0f, predicted.data(), c);
-                else
-                    predicted.setZero();
-                const Eigen::RowVectorXd sse =
-                    (target - predicted).array().square().matrix().cast<double>().colwise().sum();
-                scores.row(a) += sse / (double(nv) * double(settings.folds));
+                    gemm(false, false, nv, c, k, -1.0f, scaledBasis.data(), k, z.data(), c, 1.0f,
+                         residual.data(), c);
+                sse.setZero();
+                for (std::int64_t i = 0; i < nv; ++i)
+                    sse += residual.row(i).array().square().cast<double>().transpose();
+                scores.row(a) += (sse / (double(nv) * double(settings.folds))).matrix().transpose();
                 job.checkCancelled();
             }
         }

@@ -27,6 +27,7 @@ int actmaxClusters(const std::vector<std::string>& args);
 int encode(const std::vector<std::string>& args);
 int caption(const std::vector<std::string>& args);
 int simulateFmri(const std::vector<std::string>& args);
+int captionUnits(const std::vector<std::string>& args);
 
 // Prints "unitscope-cli: message" on stderr and returns code.
 int fail(const std::string& message, int code = 1);

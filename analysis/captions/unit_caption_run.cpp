@@ -1,0 +1,83 @@
+#include "analysis/captions/unit_caption_run.h"
+
+#include <stdexcept>
+
+namespace us::analysis {
+namespace {
+
+struct LayerSource {
+    std::filesystem::path path;
+    std::string layer;
+};
+
+LayerSource splitSource(const std::string& text, const char* option) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+        throw std::invalid_argument(std::string(option) + " must be ACTS.h5:LAYER, not '" + text +
+                                    "'");
+    return {text.substr(0, colon), text.substr(colon + 1)};
+}
+
+}  // namespace
+
+nlohmann::ordered_json runUnitCaptions(const UnitCaptionRequest& request) {
+    const auto source = splitSource(request.store, "--store");
+    const auto store = ActivationStore::open(source.path);
+    const auto matrix = store.layerMatrix(source.layer, request.pooling);
+    const auto& stimuli = store.stimuli();
+    ConceptLabels labels;
+    if (request.concepts == "classes") {
+        if (stimuli.labels.empty())
+            throw std::runtime_error("the store's stimuli have no classes; give --concepts");
+        labels = classConceptLabels(stimuli.labels, stimuli.labelNames);
+    } else {
+        labels = readConceptLabels(request.concepts, request.names, stimuli.names);
+    }
+    std::optional<FloatArray> control;
+    std::string controlLayer;
+    if (request.control) {
+        const auto controlSource = splitSource(*request.control, "--control");
+        const auto controlStore = ActivationStore::open(controlSource.path);
+        if (controlStore.stimuli().names != stimuli.names)
+            throw std::runtime_error("the control '" + controlSource.path.string() +
+                                     "' was extracted on other stimuli than the store");
+        control = controlStore.layerMatrix(controlSource.layer, request.pooling);
+        controlLayer = controlSource.layer;
+    }
+    const std::int64_t units = matrix.shape.at(1);
+    const auto captions =
+        captionUnits(matrix.values, units, labels, request.settings,
+                     control ? &control->values : nullptr, control ? control->shape.at(1) : 0);
+
+    nlohmann::ordered_json report;
+    report["store"] = source.path.string();
+    report["layer"] = source.layer;
+    report["pooling"] = request.pooling == Pooling::Max ? "max" : "mean";
+    report["vocabulary"] = labels.names;
+    report["control"] =
+        control ? nlohmann::ordered_json{{"layer", controlLayer}, {"units", control->shape.at(1)}}
+                : nlohmann::ordered_json(nullptr);
+    auto& list = report["units"] = nlohmann::ordered_json::array();
+    const auto optional = [](const std::optional<double>& value) {
+        return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+    };
+    for (const auto& caption : captions) {
+        auto concepts = nlohmann::ordered_json::array();
+        for (const auto& score : caption.concepts)
+            concepts.push_back({{"name", labels.names[std::size_t(score.concept_)]},
+                                {"auc", score.auc},
+                                {"wpmi", score.wpmi},
+                                {"p_permutation", score.pPermutation},
+                                {"q_permutation", score.qPermutation},
+                                {"p_control", optional(score.pControl)},
+                                {"q_control", optional(score.qControl)}});
+        list.push_back({{"unit", caption.unit},
+                        {"caption", caption.caption},
+                        {"chance", caption.chance},
+                        {"top_share", caption.topShare},
+                        {"concepts", std::move(concepts)}});
+    }
+    return report;
+}
+
+}  // namespace us::analysis
