@@ -16,6 +16,7 @@
 #include "analysis/demo/demo_data.h"
 #include "analysis/models/model_workspace.h"
 #include "app/brain/brain_controller.h"
+#include "app/captions/caption_controller.h"
 #include "app/clusters/cluster_controller.h"
 #include "app/core/selection.h"
 #include "app/encoding/encoding_controller.h"
@@ -143,6 +144,8 @@ void MainWindow::buildControllers() {
     encodings_ =
         new EncodingController(jobs_, *selection_, workspace_, *models_, *brain_, *visualisations_,
                                inspector_, treemapPanel_, cacheDirectory(), this);
+    captions_ =
+        new CaptionController(jobs_, *selection_, *models_, inspector_, cacheDirectory(), this);
     sessions_ = new SessionController(*this);
 
     connect(&jobs_, &JobRunner::jobQueued, jobsPanel_, &widgets::JobsPanel::jobQueued);
@@ -169,6 +172,7 @@ void MainWindow::buildControllers() {
     connect(graph_, &GraphController::failed, this, showFailure);
     connect(visualisations_, &VisualisationController::failed, this, showFailure);
     connect(encodings_, &EncodingController::failed, this, showFailure);
+    connect(captions_, &CaptionController::failed, this, showFailure);
     connect(encodings_, &EncodingController::status, this, showStatus);
 
     connect(brain_, &BrainController::demoLoadFailed, this, &MainWindow::demoLoadFailed);
@@ -260,6 +264,8 @@ void MainWindow::buildMenus() {
                             &ClusterController::clusterDialog);
     analysisMenu->addAction(tr("&Visualise..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V),
                             visualisations_, &VisualisationController::visualiseDialog);
+    analysisMenu->addAction(tr("Caption &units of a layer..."), captions_,
+                            &CaptionController::captionDialog);
     analysisMenu->addAction(tr("Fit &encoding model..."), encodings_,
                             &EncodingController::fitDialog);
     analysisMenu->addAction(tr("Visualise brain &region under the cursor"), encodings_,
@@ -353,6 +359,7 @@ void MainWindow::setInteractive(bool interactive) {
     graph_->setInteractive(interactive);
     brain_->setInteractive(interactive);
     encodings_->setInteractive(interactive);
+    captions_->setInteractive(interactive);
 }
 
 void MainWindow::openDemo() {

@@ -33,6 +33,7 @@ class TreemapPanel;
 namespace us::app {
 
 class BrainController;
+class CaptionController;
 class ClusterController;
 class EncodingController;
 class GraphController;
@@ -88,6 +89,7 @@ class MainWindow : public QMainWindow {
     SessionController* sessions() const { return sessions_; }
     VisualisationController* visualisations() const { return visualisations_; }
     EncodingController* encodings() const { return encodings_; }
+    CaptionController* captions() const { return captions_; }
 
   Q_SIGNALS:
     void brainSurfacePainted();
@@ -130,6 +132,7 @@ class MainWindow : public QMainWindow {
     SessionController* sessions_ = nullptr;
     VisualisationController* visualisations_ = nullptr;
     EncodingController* encodings_ = nullptr;
+    CaptionController* captions_ = nullptr;
     QMap<QString, QDockWidget*> docks_;
     QByteArray defaultState_;
     QLabel* readout_ = nullptr;

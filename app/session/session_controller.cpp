@@ -9,6 +9,7 @@
 
 #include "analysis/session/session_file.h"
 #include "app/brain/brain_controller.h"
+#include "app/captions/caption_controller.h"
 #include "app/core/selection.h"
 #include "app/encoding/encoding_controller.h"
 #include "app/graph/graph_controller.h"
@@ -41,6 +42,8 @@ analysis::Session SessionController::captureSession() const {
     for (auto& source : window_.brain()->sources())
         session.sources.push_back(std::move(source));
     for (auto& source : window_.encodings()->sources())
+        session.sources.push_back(std::move(source));
+    for (auto& source : window_.captions()->sources())
         session.sources.push_back(std::move(source));
     session.brainLayers = window_.brain()->layerStates();
     session.selection = window_.selection()->state();
@@ -114,6 +117,7 @@ bool SessionController::openSession(const QString& path, bool interactive) {
     }
     window_.brain()->restore(session.sources, session.brainLayers);
     window_.encodings()->restore(session.sources);
+    window_.captions()->restore(session.sources);
     setSessionPath(path);
     rememberRecent(path);
     return true;

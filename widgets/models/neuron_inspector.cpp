@@ -16,6 +16,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include "widgets/common/empty_state_panel.h"
 #include "widgets/models/bar_chart.h"
 #include "widgets/models/exemplar_grid.h"
@@ -88,6 +90,16 @@ void NeuronInspector::buildUi() {
     title_ = new QLabel(page);
     title_->setTextFormat(Qt::RichText);
     layout->addWidget(title_);
+    caption_ = new QLabel(page);
+    caption_->setObjectName("unitCaption");
+    caption_->setTextFormat(Qt::RichText);
+    caption_->setWordWrap(true);
+    caption_->setToolTip(
+        tr("The unit's caption (Analysis > Caption units), with its null models: q of the label "
+           "permutation and of the random-weight control, Benjamini-Hochberg adjusted across "
+           "the layer. Greyed when either says it could be chance."));
+    caption_->hide();
+    layout->addWidget(caption_);
 
     auto* split = new QSplitter(Qt::Vertical, page);
     auto* scroll = new QScrollArea(split);
@@ -193,6 +205,8 @@ void NeuronInspector::setLayers(const std::vector<analysis::StoreLayer>& layers,
     search_->setCompleter(completer);
     search_->setToolTip(tr("Activation store: %1").arg(source));
     current_.reset();
+    captions_.clear();  // they belong to the previous store
+    caption_->hide();
     stack_->setCurrentIndex(layers_.empty() ? 0 : 1);
 }
 
@@ -228,6 +242,7 @@ bool NeuronInspector::requestUnit(const analysis::UnitRef& unit) {
     }
     current_ = unit;
     voxel_.reset();
+    showCaptionOfCurrentUnit();
     search_->setText(unitName(unit));
     emitRequest();
     return true;
@@ -331,6 +346,7 @@ void NeuronInspector::showCluster(const analysis::ClusterMembers& members,
                                   const QString& description) {
     stack_->setCurrentIndex(1);
     voxel_.reset();
+    caption_->hide();
     title_->setText(QString("<b>%1</b>").arg(description.toHtmlEscaped()));
     QStringList classNames;
     for (const auto& name : members.classNames)
@@ -354,9 +370,35 @@ void NeuronInspector::showCluster(const analysis::ClusterMembers& members,
 
 namespace us::widgets {
 
+void NeuronInspector::setCaption(const analysis::UnitRef& unit, const QString& html, bool chance) {
+    std::erase_if(captions_, [&](const HeldCaption& held) { return held.unit == unit; });
+    captions_.push_back({unit, html, chance});
+    showCaptionOfCurrentUnit();
+}
+
+QString NeuronInspector::captionText() const {
+    return caption_->isVisibleTo(this) ? caption_->text() : QString();
+}
+
+void NeuronInspector::showCaptionOfCurrentUnit() {
+    const auto held = std::find_if(captions_.begin(), captions_.end(), [&](const HeldCaption& c) {
+        return current_ && c.unit == *current_;
+    });
+    if (held == captions_.end()) {
+        caption_->hide();
+        return;
+    }
+    caption_->setText(held->chance
+                          ? QString("<span style='color:#8a8a8a'>%1 &nbsp;<i>%2</i></span>")
+                                .arg(held->html, tr("(could be chance)"))
+                          : held->html);
+    caption_->show();
+}
+
 void NeuronInspector::showVoxel(const VoxelView& voxel) {
     stack_->setCurrentIndex(1);
     current_.reset();  // a late unit report is dropped
+    showCaptionOfCurrentUnit();
     voxel_ = voxel.label;
     search_->clear();
     title_->setText(voxel.title);

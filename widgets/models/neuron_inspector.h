@@ -55,6 +55,10 @@ class NeuronInspector : public QWidget {
     void showReport(const analysis::UnitReport& report);
     // A cluster's members (from the treemap) instead of a unit's exemplars.
     void showCluster(const analysis::ClusterMembers& members, const QString& description);
+    // A unit's caption (rich text) with its null-model evidence, shown while that unit is;
+    // greyed when the evidence says it could be chance.
+    void setCaption(const analysis::UnitRef& unit, const QString& html, bool chance);
+    QString captionText() const;
     // A voxel in place of the unit (until a unit is asked for again).
     void showVoxel(const VoxelView& voxel);
     // The shown voxel's label, while one is shown.
@@ -97,6 +101,7 @@ class NeuronInspector : public QWidget {
     QStackedWidget* stack_ = nullptr;
     EmptyStatePanel* empty_ = nullptr;
     QLabel* title_ = nullptr;
+    QLabel* caption_ = nullptr;
     QLineEdit* search_ = nullptr;
     QSpinBox* k_ = nullptr;
     QComboBox* pooling_ = nullptr;
@@ -110,6 +115,13 @@ class NeuronInspector : public QWidget {
     std::vector<analysis::StoreLayer> layers_;
     std::optional<analysis::UnitRef> current_;
     std::optional<QString> voxel_;
+    struct HeldCaption {
+        analysis::UnitRef unit;
+        QString html;
+        bool chance = false;
+    };
+    std::vector<HeldCaption> captions_;
+    void showCaptionOfCurrentUnit();
 };
 
 }  // namespace us::widgets

@@ -222,10 +222,13 @@ void VisualisationStrip::setRecords(const std::vector<analysis::VisualisationRec
     records_.clear();
     for (const auto& record : records) {
         Row row;
-        row.title =
-            tr("%1 · %2 · %n step(s), %3 px", "", record.steps)
-                .arg(QString::fromStdString(record.label), QString::fromStdString(record.objective))
-                .arg(record.size);
+        // A long objective (a voxel's weighted sum of a layer's channels) is named by its size.
+        QString objective = QString::fromStdString(record.objective);
+        if (objective.size() > 80)
+            objective = tr("a weighted sum of %1 terms").arg(objective.count(" + ") + 1);
+        row.title = tr("%1 · %2 · %n step(s), %3 px", "", record.steps)
+                        .arg(QString::fromStdString(record.label), objective)
+                        .arg(record.size);
         if (record.facets != "single")
             row.title += tr(" · %1 facets").arg(QString::fromStdString(record.facets));
         row.images = toImages(record.imageShape, record.images);

@@ -39,6 +39,7 @@ int runGraphTests(DemoWindow& demo, const QStringList& arguments);
 int runAttributionGraphTests(DemoWindow& demo, const QStringList& arguments);
 int runVisualisationTests(DemoWindow& demo, const QStringList& arguments);
 int runEncodingTests(DemoWindow& demo, const QStringList& arguments);
+int runCaptionTests(DemoWindow& demo, const QStringList& arguments);
 int runSessionTests(DemoWindow& demo, const QStringList& arguments);
 
 }  // namespace us::test

@@ -66,8 +66,10 @@ class SessionTest : public QObject {
         QVERIFY2(other.statusReadout().contains("x -40.0, y 10.0, z 5.0 mm"),
                  qPrintable(other.statusReadout()));
         // The encoding model reopens without refitting, its maps once each.
-        QVERIFY(std::any_of(saved.sources.begin(), saved.sources.end(),
-                            [](const auto& source) { return source.kind == "encoding"; }));
+        for (const char* kind : {"encoding", "unit-captions"})
+            QVERIFY2(std::any_of(saved.sources.begin(), saved.sources.end(),
+                                 [&](const auto& source) { return source.kind == kind; }),
+                     kind);
         QTRY_VERIFY_WITH_TIMEOUT(other.encodings()->hasModel(), 60000);
         QTRY_VERIFY_WITH_TIMEOUT(other.sessions()->captureSession().sources == saved.sources,
                                  30000);

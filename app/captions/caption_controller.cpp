@@ -1,0 +1,189 @@
+#include "app/captions/caption_controller.h"
+
+#include <QFileDialog>
+#include <QInputDialog>
+#include <QMessageBox>
+
+#include <fstream>
+
+#include "analysis/captions/unit_caption_run.h"
+#include "analysis/core/atomic_file.h"
+#include "app/core/message_box.h"
+#include "app/core/selection.h"
+#include "app/models/model_controller.h"
+#include "widgets/models/neuron_inspector.h"
+
+namespace fs = std::filesystem;
+
+namespace us::app {
+namespace {
+
+constexpr const char* kCaptionsSource = "unit-captions";
+
+struct Loaded {
+    QString layer, path;
+    std::vector<CaptionController::Shown> units;
+};
+
+// A p or q value as rich text; below double precision's reach it is given as a bound.
+QString number(const nlohmann::json& value) {
+    if (!value.is_number()) return QObject::tr("none");
+    const double p = value.get<double>();
+    return p < 1e-16 ? QObject::tr("&lt; 1e-16") : QString::number(p, 'g', 2);
+}
+
+// The captions JSON as the inspector shows each unit.
+Loaded parseCaptions(const nlohmann::json& report, const QString& path) {
+    Loaded loaded;
+    loaded.layer = QString::fromStdString(report.at("layer").get<std::string>());
+    loaded.path = path;
+    const bool controlled = !report.at("control").is_null();
+    for (const auto& unit : report.at("units")) {
+        const auto& best = unit.at("concepts").at(0);
+        QString html =
+            QObject::tr(
+                "caption: <b>%1</b> &nbsp; AUC %2, %3% of the top exemplars "
+                "&nbsp; permutation q %4")
+                .arg(QString::fromStdString(unit.at("caption").get<std::string>()).toHtmlEscaped())
+                .arg(best.at("auc").is_number() ? best.at("auc").get<double>() : 0.5, 0, 'f', 3)
+                .arg(100.0 * unit.at("top_share").get<double>(), 0, 'f', 0)
+                .arg(number(best.at("q_permutation")));
+        html += controlled ? QObject::tr(", random-weight control q %1 (p %2)")
+                                 .arg(number(best.at("q_control")), number(best.at("p_control")))
+                           : QObject::tr(", no random-weight control");
+        loaded.units.push_back({html, unit.at("chance").get<bool>()});
+    }
+    return loaded;
+}
+
+}  // namespace
+
+CaptionController::CaptionController(JobRunner& jobs, Selection& selection, ModelController& models,
+                                     widgets::NeuronInspector* inspector, const fs::path& cacheDir,
+                                     QWidget* dialogParent)
+    : QObject(dialogParent),
+      jobs_(jobs),
+      selection_(selection),
+      models_(models),
+      inspector_(inspector),
+      cacheDir_(cacheDir),
+      dialogParent_(dialogParent) {
+    connect(&selection_, &Selection::changed, this, [this](Selection::Aspects aspects) {
+        if (aspects & Selection::Unit) showSelectedUnit();
+    });
+    // Captions belong to a store: a new one starts without them.
+    connect(&models_, &ModelController::storeOpened, this, [this] { layers_.clear(); });
+}
+
+void CaptionController::reportError(const QString& what, const QString& error) {
+    Q_EMIT failed(what, error);
+    if (interactive_) showMessageLater(dialogParent_, QMessageBox::Critical, what, error);
+}
+
+void CaptionController::captionLayer(const QString& layer, const QString& control) {
+    const auto& store = models_.store();
+    if (!store) return reportError(tr("Caption units"), tr("Open or extract activations first."));
+    analysis::UnitCaptionRequest request;
+    request.store = store->path + ":" + layer.toStdString();
+    if (!control.isEmpty()) request.control = control.toStdString() + ":" + layer.toStdString();
+    const fs::path out = cacheDir_ / "unit-captions" /
+                         (store->sha256.substr(0, 16) + "-" + layer.toStdString() +
+                          (control.isEmpty() ? "" : "-controlled") + ".json");
+    jobs_.submitTyped<Loaded>(
+        tr("Caption units of %1").arg(layer),
+        [request, out](const analysis::JobContext&) {
+            const auto report = analysis::runUnitCaptions(request);
+            fs::create_directories(out.parent_path());
+            analysis::AtomicFile file(out);
+            {
+                std::ofstream stream(file.tempPath(), std::ios::binary);
+                stream << report.dump(1) << "\n";
+                if (!stream.flush())
+                    throw std::runtime_error("cannot write '" + out.string() + "'");
+            }
+            file.commit();
+            return parseCaptions(report, QString::fromStdString(out.string()));
+        },
+        [this](Loaded loaded) {
+            const QString layer = loaded.layer;
+            layers_[layer] = {loaded.path, std::move(loaded.units)};
+            showSelectedUnit();
+            Q_EMIT captioned(layer);
+        },
+        [this](const QString& error) { reportError(tr("Caption units"), error); });
+}
+
+void CaptionController::captionDialog() {
+    const auto& store = models_.store();
+    if (!store) return reportError(tr("Caption units"), tr("Open or extract activations first."));
+    QStringList names;
+    for (const auto& layer : store->layers)
+        names << QString::fromStdString(layer.name);
+    int current = int(names.size()) - 1;
+    if (const auto unit = selection_.unit())
+        current = std::max(0, int(names.indexOf(QString::fromStdString(unit->layer))));
+    bool ok = false;
+    const QString layer = QInputDialog::getItem(dialogParent_, tr("Caption units"), tr("Layer:"),
+                                                names, current, false, &ok);
+    if (!ok) return;
+    QString control;
+    if (QMessageBox::question(dialogParent_, tr("Caption units"),
+                              tr("Compare with a random-weight control? Choose its activation "
+                                 "store, extracted on the same stimuli.")) == QMessageBox::Yes) {
+        control = QFileDialog::getOpenFileName(dialogParent_, tr("Random-weight control"),
+                                               QString(), tr("Activation stores (*.h5)"));
+        if (control.isEmpty()) return;
+    }
+    captionLayer(layer, control);
+}
+
+bool CaptionController::hasCaptions(const QString& layer) const {
+    return layers_.count(layer) > 0;
+}
+
+void CaptionController::showSelectedUnit() {
+    const auto unit = selection_.unit();
+    if (!unit) return;
+    const auto found = layers_.find(QString::fromStdString(unit->layer));
+    if (found == layers_.end()) return;
+    const auto& units = found->second.units;
+    if (unit->index < 0 || unit->index >= std::int64_t(units.size())) return;
+    const auto& shown = units[std::size_t(unit->index)];
+    inspector_->setCaption(*unit, shown.html, shown.chance);
+}
+
+std::vector<analysis::DataSource> CaptionController::sources() const {
+    std::vector<analysis::DataSource> out;
+    for (const auto& [layer, captions] : layers_)
+        out.push_back({kCaptionsSource, captions.path.toStdString(), {}});
+    return out;
+}
+
+void CaptionController::open(const QString& path) {
+    jobs_.submitTyped<Loaded>(
+        tr("Open unit captions %1").arg(path),
+        [path](const analysis::JobContext&) {
+            std::ifstream in(path.toStdString());
+            if (!in) throw std::runtime_error("cannot open '" + path.toStdString() + "'");
+            try {
+                return parseCaptions(nlohmann::json::parse(in), path);
+            } catch (const nlohmann::json::exception& error) {
+                throw std::runtime_error("'" + path.toStdString() +
+                                         "' is not a unit captions file: " + error.what());
+            }
+        },
+        [this](Loaded loaded) {
+            const QString layer = loaded.layer;
+            layers_[layer] = {loaded.path, std::move(loaded.units)};
+            showSelectedUnit();
+            Q_EMIT captioned(layer);
+        },
+        [this](const QString& error) { reportError(tr("Open unit captions"), error); });
+}
+
+void CaptionController::restore(const std::vector<analysis::DataSource>& sources) {
+    for (const auto& source : sources)
+        if (source.kind == kCaptionsSource) open(QString::fromStdString(source.path));
+}
+
+}  // namespace us::app
