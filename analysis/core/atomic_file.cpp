@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 
@@ -38,6 +39,16 @@ void AtomicFile::commit() {
         throw std::runtime_error("cannot sync '" + temp_.string() + "' to disk");
     fs::rename(temp_, target_);
     committed_ = true;
+}
+
+void writeTextAtomically(const fs::path& path, const std::string& text) {
+    AtomicFile file(path);
+    {
+        std::ofstream out(file.tempPath(), std::ios::binary);
+        out << text;
+        if (!out.flush()) throw std::runtime_error("cannot write '" + path.string() + "'");
+    }
+    file.commit();
 }
 
 }  // namespace us::analysis

@@ -4,6 +4,7 @@
 // a cancelled job), it removes the temporary file, so no partial output is ever left behind.
 
 #include <filesystem>
+#include <string>
 
 namespace us::analysis {
 
@@ -27,5 +28,8 @@ class AtomicFile {
     std::filesystem::path temp_;
     bool committed_ = false;
 };
+
+// Writes text (a JSON report) to path all or nothing. Throws std::runtime_error.
+void writeTextAtomically(const std::filesystem::path& path, const std::string& text);
 
 }  // namespace us::analysis

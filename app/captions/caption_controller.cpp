@@ -94,22 +94,10 @@ void CaptionController::captionLayer(const QString& layer, const QString& contro
         [request, out](const analysis::JobContext&) {
             const auto report = analysis::runUnitCaptions(request);
             fs::create_directories(out.parent_path());
-            analysis::AtomicFile file(out);
-            {
-                std::ofstream stream(file.tempPath(), std::ios::binary);
-                stream << report.dump(1) << "\n";
-                if (!stream.flush())
-                    throw std::runtime_error("cannot write '" + out.string() + "'");
-            }
-            file.commit();
+            analysis::writeTextAtomically(out, report.dump(1) + "\n");
             return parseCaptions(report, QString::fromStdString(out.string()));
         },
-        [this](Loaded loaded) {
-            const QString layer = loaded.layer;
-            layers_[layer] = {loaded.path, std::move(loaded.units)};
-            showSelectedUnit();
-            Q_EMIT captioned(layer);
-        },
+        [this](Loaded loaded) { keep(loaded.layer, loaded.path, std::move(loaded.units)); },
         [this](const QString& error) { reportError(tr("Caption units"), error); });
 }
 
@@ -135,6 +123,12 @@ void CaptionController::captionDialog() {
         if (control.isEmpty()) return;
     }
     captionLayer(layer, control);
+}
+
+void CaptionController::keep(const QString& layer, const QString& path, std::vector<Shown> units) {
+    layers_[layer] = {path, std::move(units)};
+    showSelectedUnit();
+    Q_EMIT captioned(layer);
 }
 
 bool CaptionController::hasCaptions(const QString& layer) const {
@@ -172,12 +166,7 @@ void CaptionController::open(const QString& path) {
                                          "' is not a unit captions file: " + error.what());
             }
         },
-        [this](Loaded loaded) {
-            const QString layer = loaded.layer;
-            layers_[layer] = {loaded.path, std::move(loaded.units)};
-            showSelectedUnit();
-            Q_EMIT captioned(layer);
-        },
+        [this](Loaded loaded) { keep(loaded.layer, loaded.path, std::move(loaded.units)); },
         [this](const QString& error) { reportError(tr("Open unit captions"), error); });
 }
 

@@ -53,6 +53,7 @@ class CaptionController : public QObject {
 
   private:
     void open(const QString& path);
+    void keep(const QString& layer, const QString& path, std::vector<Shown> units);
     void showSelectedUnit();
     void reportError(const QString& what, const QString& error);
 

@@ -2,7 +2,6 @@
 // brain responses, their voxel and region captions, and a simulated experiment to test them.
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <iostream>
 
 #include "analysis/core/atomic_file.h"
@@ -118,13 +117,7 @@ int caption(const std::vector<std::string>& args) {
         request.settings.preferred = int(options.integer("preferred", 8, 1, 10000));
         const CommandLineJob job;
         const auto report = analysis::runCaptioning(request, job.context());
-        analysis::AtomicFile output(out);
-        {
-            std::ofstream file(output.tempPath(), std::ios::binary);
-            file << report.dump(1) << "\n";
-            if (!file.flush()) throw std::runtime_error("cannot write '" + out.string() + "'");
-        }
-        output.commit();
+        analysis::writeTextAtomically(out, report.dump(1) + "\n");
         nlohmann::ordered_json summary{{"out", out.string()},
                                        {"simulated", report["simulated"]},
                                        {"voxels", report["voxels"].size()},

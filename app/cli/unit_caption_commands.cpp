@@ -1,6 +1,5 @@
 // unitscope-cli caption-units: captions for a stored layer's units with both null models.
 
-#include <fstream>
 #include <iostream>
 
 #include "analysis/captions/unit_caption_run.h"
@@ -55,13 +54,7 @@ int captionUnits(const std::vector<std::string>& args) {
         request.settings.lambda = options.number("lambda", 1, 0, 1e6);
         request.settings.chanceLevel = options.number("chance", 0.05, 0, 1);
         const auto report = analysis::runUnitCaptions(request);
-        analysis::AtomicFile output(out);
-        {
-            std::ofstream file(output.tempPath(), std::ios::binary);
-            file << report.dump(1) << "\n";
-            if (!file.flush()) throw std::runtime_error("cannot write '" + out.string() + "'");
-        }
-        output.commit();
+        analysis::writeTextAtomically(out, report.dump(1) + "\n");
         std::int64_t chance = 0;
         for (const auto& unit : report["units"])
             chance += unit["chance"].get<bool>();

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 
 #include "analysis/core/atomic_file.h"
 #include "analysis/core/npy.h"
@@ -60,12 +59,7 @@ nlohmann::ordered_json writeVisualisationImages(const fs::path& prefix,
 
 fs::path writeVisualisationReport(const fs::path& prefix, const nlohmann::ordered_json& report) {
     const auto path = withSuffix(prefix, "", ".json");
-    analysis::AtomicFile file(path);
-    {
-        std::ofstream out(file.tempPath());
-        out << report.dump(1) << "\n";
-    }
-    file.commit();
+    analysis::writeTextAtomically(path, report.dump(1) + "\n");
     return path;
 }
 
