@@ -33,11 +33,13 @@ std::shared_ptr<const EncodingExplorer> EncodingExplorer::open(
     explorer->features_ = transformFeatures(
         model,
         Eigen::Map<const FeatureMatrix>(matrix.values.data(), matrix.shape[0], matrix.shape[1]));
+    // Without classes there is nothing to caption with; the rest still works.
     const auto& stimuli = activations.stimuli();
     if (stimuli.labels.empty())
-        throw std::runtime_error("the store's stimuli have no classes to caption voxels with");
-    explorer->vocabulary_ =
-        classVocabulary(explorer->features_, stimuli.labels, stimuli.labelNames);
+        explorer->vocabulary_.embeddings = FeatureMatrix(0, model.featureCount);
+    else
+        explorer->vocabulary_ =
+            classVocabulary(explorer->features_, stimuli.labels, stimuli.labelNames);
     job.checkCancelled();
 
     const auto& geometry = model.geometry;

@@ -42,7 +42,8 @@ struct VoxelReport {
 class EncodingExplorer {
   public:
     // Reads encoding.h5 and the activation store it was fitted on (`store` overrides the path
-    // the model records), builds the class vocabulary, and with an atlas captions its regions.
+    // the model records), builds the class vocabulary (empty when the stimuli have no
+    // classes), and with an atlas captions its regions.
     // Throws std::runtime_error with one clear message.
     static std::shared_ptr<const EncodingExplorer> open(
         const std::filesystem::path& encoding, const std::optional<std::filesystem::path>& store,

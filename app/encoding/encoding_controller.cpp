@@ -54,6 +54,7 @@ QString voxelLabel(const analysis::VoxelReport& report) {
 
 QString conceptsText(const analysis::EncodingExplorer& explorer,
                      const std::vector<analysis::ConceptScore>& concepts) {
+    if (concepts.empty()) return QObject::tr("none (the stimuli have no classes)");
     QStringList parts;
     for (const auto& c : concepts)
         parts << QObject::tr("%1 (%2)")
