@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <numeric>
 #include <random>
@@ -26,16 +25,6 @@ using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 
 // Regions smaller than this (at the chosen voxel size) cannot carry a category convincingly.
 constexpr std::int64_t kMinRegionVoxels = 8;
-
-void writeText(const fs::path& path, const std::string& text) {
-    AtomicFile output(path);
-    {
-        std::ofstream out(output.tempPath(), std::ios::binary);
-        out << text;
-        if (!out.flush()) throw std::runtime_error("cannot write '" + path.string() + "'");
-    }
-    output.commit();
-}
 
 }  // namespace
 
@@ -203,7 +192,7 @@ nlohmann::ordered_json simulateExperiment(const ActivationStore& store,
                       ? stimuli.names[std::size_t(t)]
                       : std::to_string(t)) +
                  "\n";
-    writeText(outDir / "stimuli.txt", names);
+    writeTextAtomically(outDir / "stimuli.txt", names);
 
     nlohmann::ordered_json truth;
     truth["simulated"] = true;
@@ -231,7 +220,7 @@ nlohmann::ordered_json simulateExperiment(const ActivationStore& store,
         }
         regions.push_back(std::move(entry));
     }
-    writeText(outDir / "truth.json", truth.dump(1) + "\n");
+    writeTextAtomically(outDir / "truth.json", truth.dump(1) + "\n");
     betas.finish();  // last: a directory with betas.nii.gz is complete
 
     nlohmann::ordered_json report = truth;
