@@ -115,26 +115,29 @@ double share(const ConceptLabels& labels, const std::vector<std::int64_t>& top, 
     return double(hits) / double(top.size());
 }
 
-}  // namespace
-
-std::vector<double> unitConceptAuc(const std::vector<float>& activations, std::int64_t units,
-                                   const ConceptLabels& labels) {
-    checkShape(activations, units, labels);
-    return aucFrom(rankSums(activations, units, labels), positives(labels), units, labels.rows);
-}
-
-std::vector<double> unitConceptWpmi(const std::vector<float>& activations, std::int64_t units,
-                                    const ConceptLabels& labels,
-                                    const UnitCaptionSettings& settings) {
-    checkShape(activations, units, labels);
-    const std::int64_t n = labels.rows, c = labels.count();
-    const std::int64_t k = std::min<std::int64_t>(settings.topK, n);
-    std::vector<double> logGiven(std::size_t(units * c), 0.0);  // log p(concept | unit's top)
+// Each unit's top exemplars (rows, most active first; ties: lower row first).
+std::vector<std::vector<std::int64_t>> topRowsOfUnits(const std::vector<float>& activations,
+                                                      std::int64_t units, std::int64_t n,
+                                                      int topK) {
+    const std::int64_t k = std::min<std::int64_t>(topK, n);
+    std::vector<std::vector<std::int64_t>> tops(static_cast<std::size_t>(units));
     std::vector<float> column(static_cast<std::size_t>(n));
     for (std::int64_t u = 0; u < units; ++u) {
         for (std::int64_t row = 0; row < n; ++row)
             column[std::size_t(row)] = activations[std::size_t(row * units + u)];
-        const auto top = topIndices(column, k);
+        tops[std::size_t(u)] = topIndices(column, k);
+    }
+    return tops;
+}
+
+// Soft-WPMI (units x concepts) from each unit's top exemplars.
+std::vector<double> wpmiOfTops(const std::vector<std::vector<std::int64_t>>& tops,
+                               const ConceptLabels& labels, const UnitCaptionSettings& settings) {
+    const std::int64_t units = std::int64_t(tops.size()), c = labels.count();
+    const std::int64_t k = std::min<std::int64_t>(settings.topK, labels.rows);
+    std::vector<double> logGiven(std::size_t(units * c), 0.0);  // log p(concept | unit's top)
+    for (std::int64_t u = 0; u < units; ++u) {
+        const auto& top = tops[std::size_t(u)];
         for (std::size_t i = 0; i < top.size(); ++i) {
             // The rank weight falls linearly from p_start by (p_start - p_end) / k a rank.
             const double p =
@@ -163,6 +166,22 @@ std::vector<double> unitConceptWpmi(const std::vector<float>& activations, std::
     return out;
 }
 
+}  // namespace
+
+std::vector<double> unitConceptAuc(const std::vector<float>& activations, std::int64_t units,
+                                   const ConceptLabels& labels) {
+    checkShape(activations, units, labels);
+    return aucFrom(rankSums(activations, units, labels), positives(labels), units, labels.rows);
+}
+
+std::vector<double> unitConceptWpmi(const std::vector<float>& activations, std::int64_t units,
+                                    const ConceptLabels& labels,
+                                    const UnitCaptionSettings& settings) {
+    checkShape(activations, units, labels);
+    return wpmiOfTops(topRowsOfUnits(activations, units, labels.rows, settings.topK), labels,
+                      settings);
+}
+
 std::vector<double> benjaminiHochberg(const std::vector<double>& p) {
     const std::size_t m = p.size();
     std::vector<std::size_t> order(m);
@@ -188,7 +207,8 @@ std::vector<UnitCaption> captionUnits(const std::vector<float>& activations, std
     const auto count = positives(labels);
     const auto ranks = rankSums(activations, units, labels);
     const auto auc = aucFrom(ranks, count, units, n);
-    const auto wpmi = unitConceptWpmi(activations, units, labels, settings);
+    const auto tops = topRowsOfUnits(activations, units, n, settings.topK);
+    const auto wpmi = wpmiOfTops(tops, labels, settings);
     // The control's AUCs, sorted per concept, for "how many control units score as high".
     std::vector<std::vector<double>> controlAuc;
     if (control) {
@@ -205,7 +225,6 @@ std::vector<UnitCaption> captionUnits(const std::vector<float>& activations, std
     std::vector<UnitCaption> captions(static_cast<std::size_t>(units));
     std::vector<std::vector<double>> pPermutation(static_cast<std::size_t>(c)),
         pControl(static_cast<std::size_t>(c));
-    std::vector<float> column(static_cast<std::size_t>(n));
     for (std::int64_t u = 0; u < units; ++u) {
         auto& caption = captions[std::size_t(u)];
         caption.unit = u;
@@ -242,7 +261,6 @@ std::vector<UnitCaption> captionUnits(const std::vector<float>& activations, std
             if (control) score.qControl = qControl[std::size_t(u)];
         }
     }
-    const std::int64_t topK = std::min<std::int64_t>(settings.topK, n);
     for (std::int64_t u = 0; u < units; ++u) {
         auto& caption = captions[std::size_t(u)];
         auto& scores = caption.concepts;
@@ -250,9 +268,7 @@ std::vector<UnitCaption> captionUnits(const std::vector<float>& activations, std
             const double x = std::isnan(a.auc) ? -1 : a.auc, y = std::isnan(b.auc) ? -1 : b.auc;
             return x > y || (x == y && a.wpmi > b.wpmi);
         });
-        for (std::int64_t row = 0; row < n; ++row)
-            column[std::size_t(row)] = activations[std::size_t(row * units + u)];
-        const auto top = topIndices(column, topK);
+        const auto& top = tops[std::size_t(u)];
         const auto& best = scores.front();
         caption.caption = labels.names[std::size_t(best.concept_)];
         caption.topShare = share(labels, top, best.concept_);
