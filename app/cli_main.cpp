@@ -51,6 +51,12 @@ constexpr const char* kUsage =
     "                                a SIMULATED experiment with known answers\n"
     "  caption-units --store acts.h5:LAYER --out captions.json\n"
     "                                unit captions with permutation and control nulls\n"
+    "  match-units --a acts1.h5:L1 --b acts2.h5:L2 --out matches.json\n"
+    "                                units of two networks matched by correlation\n"
+    "  random-control --model M.pt --seed S --stimuli S --out random.pt\n"
+    "                                the same architecture with fresh weights (a null model)\n"
+    "  concepts --store acts.h5:LAYER --method nmf --k K --out concepts.h5\n"
+    "                                NMF components of a layer as a layer of concept units\n"
     "\n"
     "Run 'unitscope-cli SUBCOMMAND --help' for a subcommand's options.\n";
 
@@ -95,7 +101,10 @@ int main(int argc, char** argv) {
         {"encode", us::cli::encode},
         {"caption", us::cli::caption},
         {"simulate-fmri", us::cli::simulateFmri},
-        {"caption-units", us::cli::captionUnits}};
+        {"caption-units", us::cli::captionUnits},
+        {"match-units", us::cli::matchUnits},
+        {"random-control", us::cli::randomControl},
+        {"concepts", us::cli::concepts}};
     const auto found = commands.find(command);
     if (found == commands.end())
         return us::cli::fail("unknown subcommand '" + command + "' (see unitscope-cli --help)", 2);

@@ -2,26 +2,12 @@
 
 #include <stdexcept>
 
+#include "analysis/models/store_layer_source.h"
+
 namespace us::analysis {
-namespace {
-
-struct LayerSource {
-    std::filesystem::path path;
-    std::string layer;
-};
-
-LayerSource splitSource(const std::string& text, const char* option) {
-    const auto colon = text.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
-        throw std::invalid_argument(std::string(option) + " must be ACTS.h5:LAYER, not '" + text +
-                                    "'");
-    return {text.substr(0, colon), text.substr(colon + 1)};
-}
-
-}  // namespace
 
 nlohmann::ordered_json runUnitCaptions(const UnitCaptionRequest& request) {
-    const auto source = splitSource(request.store, "--store");
+    const auto source = parseStoreLayerSource(request.store, "--store");
     const auto store = ActivationStore::open(source.path);
     const auto matrix = store.layerMatrix(source.layer, request.pooling);
     const auto& stimuli = store.stimuli();
@@ -36,7 +22,7 @@ nlohmann::ordered_json runUnitCaptions(const UnitCaptionRequest& request) {
     std::optional<FloatArray> control;
     std::string controlLayer;
     if (request.control) {
-        const auto controlSource = splitSource(*request.control, "--control");
+        const auto controlSource = parseStoreLayerSource(*request.control, "--control");
         const auto controlStore = ActivationStore::open(controlSource.path);
         if (controlStore.stimuli().names != stimuli.names)
             throw std::runtime_error("the control '" + controlSource.path.string() +

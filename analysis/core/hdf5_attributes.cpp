@@ -1,6 +1,7 @@
 #include "analysis/core/hdf5_attributes.h"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "analysis/core/hdf5_handle.h"
@@ -31,6 +32,7 @@ namespace {
 template <typename T>
 void writeArrayAttribute(hid_t object, const char* name, hid_t fileType, hid_t memType,
                          const std::vector<T>& values) {
+    if (values.empty()) return;  // an absent attribute reads back as empty
     const hsize_t dims[1] = {values.size()};
     H5Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
     H5Handle attr(H5Acreate2(object, name, fileType, space.get(), H5P_DEFAULT, H5P_DEFAULT),
@@ -71,8 +73,20 @@ std::string readStringAttribute(hid_t object, const char* name) {
     if (H5Aexists(object, name) <= 0) return {};
     H5Handle attr(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
     H5Handle type(H5Aget_type(attr.get()), H5Tclose);
-    if (!type.valid() || H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()))
-        return {};
+    if (!type.valid() || H5Tget_class(type.get()) != H5T_STRING) return {};
+    if (H5Tis_variable_str(type.get()) > 0) {
+        // As h5py and most other writers store a Python str: one variable-length string.
+        H5Handle space(H5Aget_space(attr.get()), H5Sclose);
+        if (!space.valid() || H5Sget_simple_extent_npoints(space.get()) != 1) return {};
+        H5Handle memType(H5Tcopy(H5T_C_S1), H5Tclose);
+        H5Tset_size(memType.get(), H5T_VARIABLE);
+        H5Tset_cset(memType.get(), H5Tget_cset(type.get()));
+        char* text = nullptr;
+        if (H5Aread(attr.get(), memType.get(), &text) < 0 || !text) return {};
+        std::string value(text, strnlen(text, 1 << 16));
+        H5free_memory(text);
+        return value;
+    }
     const size_t size = H5Tget_size(type.get());
     if (size == 0 || size > 4096) return {};
     std::string value(size, '\0');

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "analysis/core/hdf5_attributes.h"
+#include "analysis/core/hdf5_datasets.h"
 #include "analysis/core/hdf5_handle.h"
 #include "analysis/core/name_suggestions.h"
 
@@ -22,6 +23,30 @@ constexpr const char* kLayersGroup = "/layers";
 constexpr const char* kPredictionsPath = "/outputs/predicted";
 
 // Groups remember the order their members were created in (layers keep the user's order).
+// Layer names may hold '/' (concept layers, "relu3/nmf-8"), which HDF5 reads as a path: it is
+// stored as "%2F", and '%' as "%25".
+std::string hdf5LayerName(const std::string& name) {
+    std::string escaped;
+    for (const char c : name) escaped += c == '/' ? "%2F" : c == '%' ? "%25" : std::string(1, c);
+    return escaped;
+}
+
+std::string layerNameFromHdf5(const std::string& stored) {
+    std::string name;
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+        if (stored[i] == '%' && stored.compare(i, 3, "%2F") == 0) {
+            name += '/';
+            i += 2;
+        } else if (stored[i] == '%' && stored.compare(i, 3, "%25") == 0) {
+            name += '%';
+            i += 2;
+        } else {
+            name += stored[i];
+        }
+    }
+    return name;
+}
+
 H5Handle createGroup(hid_t parent, const std::string& name) {
     H5Handle props(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
     H5Pset_link_creation_order(props.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
@@ -197,9 +222,7 @@ ActivationStoreWriter::ActivationStoreWriter(const fs::path& path,
 
     const H5Handle layersGroup = createGroup(root, kLayersGroup);
     for (const auto& layer : layers) {
-        if (layer.name.find('/') != std::string::npos)
-            throw std::runtime_error("layer name '" + layer.name + "' contains '/'");
-        const H5Handle group = createGroup(layersGroup.get(), layer.name);
+        const H5Handle group = createGroup(layersGroup.get(), hdf5LayerName(layer.name));
         writeStringAttribute(group.get(), "type", layer.type);
         writeInt64ArrayAttribute(group.get(), "output_shape", layer.outputShape);
         Impl::Sink sink{layer, {}, {}, {}, {}};
@@ -241,6 +264,27 @@ void ActivationStoreWriter::append(const std::vector<PooledActivations>& rows,
     }
     d.pending += hsize_t(count);
     if (d.pending >= Impl::kFlushRows) d.flush();
+}
+
+void ActivationStoreWriter::addLayerArray(const std::string& layer, const std::string& dataset,
+                                          const FloatArray& values) {
+    const auto found = std::find_if(impl_->sinks.begin(), impl_->sinks.end(),
+                                    [&](const Impl::Sink& sink) { return sink.layer.name == layer; });
+    if (found == impl_->sinks.end() || dataset == "mean" || dataset == "max")
+        throw std::invalid_argument("addLayerArray: no layer '" + layer + "' or a reserved name");
+    const std::string path = std::string(kLayersGroup) + "/" + hdf5LayerName(layer);
+    const H5Handle group(H5Gopen2(impl_->file.get(), path.c_str(), H5P_DEFAULT), H5Gclose);
+    std::vector<hsize_t> dims(values.shape.begin(), values.shape.end());
+    writeDataset(group.get(), dataset, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, values.values.data(),
+                 dims);
+}
+
+void ActivationStoreWriter::addLayerAttribute(const std::string& layer, const std::string& name,
+                                              const std::string& value) {
+    const std::string path = std::string(kLayersGroup) + "/" + hdf5LayerName(layer);
+    const H5Handle group(H5Gopen2(impl_->file.get(), path.c_str(), H5P_DEFAULT), H5Gclose);
+    if (!group.valid()) throw std::invalid_argument("addLayerAttribute: no layer '" + layer + "'");
+    writeStringAttribute(group.get(), name.c_str(), value);
 }
 
 std::int64_t ActivationStoreWriter::rowCount() const {
@@ -287,8 +331,8 @@ struct ActivationStore::Impl {
     std::vector<std::int32_t> predictions;
 
     H5Handle openDataset(const std::string& layer, Pooling pooling) const {
-        const std::string name =
-            std::string(kLayersGroup) + "/" + layer + (pooling == Pooling::Mean ? "/mean" : "/max");
+        const std::string name = std::string(kLayersGroup) + "/" + hdf5LayerName(layer) +
+                                 (pooling == Pooling::Mean ? "/mean" : "/max");
         H5Handle dataset(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
         if (!dataset.valid()) throw std::runtime_error("cannot open " + name);
         return dataset;
@@ -326,6 +370,8 @@ ActivationStore ActivationStore::open(const fs::path& path) {
         p.modelPath = readStringAttribute(root, "model_path");
         p.modelSha256 = readStringAttribute(root, "model_sha256");
         p.inputShape = readInt64ArrayAttribute(root, "input_shape");
+        for (const double v : readDoubleArrayAttribute(root, "input_mean")) p.inputMean.push_back(float(v));
+        for (const double v : readDoubleArrayAttribute(root, "input_std")) p.inputStd.push_back(float(v));
         p.preprocessing = readStringAttribute(root, "preprocessing");
         p.stimuliPath = readStringAttribute(root, "stimuli_path");
         p.stimuliKind = readStringAttribute(root, "stimuli_kind");
@@ -363,8 +409,8 @@ ActivationStore ActivationStore::open(const fs::path& path) {
                                    name.size(), H5P_DEFAULT) < 0)
                 fail("cannot list layers");
             StoreLayer layer;
-            layer.name = name.data();
-            H5Handle group(H5Gopen2(layers.get(), layer.name.c_str(), H5P_DEFAULT), H5Gclose);
+            layer.name = layerNameFromHdf5(name.data());
+            H5Handle group(H5Gopen2(layers.get(), name.data(), H5P_DEFAULT), H5Gclose);
             layer.type = readStringAttribute(group.get(), "type");
             layer.outputShape = readInt64ArrayAttribute(group.get(), "output_shape");
             const H5Handle mean = impl->openDataset(layer.name, Pooling::Mean);
@@ -443,6 +489,29 @@ FloatArray ActivationStore::layerMatrix(const std::string& layerName, Pooling po
                                           H5P_DEFAULT, matrix.values.data()) < 0)
         throw std::runtime_error("cannot read layer '" + layerName + "' (corrupt file?)");
     return matrix;
+}
+
+std::optional<FloatArray> ActivationStore::layerArray(const std::string& layerName,
+                                                     const std::string& dataset) const {
+    this->layer(layerName);
+    H5ErrorSilencer silence;
+    const std::string path = std::string(kLayersGroup) + "/" + hdf5LayerName(layerName);
+    const H5Handle group(H5Gopen2(impl_->file.get(), path.c_str(), H5P_DEFAULT), H5Gclose);
+    if (!group.valid() || !datasetExists(group.get(), dataset)) return std::nullopt;
+    std::vector<hsize_t> dims;
+    FloatArray array;
+    array.values = readDataset<float>(group.get(), dataset, H5T_NATIVE_FLOAT, &dims);
+    array.shape.assign(dims.begin(), dims.end());
+    return array;
+}
+
+std::string ActivationStore::layerAttribute(const std::string& layerName,
+                                            const std::string& name) const {
+    this->layer(layerName);
+    H5ErrorSilencer silence;
+    const std::string path = std::string(kLayersGroup) + "/" + hdf5LayerName(layerName);
+    const H5Handle group(H5Gopen2(impl_->file.get(), path.c_str(), H5P_DEFAULT), H5Gclose);
+    return group.valid() ? readStringAttribute(group.get(), name.c_str()) : std::string();
 }
 
 std::string sha256File(const fs::path& path) {

@@ -8,6 +8,9 @@
 //   /stimuli               attr count; datasets labels int32 [N] (when known), label_names,
 //                          names (strings [N]), source_index int64 [N], skipped (strings)
 //   /layers/<dotted name>  attrs type, output_shape; datasets mean, max float32 [N, units]
+//                          ('/' in a name is stored as "%2F", '%' as "%25"); concept layers
+//                          ("relu3/nmf-8") add directions float32 [K, source units] and attrs
+//                          source_layer, method
 //   /outputs/predicted     int32 [N], the argmax of a 2-D model output (when it is one)
 // Datasets are chunked and deflate-compressed; rows stream in batches.
 
@@ -69,6 +72,11 @@ class ActivationStoreWriter {
     void append(const std::vector<PooledActivations>& rows,
                 const std::vector<std::int32_t>& predictions = {});
     void finish(const StoreStimuli& stimuli);
+    // A further dataset in a layer's group (not mean or max), and a string attribute on it.
+    void addLayerArray(const std::string& layer, const std::string& dataset,
+                       const FloatArray& values);
+    void addLayerAttribute(const std::string& layer, const std::string& name,
+                           const std::string& value);
     std::int64_t rowCount() const;
 
   private:
@@ -100,6 +108,11 @@ class ActivationStore {
                                   Pooling pooling = Pooling::Mean) const;
     // A whole layer, [count, units] row-major.
     FloatArray layerMatrix(const std::string& layer, Pooling pooling = Pooling::Mean) const;
+    // A further dataset of a layer's group (such as a concept layer's directions), if present.
+    std::optional<FloatArray> layerArray(const std::string& layer,
+                                         const std::string& dataset) const;
+    // A string attribute of a layer's group; empty when absent.
+    std::string layerAttribute(const std::string& layer, const std::string& name) const;
 
   private:
     struct Impl;

@@ -81,8 +81,51 @@ StoreSummary ModelWorkspace::openStore(const fs::path& path) {
     }
     store_ = std::move(store);
     storeSha256_ = sha;
+    attached_.clear();
     correlations_.clear();
     return summariseStore();
+}
+
+StoreSummary ModelWorkspace::attachStore(const fs::path& path) {
+    if (!store_) throw std::runtime_error("open activations first: concept units extend them");
+    ActivationStore store = ActivationStore::open(path);
+    if (store.stimuli().names != store_->stimuli().names)
+        throw std::runtime_error("'" + path.string() +
+                                 "' was made on other stimuli than the open activations");
+    std::erase_if(attached_, [&](const ActivationStore& other) {
+        return fs::absolute(other.path()) == fs::absolute(path);
+    });
+    for (const auto& layer : store.layers()) {
+        const auto taken = [&](const ActivationStore& other) {
+            const auto& layers = other.layers();
+            return std::any_of(layers.begin(), layers.end(),
+                               [&](const StoreLayer& l) { return l.name == layer.name; });
+        };
+        if (taken(*store_) || std::any_of(attached_.begin(), attached_.end(), taken))
+            throw std::runtime_error("a layer named '" + layer.name + "' is already open");
+    }
+    for (const auto& layer : store.layers())
+        std::erase_if(correlations_, [&](const auto& entry) { return entry.first.first == layer.name; });
+    attached_.push_back(std::move(store));
+    return summariseStore();
+}
+
+const ActivationStore& ModelWorkspace::storeFor(const std::string& layer) const {
+    for (const auto& store : attached_)
+        for (const auto& l : store.layers())
+            if (l.name == layer) return store;
+    return *store_;
+}
+
+std::optional<std::pair<std::string, FloatArray>> ModelWorkspace::conceptDirections(
+    const std::string& layer) const {
+    if (!store_) return std::nullopt;
+    const auto& store = storeFor(layer);
+    if (&store == &*store_) return std::nullopt;
+    const auto source = store.layerAttribute(layer, "source_layer");
+    auto directions = store.layerArray(layer, "directions");
+    if (source.empty() || !directions) return std::nullopt;
+    return std::pair{source, std::move(*directions)};
 }
 
 StoreSummary ModelWorkspace::summariseStore() const {
@@ -91,6 +134,8 @@ StoreSummary ModelWorkspace::summariseStore() const {
     summary.sha256 = storeSha256_;
     summary.count = store_->count();
     summary.layers = store_->layers();
+    for (const auto& store : attached_)
+        summary.layers.insert(summary.layers.end(), store.layers().begin(), store.layers().end());
     summary.labelNames = store_->stimuli().labelNames;
     summary.labelled = !store_->stimuli().labels.empty();
     summary.hasPredictions = !store_->predictions().empty();
@@ -125,20 +170,20 @@ PredictionNames ModelWorkspace::predictionNames() const {
 std::vector<float> ModelWorkspace::unitValues(const UnitRef& unit, Pooling pooling) const {
     if (!store_)
         throw std::runtime_error("no activations yet: extract or open an activation store");
-    return store_->unitColumn(unit.layer, unit.index, pooling);
+    return storeFor(unit.layer).unitColumn(unit.layer, unit.index, pooling);
 }
 
 UnitReport ModelWorkspace::inspect(const UnitRef& unit, std::int64_t k, Pooling pooling,
                                    const JobContext& context) {
     if (!store_)
         throw std::runtime_error("no activations yet: extract or open an activation store");
-    const StoreLayer& layer = store_->layer(unit.layer);
+    const StoreLayer& layer = storeFor(unit.layer).layer(unit.layer);
     UnitReport report;
     report.unit = unit;
     report.layerType = layer.type;
     report.layerUnits = layer.units;
     report.pooling = pooling;
-    const auto values = store_->unitColumn(unit.layer, unit.index, pooling);
+    const auto values = storeFor(unit.layer).unitColumn(unit.layer, unit.index, pooling);
     context.checkCancelled();
 
     report.histogram = histogram(values, 40);
@@ -156,7 +201,7 @@ UnitReport ModelWorkspace::inspect(const UnitRef& unit, std::int64_t k, Pooling 
     auto& correlations = correlations_[{unit.layer, int(pooling)}];
     if (!correlations)
         correlations =
-            std::make_shared<ProfileCorrelations>(store_->layerMatrix(unit.layer, pooling));
+            std::make_shared<ProfileCorrelations>(storeFor(unit.layer).layerMatrix(unit.layer, pooling));
     context.checkCancelled();
     report.similar = correlations->mostSimilar(unit.index, 10);
 
@@ -240,8 +285,8 @@ ClusterResult ModelWorkspace::cluster(const std::string& layerName, ItemKind ite
                                       const JobContext& context) {
     if (!store_)
         throw std::runtime_error("no activations yet: extract or open an activation store");
-    const StoreLayer& layer = store_->layer(layerName);
-    FloatArray x = store_->layerMatrix(layerName, pooling);
+    const StoreLayer& layer = storeFor(layerName).layer(layerName);
+    FloatArray x = storeFor(layerName).layerMatrix(layerName, pooling);
     if (items == ItemKind::Units) x = transposed(x);
     const auto n = x.shape[0];
     const bool exact = n <= kMaxExactLinkageItems;

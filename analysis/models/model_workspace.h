@@ -133,6 +133,15 @@ class ModelWorkspace {
     StimuliSummary openStimuli(const std::filesystem::path& path);
     // Also opens the store's model and stimuli when they are not open and still exist.
     StoreSummary openStore(const std::filesystem::path& path);
+    // Adds the layers of another store over the same stimuli (concept units, "relu3/nmf-8") to
+    // the open one's, for the inspector, clustering and captions; a store of the same path
+    // replaces its earlier copy. Throws std::runtime_error when the stimuli differ or a layer
+    // name is taken. Opening another main store drops the attached ones.
+    StoreSummary attachStore(const std::filesystem::path& path);
+    // A concept layer's directions in its source layer's channel space ([K, source units]) and
+    // the source layer's name, when the layer is one.
+    std::optional<std::pair<std::string, FloatArray>> conceptDirections(
+        const std::string& layer) const;
     // Extracts with the open model and stimuli, then opens the new store.
     StoreSummary extract(const std::vector<std::string>& layers, const std::filesystem::path& out,
                          std::int64_t batchSize, const JobContext& context,
@@ -176,6 +185,9 @@ class ModelWorkspace {
 
   private:
     StoreSummary summariseStore() const;
+    // The open store or the attached one that holds layer (the open one when none does, so
+    // that its error names the layer).
+    const ActivationStore& storeFor(const std::string& layer) const;
 
     std::unique_ptr<ScriptModel> model_;
     InputSpec spec_;
@@ -183,6 +195,7 @@ class ModelWorkspace {
     std::unique_ptr<StimulusSet> stimuli_;
     std::optional<ActivationStore> store_;
     std::string storeSha256_;
+    std::vector<ActivationStore> attached_;
     // Standardised layer matrices for similar-unit search, by (layer, pooling).
     std::map<std::pair<std::string, int>, std::shared_ptr<ProfileCorrelations>> correlations_;
 };

@@ -52,7 +52,7 @@ VisualisationRecord ModelWorkspace::visualise(const VisualisationSetup& setup,
     record.finalActivation = result.finalActivation;
     const auto* single = request.objective.single();
     if (single && single->kind == ObjectiveTerm::Kind::Channel && storeHas(single->layer)) {
-        const auto column = store_->unitColumn(single->layer, single->units.at(0));
+        const auto column = storeFor(single->layer).unitColumn(single->layer, single->units.at(0));
         if (!column.empty()) record.bestNatural = *std::max_element(column.begin(), column.end());
     }
     record.imageShape = result.images.shape;

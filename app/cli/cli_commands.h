@@ -28,6 +28,9 @@ int encode(const std::vector<std::string>& args);
 int caption(const std::vector<std::string>& args);
 int simulateFmri(const std::vector<std::string>& args);
 int captionUnits(const std::vector<std::string>& args);
+int matchUnits(const std::vector<std::string>& args);
+int randomControl(const std::vector<std::string>& args);
+int concepts(const std::vector<std::string>& args);
 
 // Prints "unitscope-cli: message" on stderr and returns code.
 int fail(const std::string& message, int code = 1);
