@@ -21,6 +21,7 @@
 #include "app/core/selection.h"
 #include "app/encoding/encoding_controller.h"
 #include "app/graph/graph_controller.h"
+#include "app/models/concept_controller.h"
 #include "app/models/model_controller.h"
 #include "app/session/session_controller.h"
 #include "app/visualisation/visualisation_controller.h"
@@ -146,6 +147,7 @@ void MainWindow::buildControllers() {
                                inspector_, treemapPanel_, cacheDirectory(), this);
     captions_ =
         new CaptionController(jobs_, *selection_, *models_, inspector_, cacheDirectory(), this);
+    concepts_ = new ConceptController(jobs_, *selection_, *models_, cacheDirectory(), this);
     sessions_ = new SessionController(*this);
 
     connect(&jobs_, &JobRunner::jobQueued, jobsPanel_, &widgets::JobsPanel::jobQueued);
@@ -173,6 +175,9 @@ void MainWindow::buildControllers() {
     connect(visualisations_, &VisualisationController::failed, this, showFailure);
     connect(encodings_, &EncodingController::failed, this, showFailure);
     connect(captions_, &CaptionController::failed, this, showFailure);
+    connect(concepts_, &ConceptController::failed, this, showFailure);
+    connect(layerTree_, &widgets::LayerTree::conceptsRequested, concepts_,
+            [this](const QString& layer) { concepts_->computeDialog(layer); });
     connect(encodings_, &EncodingController::status, this, showStatus);
 
     connect(brain_, &BrainController::demoLoadFailed, this, &MainWindow::demoLoadFailed);
@@ -266,6 +271,8 @@ void MainWindow::buildMenus() {
                             visualisations_, &VisualisationController::visualiseDialog);
     analysisMenu->addAction(tr("Caption &units of a layer..."), captions_,
                             &CaptionController::captionDialog);
+    analysisMenu->addAction(tr("C&oncept units of a layer (NMF)..."), concepts_,
+                            [this] { concepts_->computeDialog(); });
     analysisMenu->addAction(tr("Fit &encoding model..."), encodings_,
                             &EncodingController::fitDialog);
     analysisMenu->addAction(tr("Visualise brain &region under the cursor"), encodings_,
@@ -360,6 +367,7 @@ void MainWindow::setInteractive(bool interactive) {
     brain_->setInteractive(interactive);
     encodings_->setInteractive(interactive);
     captions_->setInteractive(interactive);
+    concepts_->setInteractive(interactive);
 }
 
 void MainWindow::openDemo() {

@@ -35,6 +35,7 @@ namespace us::app {
 class BrainController;
 class CaptionController;
 class ClusterController;
+class ConceptController;
 class EncodingController;
 class GraphController;
 class ModelController;
@@ -90,6 +91,7 @@ class MainWindow : public QMainWindow {
     VisualisationController* visualisations() const { return visualisations_; }
     EncodingController* encodings() const { return encodings_; }
     CaptionController* captions() const { return captions_; }
+    ConceptController* concepts() const { return concepts_; }
 
   Q_SIGNALS:
     void brainSurfacePainted();
@@ -133,6 +135,7 @@ class MainWindow : public QMainWindow {
     VisualisationController* visualisations_ = nullptr;
     EncodingController* encodings_ = nullptr;
     CaptionController* captions_ = nullptr;
+    ConceptController* concepts_ = nullptr;
     QMap<QString, QDockWidget*> docks_;
     QByteArray defaultState_;
     QLabel* readout_ = nullptr;

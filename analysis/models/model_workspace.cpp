@@ -92,28 +92,35 @@ StoreSummary ModelWorkspace::attachStore(const fs::path& path) {
     if (store.stimuli().names != store_->stimuli().names)
         throw std::runtime_error("'" + path.string() +
                                  "' was made on other stimuli than the open activations");
-    std::erase_if(attached_, [&](const ActivationStore& other) {
-        return fs::absolute(other.path()) == fs::absolute(path);
+    std::erase_if(attached_, [&](const AttachedStore& other) {
+        return fs::absolute(other.store.path()) == fs::absolute(path);
     });
     for (const auto& layer : store.layers()) {
-        const auto taken = [&](const ActivationStore& other) {
-            const auto& layers = other.layers();
-            return std::any_of(layers.begin(), layers.end(),
-                               [&](const StoreLayer& l) { return l.name == layer.name; });
-        };
-        if (taken(*store_) || std::any_of(attached_.begin(), attached_.end(), taken))
+        if (hasStoredLayer(layer.name))
             throw std::runtime_error("a layer named '" + layer.name + "' is already open");
+        std::erase_if(correlations_,
+                      [&](const auto& entry) { return entry.first.first == layer.name; });
     }
-    for (const auto& layer : store.layers())
-        std::erase_if(correlations_, [&](const auto& entry) { return entry.first.first == layer.name; });
-    attached_.push_back(std::move(store));
+    const std::string sha = sha256File(path);
+    attached_.push_back({std::move(store), sha});
     return summariseStore();
 }
 
+bool ModelWorkspace::hasStoredLayer(const std::string& layer) const {
+    const auto holds = [&](const ActivationStore& store) {
+        const auto& layers = store.layers();
+        return std::any_of(layers.begin(), layers.end(),
+                           [&](const StoreLayer& l) { return l.name == layer; });
+    };
+    if (!store_) return false;
+    return holds(*store_) || std::any_of(attached_.begin(), attached_.end(),
+                                         [&](const AttachedStore& a) { return holds(a.store); });
+}
+
 const ActivationStore& ModelWorkspace::storeFor(const std::string& layer) const {
-    for (const auto& store : attached_)
-        for (const auto& l : store.layers())
-            if (l.name == layer) return store;
+    for (const auto& attached : attached_)
+        for (const auto& l : attached.store.layers())
+            if (l.name == layer) return attached.store;
     return *store_;
 }
 
@@ -134,8 +141,13 @@ StoreSummary ModelWorkspace::summariseStore() const {
     summary.sha256 = storeSha256_;
     summary.count = store_->count();
     summary.layers = store_->layers();
-    for (const auto& store : attached_)
+    for (const auto& [store, sha] : attached_) {
         summary.layers.insert(summary.layers.end(), store.layers().begin(), store.layers().end());
+        AttachedStoreSummary attached{fs::absolute(store.path()).string(), sha, {}};
+        for (const auto& layer : store.layers())
+            attached.layers.push_back(layer.name);
+        summary.attached.push_back(std::move(attached));
+    }
     summary.labelNames = store_->stimuli().labelNames;
     summary.labelled = !store_->stimuli().labels.empty();
     summary.hasPredictions = !store_->predictions().empty();
@@ -200,8 +212,8 @@ UnitReport ModelWorkspace::inspect(const UnitRef& unit, std::int64_t k, Pooling 
 
     auto& correlations = correlations_[{unit.layer, int(pooling)}];
     if (!correlations)
-        correlations =
-            std::make_shared<ProfileCorrelations>(storeFor(unit.layer).layerMatrix(unit.layer, pooling));
+        correlations = std::make_shared<ProfileCorrelations>(
+            storeFor(unit.layer).layerMatrix(unit.layer, pooling));
     context.checkCancelled();
     report.similar = correlations->mostSimilar(unit.index, 10);
 

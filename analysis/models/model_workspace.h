@@ -46,6 +46,13 @@ struct StimuliSummary {
     bool labelled = false;
 };
 
+// A store added to the open one (concept units), as the session lists it.
+struct AttachedStoreSummary {
+    std::string path;
+    std::string sha256;
+    std::vector<std::string> layers;
+};
+
 struct StoreSummary {
     std::string path;
     std::string sha256;
@@ -54,7 +61,8 @@ struct StoreSummary {
     std::vector<std::string> labelNames;
     bool labelled = false;
     bool hasPredictions = false;
-    std::vector<std::string> skipped;  // stimuli that could not be read at extraction
+    std::vector<std::string> skipped;            // stimuli that could not be read at extraction
+    std::vector<AttachedStoreSummary> attached;  // their layers are also in `layers`
 };
 
 struct Exemplar {
@@ -188,6 +196,7 @@ class ModelWorkspace {
     // The open store or the attached one that holds layer (the open one when none does, so
     // that its error names the layer).
     const ActivationStore& storeFor(const std::string& layer) const;
+    bool hasStoredLayer(const std::string& layer) const;
 
     std::unique_ptr<ScriptModel> model_;
     InputSpec spec_;
@@ -195,7 +204,11 @@ class ModelWorkspace {
     std::unique_ptr<StimulusSet> stimuli_;
     std::optional<ActivationStore> store_;
     std::string storeSha256_;
-    std::vector<ActivationStore> attached_;
+    struct AttachedStore {
+        ActivationStore store;
+        std::string sha256;
+    };
+    std::vector<AttachedStore> attached_;
     // Standardised layer matrices for similar-unit search, by (layer, pooling).
     std::map<std::pair<std::string, int>, std::shared_ptr<ProfileCorrelations>> correlations_;
 };

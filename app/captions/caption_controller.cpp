@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "analysis/captions/unit_caption_run.h"
+#include "analysis/clustering/concept_units.h"
 #include "analysis/core/atomic_file.h"
 #include "app/core/message_box.h"
 #include "app/core/selection.h"
@@ -83,15 +84,50 @@ void CaptionController::reportError(const QString& what, const QString& error) {
 void CaptionController::captionLayer(const QString& layer, const QString& control) {
     const auto& store = models_.store();
     if (!store) return reportError(tr("Caption units"), tr("Open or extract activations first."));
+    const auto found = std::find_if(store->layers.begin(), store->layers.end(),
+                                    [&](const auto& l) { return l.name == layer.toStdString(); });
+    if (found == store->layers.end())
+        return reportError(tr("Caption units"),
+                           tr("%1 is not in the open activations.").arg(layer));
     analysis::UnitCaptionRequest request;
-    request.store = store->path + ":" + layer.toStdString();
-    if (!control.isEmpty()) request.control = control.toStdString() + ":" + layer.toStdString();
+    request.store = models_.storePathFor(layer) + ":" + layer.toStdString();
+    // Concept units are captioned against the control network's concept units of the same
+    // layer, method and number (made here with the default settings when first needed).
+    std::optional<analysis::ConceptUnitsRequest> controlConcepts;
+    if (!control.isEmpty()) {
+        request.control = control.toStdString() + ":" + layer.toStdString();
+        if (found->type == "nmf" || found->type == "seminmf") {
+            const std::string suffix = "/" + found->type + "-" + std::to_string(found->units);
+            analysis::ConceptUnitsRequest concepts;
+            concepts.store = control.toStdString() + ":" +
+                             layer.toStdString().substr(0, layer.size() - suffix.size());
+            concepts.method = found->type == "nmf" ? analysis::ConceptMethod::Nmf
+                                                   : analysis::ConceptMethod::SemiNmf;
+            concepts.k = found->units;
+            controlConcepts = concepts;
+        }
+    }
+    std::string fileLayer = layer.toStdString();
+    std::replace(fileLayer.begin(), fileLayer.end(), '/', '_');
     const fs::path out = cacheDir_ / "unit-captions" /
-                         (store->sha256.substr(0, 16) + "-" + layer.toStdString() +
+                         (store->sha256.substr(0, 16) + "-" + fileLayer +
                           (control.isEmpty() ? "" : "-controlled") + ".json");
+    const fs::path conceptCache = cacheDir_ / "concept-units";
     jobs_.submitTyped<Loaded>(
         tr("Caption units of %1").arg(layer),
-        [request, out](const analysis::JobContext&) {
+        [request, controlConcepts, conceptCache, fileLayer, out, layerName = layer.toStdString(),
+         control = control.toStdString()](const analysis::JobContext& context) mutable {
+            if (controlConcepts) {
+                controlConcepts->out =
+                    conceptCache / ("control-" + analysis::sha256File(control).substr(0, 16) + "-" +
+                                    fileLayer + ".h5");
+                std::error_code ec;
+                if (!fs::exists(controlConcepts->out, ec)) {
+                    fs::create_directories(conceptCache);
+                    analysis::writeConceptUnits(*controlConcepts, context.stage(0, 0.5));
+                }
+                request.control = controlConcepts->out.string() + ":" + layerName;
+            }
             const auto report = analysis::runUnitCaptions(request);
             fs::create_directories(out.parent_path());
             analysis::writeTextAtomically(out, report.dump(1) + "\n");

@@ -205,20 +205,76 @@ void ModelController::showStore(const analysis::StoreSummary& store) {
 
 void ModelController::openStore(const QString& path, const std::string& expectedSha256) {
     auto workspace = workspace_;
+    ++storeJobs_;
     jobs_.submitTyped<analysis::StoreSummary>(
         tr("Open activations %1").arg(QFileInfo(path).fileName()),
         [workspace, path = path.toStdString()](const JobContext&) {
             return workspace->openStore(path);
         },
         [this, expectedSha256, path](analysis::StoreSummary store) {
+            --storeJobs_;
             showStore(store);
             if (!expectedSha256.empty() && expectedSha256 != store.sha256)
                 reportWarning(tr("Open session"),
                               tr("%1 has changed since the session was saved; the inspector "
                                  "shows its current contents.")
                                   .arg(path));
+            attachPending();
         },
-        [this](const QString& error) { reportError(tr("Open activations"), error); });
+        [this](const QString& error) {
+            --storeJobs_;
+            pendingAttached_.clear();  // they extend a store that did not open
+            reportError(tr("Open activations"), error);
+        });
+}
+
+void ModelController::attachStore(const QString& path, const std::string& expectedSha256) {
+    auto workspace = workspace_;
+    jobs_.submitTyped<analysis::StoreSummary>(
+        tr("Open concept units %1").arg(QFileInfo(path).fileName()),
+        [workspace, path = path.toStdString()](const JobContext&) {
+            return workspace->attachStore(path);
+        },
+        [this, expectedSha256, path](analysis::StoreSummary store) {
+            const auto absolute = QFileInfo(path).absoluteFilePath().toStdString();
+            QStringList added;
+            for (const auto& attached : store.attached) {
+                if (attached.path != absolute) continue;
+                for (const auto& layer : attached.layers)
+                    added << QString::fromStdString(layer);
+                if (!expectedSha256.empty() && expectedSha256 != attached.sha256)
+                    reportWarning(tr("Open session"),
+                                  tr("%1 has changed since the session was saved; the inspector "
+                                     "shows its current contents.")
+                                      .arg(path));
+            }
+            store_ = std::move(store);
+            inspector_->setLayers(store_->layers, QString::fromStdString(store_->path));
+            showSelectedUnit();
+            Q_EMIT storeAttached(added);
+        },
+        [this](const QString& error) { reportError(tr("Open concept units"), error); });
+}
+
+void ModelController::restoreAttached(const std::vector<analysis::DataSource>& sources) {
+    for (const auto& source : sources)
+        if (source.kind == "attached-activations") pendingAttached_.push_back(source);
+    if (storeJobs_ == 0 && store_) attachPending();
+}
+
+void ModelController::attachPending() {
+    auto pending = std::move(pendingAttached_);
+    pendingAttached_.clear();
+    for (const auto& source : pending)
+        attachStore(QString::fromStdString(source.path), source.sha256);
+}
+
+std::string ModelController::storePathFor(const QString& layer) const {
+    if (!store_) return {};
+    for (const auto& attached : store_->attached)
+        for (const auto& name : attached.layers)
+            if (QString::fromStdString(name) == layer) return attached.path;
+    return store_->path;
 }
 
 void ModelController::extract(const QStringList& layers, const QString& out) {
@@ -257,6 +313,7 @@ void ModelController::prepareDemo(const fs::path& cacheDir) {
     inspector_->emptyState()->setExplanation(
         tr("Preparing the demo network and its activations (see the Jobs panel)..."));
     auto workspace = workspace_;
+    ++storeJobs_;
     jobs_.submitTyped<analysis::DemoNetwork>(
         tr("Prepare demo network (Fashion-MNIST CNN)"),
         [workspace, cacheDir, options](const JobContext& context) {
@@ -264,6 +321,7 @@ void ModelController::prepareDemo(const fs::path& cacheDir) {
                                                 context);
         },
         [this](analysis::DemoNetwork demo) {
+            --storeJobs_;
             stimuli_ = demo.stimuli;
             showModel(demo.model, tr("Demo CNN trained on Fashion-MNIST: %1% test accuracy "
                                      "(%2 training steps)")
@@ -272,8 +330,13 @@ void ModelController::prepareDemo(const fs::path& cacheDir) {
             layers_->setChecked({});
             showStore(demo.store);
             Q_EMIT demoReady();
+            attachPending();
         },
-        [this](const QString& error) { reportError(tr("Demo network"), error); });
+        [this](const QString& error) {
+            --storeJobs_;
+            pendingAttached_.clear();
+            reportError(tr("Demo network"), error);
+        });
 }
 
 void ModelController::restore(const std::vector<analysis::DataSource>& sources,
@@ -296,7 +359,11 @@ std::vector<analysis::DataSource> ModelController::sources() const {
     std::vector<analysis::DataSource> sources;
     if (model_) sources.push_back({"model", model_->path, model_->sha256});
     if (stimuli_) sources.push_back({"stimuli", stimuli_->path, {}});
-    if (store_) sources.push_back({"activations", store_->path, store_->sha256});
+    if (store_) {
+        sources.push_back({"activations", store_->path, store_->sha256});
+        for (const auto& attached : store_->attached)
+            sources.push_back({"attached-activations", attached.path, attached.sha256});
+    }
     return sources;
 }
 

@@ -48,6 +48,11 @@ class ModelController : public QObject {
     // inspector shows the selection's unit, or a first unit of the store's middle layer.
     void openStore(const QString& path, const std::string& expectedSha256 = {});
     void extract(const QStringList& layers, const QString& out);
+    // Adds a store of concept units (over the open store's stimuli) to the open store; the
+    // inspector then offers its layers. expectedSha256 as for openStore.
+    void attachStore(const QString& path, const std::string& expectedSha256 = {});
+    // The session's attached stores: attached once the main store (or the demo) is open.
+    void restoreAttached(const std::vector<analysis::DataSource>& sources);
     // Trains or reuses the demo CNN, opens the Fashion-MNIST test set and its activations.
     void prepareDemo(const std::filesystem::path& cacheDir);
     // Reopens what a session lists (model, stimuli, activations).
@@ -59,12 +64,16 @@ class ModelController : public QObject {
     std::optional<std::vector<std::int64_t>> inputShape() const;
     std::optional<analysis::ResizeMode> inputResize() const;
     const std::optional<analysis::StoreSummary>& store() const { return store_; }
+    // The file that holds a layer of the open store: an attached store's, else the main one.
+    std::string storePathFor(const QString& layer) const;
     // Errors are shown in dialogs unless turned off (screenshot mode, tests).
     void setInteractive(bool interactive) { interactive_ = interactive; }
 
   Q_SIGNALS:
     void networkDescribed(const QString& title, const std::vector<us::analysis::LayerInfo>& layers);
     void storeOpened();
+    // A store was attached: its layers are in store() now.
+    void storeAttached(const QStringList& layers);
     // The demo's network and activations are ready (the demo clusters them next).
     void demoReady();
     void unitShown(const QString& layer, qint64 index);
@@ -75,6 +84,7 @@ class ModelController : public QObject {
     void showModel(const analysis::ModelSummary& model, const QString& title);
     void showStore(const analysis::StoreSummary& store);
     void showSelectedUnit();
+    void attachPending();
     void inspect(const analysis::UnitRef& unit, int k, analysis::Pooling pooling);
     void reportError(const QString& what, const QString& error);
     void reportWarning(const QString& what, const QString& text);
@@ -89,6 +99,10 @@ class ModelController : public QObject {
     std::optional<analysis::StimuliSummary> stimuli_;
     std::optional<analysis::StoreSummary> store_;
     JobId inspectJob_ = 0;
+    // Jobs that open a main store (or the demo) still running, and the session's attached
+    // stores waiting for them.
+    int storeJobs_ = 0;
+    std::vector<analysis::DataSource> pendingAttached_;
     bool interactive_ = true;
 };
 

@@ -115,6 +115,8 @@ bool SessionController::openSession(const QString& path, bool interactive) {
                                          : analysis::ResizeMode::Stretch;
         window_.models()->restore(session.sources, inputShape, resize);
     }
+    // Attached stores (concept units) wait for the store or the demo they extend.
+    window_.models()->restoreAttached(session.sources);
     window_.brain()->restore(session.sources, session.brainLayers);
     window_.encodings()->restore(session.sources);
     window_.captions()->restore(session.sources);

@@ -3,6 +3,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QPushButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -43,6 +44,16 @@ LayerTree::LayerTree(QWidget* parent) : QWidget(parent) {
     connect(extract_, &QPushButton::clicked, this, &LayerTree::extractRequested);
     connect(tree_, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
         Q_EMIT layerActivated(item->data(0, kNameRole).toString());
+    });
+    tree_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(tree_, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+        const auto* item = tree_->itemAt(at);
+        if (!item) return;
+        const QString name = item->data(0, kNameRole).toString();
+        QMenu menu(this);
+        menu.addAction(tr("Concept units of %1 (NMF)...").arg(name), this,
+                       [this, name] { Q_EMIT conceptsRequested(name); });
+        menu.exec(tree_->viewport()->mapToGlobal(at));
     });
     clear(
         tr("No model open. File > Open model... loads a TorchScript file; File > Open demo "

@@ -30,6 +30,8 @@ class LayerTree : public QWidget {
   Q_SIGNALS:
     void extractRequested();
     void layerActivated(const QString& name);
+    // The context menu's "Concept units of this layer...".
+    void conceptsRequested(const QString& name);
 
   private:
     QLabel* header_ = nullptr;

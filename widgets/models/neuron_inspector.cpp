@@ -32,7 +32,9 @@ QString unitName(const analysis::UnitRef& unit) {
     return QString("%1:%2").arg(QString::fromStdString(unit.layer)).arg(unit.index);
 }
 
-QString poolingText(analysis::Pooling pooling) {
+// What a unit's value is: a concept unit's is its component weight (NMF's W).
+QString valueText(const std::string& layerType, analysis::Pooling pooling) {
+    if (layerType == "nmf" || layerType == "seminmf") return QObject::tr("component weight");
     return pooling == analysis::Pooling::Mean ? QObject::tr("spatial mean activation")
                                               : QObject::tr("spatial max activation");
 }
@@ -297,7 +299,7 @@ void NeuronInspector::showError(const QString& message) {
 void NeuronInspector::showReport(const analysis::UnitReport& report) {
     // A late report for a unit the user has already left is dropped.
     if (!current_ || !(report.unit == *current_)) return;
-    const QString pooling = poolingText(report.pooling);
+    const QString pooling = valueText(report.layerType, report.pooling);
     title_->setText(tr("<b>%1</b> &nbsp; %2, unit %3 of %4")
                         .arg(unitName(report.unit).toHtmlEscaped(),
                              QString::fromStdString(report.layerType).toHtmlEscaped())

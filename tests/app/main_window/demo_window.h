@@ -40,6 +40,7 @@ int runAttributionGraphTests(DemoWindow& demo, const QStringList& arguments);
 int runVisualisationTests(DemoWindow& demo, const QStringList& arguments);
 int runEncodingTests(DemoWindow& demo, const QStringList& arguments);
 int runCaptionTests(DemoWindow& demo, const QStringList& arguments);
+int runConceptTests(DemoWindow& demo, const QStringList& arguments);
 int runSessionTests(DemoWindow& demo, const QStringList& arguments);
 
 }  // namespace us::test

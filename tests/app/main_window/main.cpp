@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     failures += us::test::runVisualisationTests(demo, arguments);
     failures += us::test::runEncodingTests(demo, arguments);
     failures += us::test::runCaptionTests(demo, arguments);
+    failures += us::test::runConceptTests(demo, arguments);
     failures += us::test::runSessionTests(demo, arguments);
     demo.window.reset();
     return failures;
