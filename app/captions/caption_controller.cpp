@@ -99,8 +99,9 @@ void CaptionController::captionLayer(const QString& layer, const QString& contro
         if (found->type == "nmf" || found->type == "seminmf") {
             const std::string suffix = "/" + found->type + "-" + std::to_string(found->units);
             analysis::ConceptUnitsRequest concepts;
-            concepts.store = control.toStdString() + ":" +
-                             layer.toStdString().substr(0, layer.size() - suffix.size());
+            const std::string name = layer.toStdString();  // bytes, as suffix's size
+            concepts.store =
+                control.toStdString() + ":" + name.substr(0, name.size() - suffix.size());
             concepts.method = found->type == "nmf" ? analysis::ConceptMethod::Nmf
                                                    : analysis::ConceptMethod::SemiNmf;
             concepts.k = found->units;
