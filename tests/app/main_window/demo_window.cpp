@@ -76,11 +76,12 @@ int distinctColours(const QImage& image, const QRect& area) {
     return int(colours.size());
 }
 
+// Over a's area; where b is smaller (a panel resized between grabs) a's pixels count changed.
 double changedFraction(const QImage& a, const QImage& b) {
     qint64 changed = 0;
     for (int y = 0; y < a.height(); ++y)
         for (int x = 0; x < a.width(); ++x)
-            changed += a.pixel(x, y) != b.pixel(x, y);
+            changed += !b.valid(x, y) || a.pixel(x, y) != b.pixel(x, y);
     return double(changed) / (double(a.width()) * a.height());
 }
 
