@@ -6,11 +6,20 @@
 namespace us::analysis {
 
 std::string conceptLayerName(const std::string& source, ConceptMethod method, std::int64_t k) {
-    return source + (method == ConceptMethod::Nmf ? "/nmf-" : "/seminmf-") + std::to_string(k);
+    return source + "/" + conceptLayerType(method) + "-" + std::to_string(k);
 }
 
-ConceptUnitsSummary writeConceptUnits(const ConceptUnitsRequest& request,
-                                      const JobContext& job) {
+std::string conceptLayerType(ConceptMethod method) {
+    return method == ConceptMethod::Nmf ? "nmf" : "seminmf";
+}
+
+std::optional<ConceptMethod> conceptMethodOfType(const std::string& layerType) {
+    if (layerType == "nmf") return ConceptMethod::Nmf;
+    if (layerType == "seminmf") return ConceptMethod::SemiNmf;
+    return std::nullopt;
+}
+
+ConceptUnitsSummary writeConceptUnits(const ConceptUnitsRequest& request, const JobContext& job) {
     const auto source = parseStoreLayerSource(request.store, "--store");
     const auto store = ActivationStore::open(source.path);
     const auto x = store.layerMatrix(source.layer, request.pooling);
@@ -32,7 +41,7 @@ ConceptUnitsSummary writeConceptUnits(const ConceptUnitsRequest& request,
     summary.relativeError = factors.relativeError;
     summary.iterations = factors.iterations;
 
-    const std::string method = request.method == ConceptMethod::Nmf ? "nmf" : "seminmf";
+    const std::string method = conceptLayerType(request.method);
     ActivationStoreWriter writer(request.out, store.provenance(),
                                  {{summary.layer, method, {request.k}, request.k}},
                                  !store.predictions().empty());

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "analysis/core/job_context.h"
@@ -35,6 +36,10 @@ struct ConceptUnitsSummary {
 
 // "relu3/nmf-8"
 std::string conceptLayerName(const std::string& source, ConceptMethod method, std::int64_t k);
+// A concept layer's store type ("nmf", "seminmf"), and back: the method of a store layer's
+// type, or none when the layer holds no concept units.
+std::string conceptLayerType(ConceptMethod method);
+std::optional<ConceptMethod> conceptMethodOfType(const std::string& layerType);
 
 // Writes out as an activation store with the source store's provenance and stimuli and the one
 // concept layer (mean = max = W; directions = H; attrs source_layer, method). Atomic; throws

@@ -9,6 +9,7 @@
 #include "analysis/captions/unit_caption_run.h"
 #include "analysis/clustering/concept_units.h"
 #include "analysis/core/atomic_file.h"
+#include "app/core/cache_files.h"
 #include "app/core/message_box.h"
 #include "app/core/selection.h"
 #include "app/models/model_controller.h"
@@ -84,47 +85,41 @@ void CaptionController::reportError(const QString& what, const QString& error) {
 void CaptionController::captionLayer(const QString& layer, const QString& control) {
     const auto& store = models_.store();
     if (!store) return reportError(tr("Caption units"), tr("Open or extract activations first."));
-    const auto found = std::find_if(store->layers.begin(), store->layers.end(),
-                                    [&](const auto& l) { return l.name == layer.toStdString(); });
-    if (found == store->layers.end())
+    const auto* found = models_.storeLayer(layer);
+    if (!found)
         return reportError(tr("Caption units"),
                            tr("%1 is not in the open activations.").arg(layer));
+    const std::string layerName = layer.toStdString();
     analysis::UnitCaptionRequest request;
-    request.store = models_.storePathFor(layer) + ":" + layer.toStdString();
+    request.store = models_.storePathFor(layer) + ":" + layerName;
     // Concept units are captioned against the control network's concept units of the same
     // layer, method and number (made here with the default settings when first needed).
     std::optional<analysis::ConceptUnitsRequest> controlConcepts;
     if (!control.isEmpty()) {
-        request.control = control.toStdString() + ":" + layer.toStdString();
-        if (found->type == "nmf" || found->type == "seminmf") {
-            const std::string suffix = "/" + found->type + "-" + std::to_string(found->units);
+        request.control = control.toStdString() + ":" + layerName;
+        if (const auto method = analysis::conceptMethodOfType(found->type)) {
+            const std::string suffix = analysis::conceptLayerName("", *method, found->units);
             analysis::ConceptUnitsRequest concepts;
-            const std::string name = layer.toStdString();  // bytes, as suffix's size
             concepts.store =
-                control.toStdString() + ":" + name.substr(0, name.size() - suffix.size());
-            concepts.method = found->type == "nmf" ? analysis::ConceptMethod::Nmf
-                                                   : analysis::ConceptMethod::SemiNmf;
+                control.toStdString() + ":" + layerName.substr(0, layerName.size() - suffix.size());
+            concepts.method = *method;
             concepts.k = found->units;
             controlConcepts = concepts;
         }
     }
-    std::string fileLayer = layer.toStdString();
-    std::replace(fileLayer.begin(), fileLayer.end(), '/', '_');
-    const fs::path out = cacheDir_ / "unit-captions" /
-                         (store->sha256.substr(0, 16) + "-" + fileLayer +
-                          (control.isEmpty() ? "" : "-controlled") + ".json");
-    const fs::path conceptCache = cacheDir_ / "concept-units";
+    const fs::path out = layerCacheFile(cacheDir_, "unit-captions", store->sha256, layerName,
+                                        control.isEmpty() ? ".json" : "-controlled.json");
     jobs_.submitTyped<Loaded>(
         tr("Caption units of %1").arg(layer),
-        [request, controlConcepts, conceptCache, fileLayer, out, layerName = layer.toStdString(),
+        [request, controlConcepts, cacheDir = cacheDir_, out, layerName,
          control = control.toStdString()](const analysis::JobContext& context) mutable {
             if (controlConcepts) {
                 controlConcepts->out =
-                    conceptCache / ("control-" + analysis::sha256File(control).substr(0, 16) + "-" +
-                                    fileLayer + ".h5");
+                    layerCacheFile(cacheDir, "concept-units", analysis::sha256File(control),
+                                   layerName, "-control.h5");
                 std::error_code ec;
                 if (!fs::exists(controlConcepts->out, ec)) {
-                    fs::create_directories(conceptCache);
+                    fs::create_directories(controlConcepts->out.parent_path());
                     analysis::writeConceptUnits(*controlConcepts, context.stage(0, 0.5));
                 }
                 request.control = controlConcepts->out.string() + ":" + layerName;

@@ -34,11 +34,9 @@ int concepts(const std::vector<std::string>& args) {
         analysis::ConceptUnitsRequest request;
         request.store = options.required("store");
         request.out = options.required("out");
-        const std::string method = options.value("method").value_or("nmf");
-        if (method != "nmf" && method != "seminmf")
-            throw UsageError("--method must be nmf or seminmf");
-        request.method =
-            method == "nmf" ? analysis::ConceptMethod::Nmf : analysis::ConceptMethod::SemiNmf;
+        const auto method = analysis::conceptMethodOfType(options.value("method").value_or("nmf"));
+        if (!method) throw UsageError("--method must be nmf or seminmf");
+        request.method = *method;
         request.k = options.integer("k", 8, 1, 1 << 16);
         request.iterations = int(options.integer("iterations", 200, 1, 100000));
         request.seed = std::uint64_t(options.integer("seed", 0, 0, std::int64_t(1) << 62));

@@ -2,6 +2,7 @@
 
 #include <QMessageBox>
 
+#include "app/core/cache_files.h"
 #include "app/core/message_box.h"
 #include "app/core/selection.h"
 #include "app/models/model_controller.h"
@@ -10,16 +11,6 @@
 namespace fs = std::filesystem;
 
 namespace us::app {
-namespace {
-
-// A file name for a layer name that may hold '/'.
-std::string fileSafe(std::string name) {
-    for (char& c : name)
-        if (c == '/' || c == '\\' || c == ':') c = '_';
-    return name;
-}
-
-}  // namespace
 
 ConceptController::ConceptController(JobRunner& jobs, Selection& selection, ModelController& models,
                                      const fs::path& cacheDir, QWidget* dialogParent)
@@ -46,23 +37,23 @@ void ConceptController::reportError(const QString& error) {
 void ConceptController::compute(const QString& layer, analysis::ConceptUnitsRequest request) {
     const auto& store = models_.store();
     if (!store) return reportError(tr("Open or extract activations first."));
-    const auto found = std::find_if(store->layers.begin(), store->layers.end(),
-                                    [&](const auto& l) { return l.name == layer.toStdString(); });
-    if (found == store->layers.end())
+    const auto* found = models_.storeLayer(layer);
+    if (!found)
         return reportError(
             tr("%1 is not in the open activations: extract it first (tick it in the Layers "
                "panel, then Extract activations).")
                 .arg(layer));
-    if (found->type == "nmf" || found->type == "seminmf")
+    if (analysis::conceptMethodOfType(found->type))
         return reportError(tr("%1 holds concept units already.").arg(layer));
     request.store = models_.storePathFor(layer) + ":" + layer.toStdString();
     const std::string conceptLayer =
         analysis::conceptLayerName(layer.toStdString(), request.method, request.k);
     // One file per store, layer and settings: computing the same again reuses it.
-    request.out = cacheDir_ / "concept-units" /
-                  (store->sha256.substr(0, 16) + "-" + fileSafe(conceptLayer) + "-" +
-                   std::to_string(request.iterations) + "-s" + std::to_string(request.seed) +
-                   (request.pooling == analysis::Pooling::Max ? "-max" : "") + ".h5");
+    const std::string settings = std::to_string(request.iterations) + "-s" +
+                                 std::to_string(request.seed) +
+                                 (request.pooling == analysis::Pooling::Max ? "-max" : "");
+    request.out = layerCacheFile(cacheDir_, "concept-units", store->sha256, conceptLayer,
+                                 "-" + settings + ".h5");
     jobs_.submitTyped<QString>(
         tr("Concept units of %1 (%2)").arg(layer, QString::fromStdString(conceptLayer)),
         [request](const analysis::JobContext& context) {

@@ -214,11 +214,7 @@ void ModelController::openStore(const QString& path, const std::string& expected
         [this, expectedSha256, path](analysis::StoreSummary store) {
             --storeJobs_;
             showStore(store);
-            if (!expectedSha256.empty() && expectedSha256 != store.sha256)
-                reportWarning(tr("Open session"),
-                              tr("%1 has changed since the session was saved; the inspector "
-                                 "shows its current contents.")
-                                  .arg(path));
+            warnIfChanged(path, expectedSha256, store.sha256);
             attachPending();
         },
         [this](const QString& error) {
@@ -242,11 +238,7 @@ void ModelController::attachStore(const QString& path, const std::string& expect
                 if (attached.path != absolute) continue;
                 for (const auto& layer : attached.layers)
                     added << QString::fromStdString(layer);
-                if (!expectedSha256.empty() && expectedSha256 != attached.sha256)
-                    reportWarning(tr("Open session"),
-                                  tr("%1 has changed since the session was saved; the inspector "
-                                     "shows its current contents.")
-                                      .arg(path));
+                warnIfChanged(path, expectedSha256, attached.sha256);
             }
             store_ = std::move(store);
             inspector_->setLayers(store_->layers, QString::fromStdString(store_->path));
@@ -254,6 +246,16 @@ void ModelController::attachStore(const QString& path, const std::string& expect
             Q_EMIT storeAttached(added);
         },
         [this](const QString& error) { reportError(tr("Open concept units"), error); });
+}
+
+// A session's file whose contents differ from when it was saved (expected empty: no session).
+void ModelController::warnIfChanged(const QString& path, const std::string& expected,
+                                    const std::string& actual) {
+    if (!expected.empty() && expected != actual)
+        reportWarning(tr("Open session"),
+                      tr("%1 has changed since the session was saved; the inspector shows its "
+                         "current contents.")
+                          .arg(path));
 }
 
 void ModelController::restoreAttached(const std::vector<analysis::DataSource>& sources) {
@@ -275,6 +277,14 @@ std::string ModelController::storePathFor(const QString& layer) const {
         for (const auto& name : attached.layers)
             if (QString::fromStdString(name) == layer) return attached.path;
     return store_->path;
+}
+
+const analysis::StoreLayer* ModelController::storeLayer(const QString& layer) const {
+    if (!store_) return nullptr;
+    const auto name = layer.toStdString();
+    for (const auto& l : store_->layers)
+        if (l.name == name) return &l;
+    return nullptr;
 }
 
 void ModelController::extract(const QStringList& layers, const QString& out) {

@@ -66,6 +66,8 @@ class ModelController : public QObject {
     const std::optional<analysis::StoreSummary>& store() const { return store_; }
     // The file that holds a layer of the open store: an attached store's, else the main one.
     std::string storePathFor(const QString& layer) const;
+    // A layer of the open store (attached ones included), or nullptr.
+    const analysis::StoreLayer* storeLayer(const QString& layer) const;
     // Errors are shown in dialogs unless turned off (screenshot mode, tests).
     void setInteractive(bool interactive) { interactive_ = interactive; }
 
@@ -85,6 +87,7 @@ class ModelController : public QObject {
     void showStore(const analysis::StoreSummary& store);
     void showSelectedUnit();
     void attachPending();
+    void warnIfChanged(const QString& path, const std::string& expected, const std::string& actual);
     void inspect(const analysis::UnitRef& unit, int k, analysis::Pooling pooling);
     void reportError(const QString& what, const QString& error);
     void reportWarning(const QString& what, const QString& text);

@@ -22,7 +22,7 @@ ConceptDialog::ConceptDialog(const analysis::StoreSummary& store, const QString&
     form->addRow(about);
     layer_ = new QComboBox(this);
     for (const auto& l : store.layers)
-        if (l.type != "nmf" && l.type != "seminmf")  // concept layers are not factorised again
+        if (!analysis::conceptMethodOfType(l.type))  // concept layers are not factorised again
             layer_->addItem(QString::fromStdString(l.name));
     const int preselected = layer_->findText(layer);
     layer_->setCurrentIndex(preselected >= 0 ? preselected : std::max(0, layer_->count() - 2));

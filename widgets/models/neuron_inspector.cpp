@@ -18,6 +18,7 @@
 
 #include <algorithm>
 
+#include "analysis/clustering/concept_units.h"
 #include "widgets/common/empty_state_panel.h"
 #include "widgets/models/bar_chart.h"
 #include "widgets/models/exemplar_grid.h"
@@ -34,7 +35,7 @@ QString unitName(const analysis::UnitRef& unit) {
 
 // What a unit's value is: a concept unit's is its component weight (NMF's W).
 QString valueText(const std::string& layerType, analysis::Pooling pooling) {
-    if (layerType == "nmf" || layerType == "seminmf") return QObject::tr("component weight");
+    if (analysis::conceptMethodOfType(layerType)) return QObject::tr("component weight");
     return pooling == analysis::Pooling::Mean ? QObject::tr("spatial mean activation")
                                               : QObject::tr("spatial max activation");
 }
