@@ -21,6 +21,7 @@
 #include "app/core/selection.h"
 #include "app/encoding/encoding_controller.h"
 #include "app/graph/graph_controller.h"
+#include "app/matching/match_controller.h"
 #include "app/models/concept_controller.h"
 #include "app/models/model_controller.h"
 #include "app/session/session_controller.h"
@@ -148,6 +149,8 @@ void MainWindow::buildControllers() {
     captions_ =
         new CaptionController(jobs_, *selection_, *models_, inspector_, cacheDirectory(), this);
     concepts_ = new ConceptController(jobs_, *selection_, *models_, cacheDirectory(), this);
+    matches_ = new MatchController(jobs_, *selection_, workspace_, *models_, inspector_,
+                                   cacheDirectory(), this);
     sessions_ = new SessionController(*this);
 
     connect(&jobs_, &JobRunner::jobQueued, jobsPanel_, &widgets::JobsPanel::jobQueued);
@@ -176,6 +179,7 @@ void MainWindow::buildControllers() {
     connect(encodings_, &EncodingController::failed, this, showFailure);
     connect(captions_, &CaptionController::failed, this, showFailure);
     connect(concepts_, &ConceptController::failed, this, showFailure);
+    connect(matches_, &MatchController::failed, this, showFailure);
     connect(layerTree_, &widgets::LayerTree::conceptsRequested, concepts_,
             [this](const QString& layer) { concepts_->computeDialog(layer); });
     connect(encodings_, &EncodingController::status, this, showStatus);
@@ -273,6 +277,8 @@ void MainWindow::buildMenus() {
                             &CaptionController::captionDialog);
     analysisMenu->addAction(tr("C&oncept units of a layer (NMF)..."), concepts_,
                             [this] { concepts_->computeDialog(); });
+    analysisMenu->addAction(tr("&Match units with another network..."), matches_,
+                            &MatchController::matchDialog);
     analysisMenu->addAction(tr("Fit &encoding model..."), encodings_,
                             &EncodingController::fitDialog);
     analysisMenu->addAction(tr("Visualise brain &region under the cursor"), encodings_,
@@ -368,6 +374,7 @@ void MainWindow::setInteractive(bool interactive) {
     encodings_->setInteractive(interactive);
     captions_->setInteractive(interactive);
     concepts_->setInteractive(interactive);
+    matches_->setInteractive(interactive);
 }
 
 void MainWindow::openDemo() {

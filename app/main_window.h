@@ -36,6 +36,7 @@ class BrainController;
 class CaptionController;
 class ClusterController;
 class ConceptController;
+class MatchController;
 class EncodingController;
 class GraphController;
 class ModelController;
@@ -92,6 +93,7 @@ class MainWindow : public QMainWindow {
     EncodingController* encodings() const { return encodings_; }
     CaptionController* captions() const { return captions_; }
     ConceptController* concepts() const { return concepts_; }
+    MatchController* matches() const { return matches_; }
 
   Q_SIGNALS:
     void brainSurfacePainted();
@@ -136,6 +138,7 @@ class MainWindow : public QMainWindow {
     EncodingController* encodings_ = nullptr;
     CaptionController* captions_ = nullptr;
     ConceptController* concepts_ = nullptr;
+    MatchController* matches_ = nullptr;
     QMap<QString, QDockWidget*> docks_;
     QByteArray defaultState_;
     QLabel* readout_ = nullptr;

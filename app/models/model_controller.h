@@ -64,6 +64,7 @@ class ModelController : public QObject {
     std::optional<std::vector<std::int64_t>> inputShape() const;
     std::optional<analysis::ResizeMode> inputResize() const;
     const std::optional<analysis::StoreSummary>& store() const { return store_; }
+    bool hasModelAndStimuli() const { return model_ && stimuli_; }
     // The file that holds a layer of the open store: an attached store's, else the main one.
     std::string storePathFor(const QString& layer) const;
     // A layer of the open store (attached ones included), or nullptr.

@@ -14,6 +14,7 @@
 #include "app/encoding/encoding_controller.h"
 #include "app/graph/graph_controller.h"
 #include "app/main_window.h"
+#include "app/matching/match_controller.h"
 #include "app/models/model_controller.h"
 #include "app/visualisation/visualisation_controller.h"
 
@@ -44,6 +45,8 @@ analysis::Session SessionController::captureSession() const {
     for (auto& source : window_.encodings()->sources())
         session.sources.push_back(std::move(source));
     for (auto& source : window_.captions()->sources())
+        session.sources.push_back(std::move(source));
+    for (auto& source : window_.matches()->sources())
         session.sources.push_back(std::move(source));
     session.brainLayers = window_.brain()->layerStates();
     session.selection = window_.selection()->state();
@@ -120,6 +123,7 @@ bool SessionController::openSession(const QString& path, bool interactive) {
     window_.brain()->restore(session.sources, session.brainLayers);
     window_.encodings()->restore(session.sources);
     window_.captions()->restore(session.sources);
+    window_.matches()->restore(session.sources);
     setSessionPath(path);
     rememberRecent(path);
     return true;

@@ -2,6 +2,7 @@
 
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPainterPath>
 #include <QToolTip>
 
 #include <algorithm>
@@ -33,6 +34,7 @@ void drawAxisTitle(QPainter& painter, const QRectF& plot, double top, double cha
 const QColor kBar(70, 130, 200);
 const QColor kNegative(210, 110, 80);
 const QColor kHighlight(240, 170, 40);
+const QColor kComparison(200, 90, 30);
 
 }  // namespace
 
@@ -50,6 +52,7 @@ void BarChart::setHistogram(const std::vector<double>& counts, double xMin, doub
     xMax_ = xMax;
     xTitle_ = xTitle;
     yTitle_ = yTitle;
+    comparison_.clear();
     update();
 }
 
@@ -69,9 +72,16 @@ void BarChart::setMarker(std::optional<double> x) {
     update();
 }
 
+void BarChart::setComparison(const std::vector<double>& counts, const QString& name) {
+    comparison_ = counts.size() == values_.size() ? counts : std::vector<double>();
+    comparisonName_ = name;
+    update();
+}
+
 void BarChart::clear(const QString& emptyText) {
     values_.clear();
     names_.clear();
+    comparison_.clear();
     emptyText_ = emptyText;
     marker_.reset();
     update();
@@ -104,9 +114,13 @@ QString BarChart::describeBar(int index) const {
     const double value = values_[std::size_t(index)];
     if (categorical_) return tr("%1: %2 %3").arg(names_.value(index), number(value), yTitle_);
     const double width = (xMax_ - xMin_) / double(values_.size());
-    return tr("%1 stimuli with %2 in [%3, %4)")
-        .arg(value)
-        .arg(xTitle_, number(xMin_ + width * index), number(xMin_ + width * (index + 1)));
+    QString text = tr("%1 %2 with %3 in [%4, %5)")
+                       .arg(value)
+                       .arg(yTitle_, xTitle_, number(xMin_ + width * index),
+                            number(xMin_ + width * (index + 1)));
+    if (!comparison_.empty())
+        text += tr("; %1: %2").arg(comparisonName_).arg(comparison_[std::size_t(index)]);
+    return text;
 }
 
 void BarChart::paintEvent(QPaintEvent*) {
@@ -127,7 +141,9 @@ void BarChart::paintEvent(QPaintEvent*) {
 void BarChart::paintHistogram(QPainter& painter) const {
     const QRectF plot = plotArea();
     const QFontMetrics metrics(font());
-    const double hi = std::max(1.0, *std::max_element(values_.begin(), values_.end()));
+    double hi = std::max(1.0, *std::max_element(values_.begin(), values_.end()));
+    if (!comparison_.empty())
+        hi = std::max(hi, *std::max_element(comparison_.begin(), comparison_.end()));
     const auto yOf = [&](double v) { return plot.bottom() - v / hi * plot.height(); };
     const QColor axis = palette().color(QPalette::Text);
     painter.setPen(axis);
@@ -152,6 +168,21 @@ void BarChart::paintHistogram(QPainter& painter) const {
         const QRectF bar(plot.left() + barWidth * double(i) + 0.5, top, barWidth - 1.0,
                          std::max(values_[i] > 0 ? 1.0 : 0.0, plot.bottom() - top));
         painter.fillRect(bar, int(i) == hoveredBar_ ? kHighlight : kBar);
+    }
+    if (!comparison_.empty()) {  // a step outline, so that the bars stay visible under it
+        QPainterPath outline(QPointF(plot.left(), plot.bottom()));
+        for (std::size_t i = 0; i < comparison_.size(); ++i) {
+            const double top = yOf(comparison_[i]);
+            outline.lineTo(plot.left() + barWidth * double(i), top);
+            outline.lineTo(plot.left() + barWidth * double(i + 1), top);
+        }
+        outline.lineTo(plot.right(), plot.bottom());
+        painter.setPen(QPen(kComparison, 2));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawPath(outline);
+        const QString legend = QString::fromUtf8("\u2014 ") + comparisonName_;
+        painter.drawText(QRectF(plot.left(), plot.top(), plot.width() - 4, metrics.height()),
+                         Qt::AlignRight, legend);
     }
     painter.setPen(axis);
     const double textTop = plot.bottom() + 2;

@@ -26,6 +26,9 @@ class BarChart : public QWidget {
                        const QString& yTitle);
     // A line marking one x value on a histogram (e.g. the weakest shown exemplar).
     void setMarker(std::optional<double> x);
+    // A second histogram over the same bins (a null model's), drawn as an outline over the
+    // bars and named in hover read-outs; setHistogram and clear drop it.
+    void setComparison(const std::vector<double>& counts, const QString& name);
     void clear(const QString& emptyText);
 
     int barCount() const { return int(values_.size()); }
@@ -53,6 +56,8 @@ class BarChart : public QWidget {
     double xMin_ = 0, xMax_ = 1;
     QString xTitle_, yTitle_, emptyText_;
     std::optional<double> marker_;
+    std::vector<double> comparison_;
+    QString comparisonName_;
     int hoveredBar_ = -1;
     QString hoverText_;
 };

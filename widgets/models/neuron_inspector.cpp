@@ -22,6 +22,7 @@
 #include "widgets/common/empty_state_panel.h"
 #include "widgets/models/bar_chart.h"
 #include "widgets/models/exemplar_grid.h"
+#include "widgets/models/match_panel.h"
 #include "widgets/models/visualisation_strip.h"
 
 namespace us::widgets {
@@ -127,13 +128,16 @@ void NeuronInspector::buildUi() {
     synthetic->setWidgetResizable(true);
     visualisations_ = new VisualisationStrip(synthetic);
     synthetic->setWidget(visualisations_);
+    matches_ = new MatchPanel(split);
     split->addWidget(scroll);
     split->addWidget(synthetic);
     split->addWidget(charts);
+    split->addWidget(matches_);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
     split->setStretchFactor(2, 1);
-    split->setSizes({320, 200, 200});
+    split->setStretchFactor(3, 2);
+    split->setSizes({320, 200, 200, 320});
     synthetic->setMinimumHeight(120);
     charts->setMaximumHeight(280);
     layout->addWidget(split, 1);
@@ -166,6 +170,7 @@ void NeuronInspector::buildUi() {
     connect(similar_, &QListWidget::itemClicked, this, requestItem);
     connect(histogram_, &BarChart::hovered, this, &NeuronInspector::hovered);
     connect(classChart_, &BarChart::hovered, this, &NeuronInspector::hovered);
+    connect(matches_, &MatchPanel::hovered, this, &NeuronInspector::hovered);
 
     auto* find = new QShortcut(QKeySequence::Find, this);
     find->setContext(Qt::WidgetWithChildrenShortcut);
@@ -210,6 +215,7 @@ void NeuronInspector::setLayers(const std::vector<analysis::StoreLayer>& layers,
     current_.reset();
     captions_.clear();  // they belong to the previous store
     caption_->hide();
+    matches_->clear();
     stack_->setCurrentIndex(layers_.empty() ? 0 : 1);
 }
 
@@ -246,6 +252,7 @@ bool NeuronInspector::requestUnit(const analysis::UnitRef& unit) {
     current_ = unit;
     voxel_.reset();
     showCaptionOfCurrentUnit();
+    if (matches_->unit() != unit) matches_->clear();
     search_->setText(unitName(unit));
     emitRequest();
     return true;
@@ -350,6 +357,7 @@ void NeuronInspector::showCluster(const analysis::ClusterMembers& members,
     stack_->setCurrentIndex(1);
     voxel_.reset();
     caption_->hide();
+    matches_->clear();
     title_->setText(QString("<b>%1</b>").arg(description.toHtmlEscaped()));
     QStringList classNames;
     for (const auto& name : members.classNames)
@@ -402,6 +410,7 @@ void NeuronInspector::showVoxel(const VoxelView& voxel) {
     stack_->setCurrentIndex(1);
     current_.reset();  // a late unit report is dropped
     showCaptionOfCurrentUnit();
+    matches_->clear();
     voxel_ = voxel.label;
     search_->clear();
     title_->setText(voxel.title);

@@ -24,6 +24,7 @@ namespace us::widgets {
 class BarChart;
 class EmptyStatePanel;
 class ExemplarGrid;
+class MatchPanel;
 class VisualisationStrip;
 
 // A brain voxel or region shown like a unit, from an encoding model: its preferred stimuli
@@ -81,6 +82,8 @@ class NeuronInspector : public QWidget {
     QListWidget* similarList() const { return similar_; }
     QLineEdit* searchBox() const { return search_; }
     VisualisationStrip* visualisations() const { return visualisations_; }
+    // The unit's match in another network; hidden until one is shown for the current unit.
+    MatchPanel* matches() const { return matches_; }
 
   protected:
     void keyPressEvent(QKeyEvent* event) override;
@@ -112,6 +115,7 @@ class NeuronInspector : public QWidget {
     QListWidget* similar_ = nullptr;
     QLabel* note_ = nullptr;
     VisualisationStrip* visualisations_ = nullptr;
+    MatchPanel* matches_ = nullptr;
     std::vector<analysis::StoreLayer> layers_;
     std::optional<analysis::UnitRef> current_;
     std::optional<QString> voxel_;

@@ -41,6 +41,7 @@ int runVisualisationTests(DemoWindow& demo, const QStringList& arguments);
 int runEncodingTests(DemoWindow& demo, const QStringList& arguments);
 int runCaptionTests(DemoWindow& demo, const QStringList& arguments);
 int runConceptTests(DemoWindow& demo, const QStringList& arguments);
+int runMatchTests(DemoWindow& demo, const QStringList& arguments);
 int runSessionTests(DemoWindow& demo, const QStringList& arguments);
 
 }  // namespace us::test

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     failures += us::test::runEncodingTests(demo, arguments);
     failures += us::test::runCaptionTests(demo, arguments);
     failures += us::test::runConceptTests(demo, arguments);
+    failures += us::test::runMatchTests(demo, arguments);
     failures += us::test::runSessionTests(demo, arguments);
     demo.window.reset();
     return failures;

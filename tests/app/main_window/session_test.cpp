@@ -66,7 +66,7 @@ class SessionTest : public QObject {
         QVERIFY2(other.statusReadout().contains("x -40.0, y 10.0, z 5.0 mm"),
                  qPrintable(other.statusReadout()));
         // The encoding model reopens without refitting, its maps once each.
-        for (const char* kind : {"encoding", "unit-captions", "attached-activations"})
+        for (const char* kind : {"encoding", "unit-captions", "attached-activations", "unit-matches"})
             QVERIFY2(std::any_of(saved.sources.begin(), saved.sources.end(),
                                  [&](const auto& source) { return source.kind == kind; }),
                      kind);
