@@ -181,8 +181,8 @@ void BarChart::paintHistogram(QPainter& painter) const {
         painter.setBrush(Qt::NoBrush);
         painter.drawPath(outline);
         const QString legend = QString::fromUtf8("\u2014 ") + comparisonName_;
-        painter.drawText(QRectF(plot.left(), plot.top(), plot.width() - 4, metrics.height()),
-                         Qt::AlignRight, legend);
+        painter.drawText(QRectF(plot.left(), plot.top(), plot.width(), metrics.height()),
+                         Qt::AlignHCenter, legend);
     }
     painter.setPen(axis);
     const double textTop = plot.bottom() + 2;

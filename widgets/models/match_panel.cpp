@@ -64,7 +64,8 @@ MatchPanel::MatchPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(scroll, 1);
     histogram_ = new BarChart(this);
     histogram_->setObjectName("matchHistogram");
-    histogram_->setMaximumHeight(200);
+    histogram_->setMinimumHeight(160);
+    histogram_->setMaximumHeight(220);
     layout->addWidget(histogram_);
     connect(histogram_, &BarChart::hovered, this, &MatchPanel::hovered);
     hide();
