@@ -173,6 +173,8 @@ MatchController::MatchController(JobRunner& jobs, Selection& selection,
     });
     // Matches belong to a store: a new one starts without them.
     connect(&models_, &ModelController::storeOpened, this, [this] { layers_.clear(); });
+    // Attaching concept units resets the inspector's layers, and with them its match panel.
+    connect(&models_, &ModelController::storeAttached, this, [this] { showSelectedUnit(); });
 }
 
 void MatchController::reportError(const QString& what, const QString& error) {

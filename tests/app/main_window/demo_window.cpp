@@ -6,6 +6,8 @@
 #include <QTest>
 
 #include <cmath>
+#include <cstdio>
+#include <functional>
 
 #include "app/models/model_controller.h"
 #include "widgets/clusters/treemap_panel.h"
@@ -22,11 +24,20 @@ bool DemoWindow::open() {
     if (window->grabPanel("treemap").isNull()) return false;
     window->models()->setInteractive(false);
     window->openDemo();
-    return QTest::qWaitFor([&] { return window->brainReady() && window->networkReady(); },
-                           240000) &&
-           QTest::qWaitFor([&] { return window->treemap()->view()->hasTree(); }, 120000) &&
+    // Each stage says which one timed out, so that a failure on a loaded machine is legible.
+    const auto stage = [](const char* what, const std::function<bool()>& done, int ms) {
+        if (QTest::qWaitFor(done, ms)) return true;
+        std::fprintf(stderr, "FAIL: %s within %d s\n", what, ms / 1000);
+        return false;
+    };
+    return stage(
+               "brain and network shown",
+               [&] { return window->brainReady() && window->networkReady(); }, 240000) &&
+           stage(
+               "treemap shown", [&] { return window->treemap()->view()->hasTree(); }, 120000) &&
            // The demo's simulated experiment is fitted once per machine, then reused.
-           QTest::qWaitFor([&] { return jobs.activeCount() == 0; }, 180000);
+           stage(
+               "demo jobs finished", [&] { return jobs.activeCount() == 0; }, 180000);
 }
 
 bool isBrainBackground(QRgb p) {

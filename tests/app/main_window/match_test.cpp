@@ -29,8 +29,7 @@ namespace {
 
 constexpr const char* kLayer = "relu3";
 
-// Rewrites the store's layer with its units in permuted order: unit u of the copy is unit
-// permutation[u] of the original... inverted below, so that partnerOf[u] = position of u.
+// The layer with its units reordered: unit u of the result is unit source[u] of matrix.
 analysis::FloatArray permuteColumns(const analysis::FloatArray& matrix,
                                     const std::vector<std::int64_t>& source) {
     analysis::FloatArray out = matrix;
@@ -86,7 +85,6 @@ class MatchTest : public QObject {
         QVERIFY(matches);
         QCOMPARE(qsizetype(matches->partnerOf.size()), qsizetype(layer.units));
         // Units that vary over the stimuli find themselves; dead units correlate with nothing.
-        const auto mean = store.layerMatrix(kLayer, analysis::Pooling::Mean);
         std::int64_t live = 0, best = 0;
         double bestVariance = -1;
         for (std::int64_t u = 0; u < layer.units; ++u) {
