@@ -120,9 +120,9 @@ fs::path randomCopyActivations(const analysis::ModelWorkspace& workspace, const 
     return activations;
 }
 
-// One file per pair of stores and layers, method, pooling and control.
-fs::path matchesFile(const fs::path& cacheDir, const std::string& storeSha256,
-                     const analysis::UnitMatchRequest& request) {
+// One file per pair of stores and layers, method, pooling and control (the store files
+// themselves: an attached concept store's layer name does not say its settings).
+fs::path matchesFile(const fs::path& cacheDir, const analysis::UnitMatchRequest& request) {
     const auto storeOf = [](const std::string& source) {
         return analysis::sha256File(source.substr(0, source.rfind(':')));
     };
@@ -130,7 +130,7 @@ fs::path matchesFile(const fs::path& cacheDir, const std::string& storeSha256,
         return source.substr(source.rfind(':') + 1);
     };
     std::vector<std::string> parts{
-        storeSha256,
+        storeOf(request.a),
         layerOf(request.a),
         storeOf(request.b),
         layerOf(request.b),
@@ -172,9 +172,17 @@ MatchController::MatchController(JobRunner& jobs, Selection& selection,
         if (aspects & Selection::Unit) showSelectedUnit();
     });
     // Matches belong to a store: a new one starts without them.
-    connect(&models_, &ModelController::storeOpened, this, [this] { layers_.clear(); });
+    // Matches belong to a store: a new one starts without them, but takes those a session
+    // reopened before its store (or its concept units) arrived.
+    connect(&models_, &ModelController::storeOpened, this, [this] {
+        layers_.clear();
+        keepPending();
+    });
     // Attaching concept units resets the inspector's layers, and with them its match panel.
-    connect(&models_, &ModelController::storeAttached, this, [this] { showSelectedUnit(); });
+    connect(&models_, &ModelController::storeAttached, this, [this] {
+        keepPending();
+        showSelectedUnit();
+    });
 }
 
 void MatchController::reportError(const QString& what, const QString& error) {
@@ -205,15 +213,15 @@ void MatchController::match(const widgets::MatchSetup& setup) {
     jobs_.submitTyped<UnitMatches>(
         tr("Match %1 with %2:%3")
             .arg(setup.layer, QFileInfo(setup.other).fileName(), setup.otherLayer),
-        [request, copy, workspace = workspace_, cacheDir = cacheDir_,
-         storeSha = store->sha256](const analysis::JobContext& context) mutable {
+        [request, copy, workspace = workspace_,
+         cacheDir = cacheDir_](const analysis::JobContext& context) mutable {
             const double share = copy ? 0.7 : 0.0;
             if (copy)
                 request.control =
                     randomCopyActivations(*workspace, cacheDir, *copy, context.stage(0, share))
                         .string() +
                     ":" + copy->layer;
-            const fs::path out = matchesFile(cacheDir, storeSha, request);
+            const fs::path out = matchesFile(cacheDir, request);
             std::error_code ec;
             if (!fs::exists(out, ec)) {
                 const auto report = analysis::runUnitMatching(request, context.stage(share, 1));
@@ -237,11 +245,10 @@ void MatchController::matchDialog() {
 }
 
 void MatchController::keep(UnitMatches matches) {
-    if (!models_.storeLayer(matches.layer))
-        return reportError(tr("Match units"),
-                           tr("The matches in %1 are of layer %2, which the open activations do "
-                              "not hold.")
-                               .arg(matches.path, matches.layer));
+    if (!models_.storeLayer(matches.layer)) {
+        pending_.push_back(std::move(matches));  // until its layer is open; saved meanwhile
+        return;
+    }
     const QString layer = matches.layer;
     layers_[layer] = std::move(matches);
     showSelectedUnit();
@@ -301,9 +308,16 @@ void MatchController::showSelectedUnit() {
         });
 }
 
+void MatchController::keepPending() {
+    for (auto& matches : std::exchange(pending_, {}))
+        keep(std::move(matches));
+}
+
 std::vector<analysis::DataSource> MatchController::sources() const {
     std::vector<analysis::DataSource> out;
     for (const auto& [layer, matches] : layers_)
+        out.push_back({kMatchesSource, matches.path.toStdString(), {}});
+    for (const auto& matches : pending_)
         out.push_back({kMatchesSource, matches.path.toStdString(), {}});
     return out;
 }

@@ -66,7 +66,9 @@ class MatchController : public QObject {
 
   private:
     void open(const QString& path);
+    // Keeps matches whose layer is open, else holds them until it is.
     void keep(UnitMatches matches);
+    void keepPending();
     void showSelectedUnit();
     void reportError(const QString& what, const QString& error);
 
@@ -79,6 +81,7 @@ class MatchController : public QObject {
     QWidget* dialogParent_;
     bool interactive_ = true;
     std::map<QString, UnitMatches> layers_;  // by the open store's layer
+    std::vector<UnitMatches> pending_;       // of layers not open yet
     JobId partnerJob_ = 0;
 };
 
