@@ -171,7 +171,6 @@ MatchController::MatchController(JobRunner& jobs, Selection& selection,
     connect(&selection_, &Selection::changed, this, [this](Selection::Aspects aspects) {
         if (aspects & Selection::Unit) showSelectedUnit();
     });
-    // Matches belong to a store: a new one starts without them.
     // Matches belong to a store: a new one starts without them, but takes those a session
     // reopened before its store (or its concept units) arrived.
     connect(&models_, &ModelController::storeOpened, this, [this] {
