@@ -4,12 +4,11 @@
 #include <QInputDialog>
 #include <QMessageBox>
 
-#include <fstream>
-
 #include "analysis/captions/unit_caption_run.h"
 #include "analysis/clustering/concept_units.h"
 #include "analysis/core/atomic_file.h"
 #include "app/core/cache_files.h"
+#include "app/core/json_file.h"
 #include "app/core/message_box.h"
 #include "app/core/selection.h"
 #include "app/models/model_controller.h"
@@ -189,14 +188,9 @@ void CaptionController::open(const QString& path) {
     jobs_.submitTyped<Loaded>(
         tr("Open unit captions %1").arg(path),
         [path](const analysis::JobContext&) {
-            std::ifstream in(path.toStdString());
-            if (!in) throw std::runtime_error("cannot open '" + path.toStdString() + "'");
-            try {
-                return parseCaptions(nlohmann::json::parse(in), path);
-            } catch (const nlohmann::json::exception& error) {
-                throw std::runtime_error("'" + path.toStdString() +
-                                         "' is not a unit captions file: " + error.what());
-            }
+            return parseJsonFile(
+                path.toStdString(), "unit captions",
+                [&](const nlohmann::json& report) { return parseCaptions(report, path); });
         },
         [this](Loaded loaded) { keep(loaded.layer, loaded.path, std::move(loaded.units)); },
         [this](const QString& error) { reportError(tr("Open unit captions"), error); });

@@ -4,12 +4,11 @@
 #include <QFileInfo>
 #include <QMessageBox>
 
-#include <fstream>
-
 #include "analysis/core/atomic_file.h"
 #include "analysis/matching/unit_matching_run.h"
 #include "analysis/models/random_weights.h"
 #include "app/core/cache_files.h"
+#include "app/core/json_file.h"
 #include "app/core/message_box.h"
 #include "app/core/selection.h"
 #include "app/models/model_controller.h"
@@ -61,14 +60,9 @@ UnitMatches parseMatches(const nlohmann::json& report, const QString& path) {
 }
 
 UnitMatches readMatches(const fs::path& path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open '" + path.string() + "'");
-    try {
-        return parseMatches(nlohmann::json::parse(in), QString::fromStdString(path.string()));
-    } catch (const nlohmann::json::exception& error) {
-        throw std::runtime_error("'" + path.string() +
-                                 "' is not a unit matches file: " + error.what());
-    }
+    return parseJsonFile(path, "unit matches", [&](const nlohmann::json& report) {
+        return parseMatches(report, QString::fromStdString(path.string()));
+    });
 }
 
 // What a random-weight copy of the open network needs, read on the GUI thread.
