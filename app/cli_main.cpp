@@ -28,6 +28,8 @@ constexpr const char* kUsage =
     "                                Ward/average/complete/single, k-means, NMF, semi-NMF\n"
     "  treemap --linkage L.npy --width W --height H --out rects.json\n"
     "                                lay out a clustering as a treemap\n"
+    "  cluster-nulls --linkage L.npy --labels Y.npy --out nulls.json\n"
+    "                                clusters' purity and majority vs shuffled labels\n"
     "  brain-info FILE               NIfTI/MGH/GIFTI/FreeSurfer header facts as JSON\n"
     "  brain-dump FILE --out PREFIX  the file's arrays as .npy, as nibabel reads them\n"
     "  atlas-lookup ATLAS X,Y,Z ...  atlas regions (FSL .xml or mricron) at world points\n"
@@ -87,6 +89,7 @@ int main(int argc, char** argv) {
         {"demo-model", us::cli::demoModel},
         {"cluster", us::cli::cluster},
         {"treemap", us::cli::treemap},
+        {"cluster-nulls", us::cli::clusterNulls},
         {"brain-info", us::cli::brainInfo},
         {"brain-dump", us::cli::brainDump},
         {"atlas-lookup", us::cli::atlasLookup},

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "analysis/captions/concept_labels.h"
+#include "analysis/statistics/multiple_testing.h"
 
 namespace us::analysis {
 
@@ -52,9 +53,6 @@ std::vector<double> unitConceptAuc(const std::vector<float>& activations, std::i
 std::vector<double> unitConceptWpmi(const std::vector<float>& activations, std::int64_t units,
                                     const ConceptLabels& labels,
                                     const UnitCaptionSettings& settings);
-// Benjamini-Hochberg adjusted p-values, in the order given.
-std::vector<double> benjaminiHochberg(const std::vector<double>& p);
-
 // activations: rows x units (the layer's pooled activations over the stimuli); control: the
 // random-weight control's activations over the same stimuli (rows x controlUnits), if any.
 // Throws std::invalid_argument when the shapes disagree.

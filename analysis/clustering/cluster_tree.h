@@ -12,6 +12,16 @@
 
 namespace us::analysis {
 
+// Per node: is its purity, or its majority class, more than shuffled labels give? Empty
+// without labels (see cluster_label_nulls.h).
+struct ClusterLabelNulls {
+    int permutations = 0;                    // label shufflings behind purityP
+    std::vector<double> purityP;             // purity at least as high after shuffling the labels
+    std::vector<double> majorityP;           // exact: as many of the majority class, shuffled
+    std::vector<double> purityQ, majorityQ;  // Benjamini-Hochberg across the tree's nodes
+    bool empty() const { return purityP.empty(); }
+};
+
 struct ClusterTree {
     Linkage linkage;
     std::int64_t items = 0;                // rows of the clustered matrix
@@ -25,6 +35,7 @@ struct ClusterTree {
     std::vector<float> accuracy;         // share predicted correctly; NaN without predictions
     std::vector<std::array<std::int64_t, 3>> representatives;  // items, -1 for none
     std::vector<std::vector<std::int32_t>> classCounts;        // per node, per class
+    ClusterLabelNulls labelNulls;
     // Leaves in depth-first order; every node covers a contiguous range of it.
     std::vector<std::int64_t> leafOrder;
     std::vector<std::pair<std::int64_t, std::int64_t>> leafRange;  // [begin, end) per node

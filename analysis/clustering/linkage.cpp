@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "analysis/clustering/kmeans.h"
@@ -279,6 +280,30 @@ std::vector<std::int32_t> cutLinkage(const Linkage& linkage, std::int64_t k) {
         labels[std::size_t(i)] = number;
     }
     return labels;
+}
+
+void checkLinkage(const Linkage& linkage) {
+    const std::int64_t n = linkage.leaves;
+    if (n < 1) throw std::invalid_argument("empty linkage");
+    if (std::int64_t(linkage.rows.size()) != 4 * (n - 1))
+        throw std::invalid_argument("the linkage must be an (n-1) x 4 array");
+    std::vector<bool> used(std::size_t(2 * n - 1), false);
+    for (std::int64_t row = 0; row < n - 1; ++row) {
+        const double a = linkage.at(row, 0), b = linkage.at(row, 1);
+        const auto valid = [&](double id) {
+            return id == std::floor(id) && id >= 0 && id < double(n + row) &&
+                   !used[std::size_t(id)];
+        };
+        if (!valid(a) || !valid(b) || a == b)
+            throw std::invalid_argument("not a valid linkage matrix: row " + std::to_string(row) +
+                                        " merges clusters that do not exist yet or twice");
+        used[std::size_t(a)] = used[std::size_t(b)] = true;
+    }
+    for (auto leaf : linkage.leafOfItem)
+        if (leaf < 0 || leaf >= n)
+            throw std::invalid_argument("an item's leaf " + std::to_string(leaf) +
+                                        " is not one of the linkage's " + std::to_string(n) +
+                                        " leaves");
 }
 
 }  // namespace us::analysis

@@ -46,4 +46,9 @@ Linkage nnChainLinkage(std::vector<double> condensed, std::int64_t n, LinkageMet
 // "maxclust"): labels 1..k per leaf.
 std::vector<std::int32_t> cutLinkage(const Linkage& linkage, std::int64_t k);
 
+// Throws std::invalid_argument unless every merge joins two clusters that exist and are not
+// merged yet, and every item's leaf (two-stage mode) is a leaf: what a linkage read from a
+// file must pass before it is walked.
+void checkLinkage(const Linkage& linkage);
+
 }  // namespace us::analysis

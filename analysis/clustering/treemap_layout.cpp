@@ -17,8 +17,8 @@ struct Tree {
 };
 
 Tree buildTree(const Linkage& linkage, const std::vector<double>& leafSizes) {
+    checkLinkage(linkage);
     const std::int64_t n = linkage.leaves;
-    if (n < 1) throw std::invalid_argument("empty linkage");
     if (!leafSizes.empty() && std::int64_t(leafSizes.size()) != n)
         throw std::invalid_argument("leaf sizes must have one entry per leaf");
     Tree tree;
@@ -28,19 +28,10 @@ Tree buildTree(const Linkage& linkage, const std::vector<double>& leafSizes) {
     tree.size.assign(std::size_t(std::max<std::int64_t>(1, 2 * n - 1)), 1.0);
     for (std::int64_t i = 0; i < n; ++i)
         if (!leafSizes.empty()) tree.size[std::size_t(i)] = leafSizes[std::size_t(i)];
-    std::vector<bool> used(std::size_t(2 * n - 1), false);
     for (std::int64_t row = 0; row < n - 1; ++row) {
-        const double a = linkage.at(row, 0), b = linkage.at(row, 1);
-        const auto valid = [&](double id) {
-            return id == std::floor(id) && id >= 0 && id < double(n + row) &&
-                   !used[std::size_t(id)];
-        };
-        if (!valid(a) || !valid(b) || a == b)
-            throw std::invalid_argument("not a valid linkage matrix: row " + std::to_string(row) +
-                                        " merges clusters that do not exist yet or twice");
-        used[std::size_t(a)] = used[std::size_t(b)] = true;
-        tree.left[std::size_t(row)] = std::int64_t(a);
-        tree.right[std::size_t(row)] = std::int64_t(b);
+        const auto a = std::int64_t(linkage.at(row, 0)), b = std::int64_t(linkage.at(row, 1));
+        tree.left[std::size_t(row)] = a;
+        tree.right[std::size_t(row)] = b;
         tree.size[std::size_t(n + row)] = tree.size[std::size_t(a)] + tree.size[std::size_t(b)];
     }
     return tree;

@@ -4,6 +4,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "analysis/clustering/cluster_label_nulls.h"
 #include "analysis/models/script_model.h"
 #include "analysis/stimuli/stimulus_set.h"
 
@@ -311,10 +312,15 @@ ClusterResult ModelWorkspace::cluster(const std::string& layerName, ItemKind ite
     const auto& stimuli = store_->stimuli();
     const bool byStimuli = items == ItemKind::Stimuli;
     ClusterResult result;
-    result.tree = std::make_shared<const ClusterTree>(buildClusterTree(
+    ClusterTree tree = buildClusterTree(
         std::move(linkage), x, byStimuli ? stimuli.labels : std::vector<std::int32_t>{},
         byStimuli ? store_->predictions() : std::vector<std::int32_t>{},
-        byStimuli ? stimuli.labelNames : std::vector<std::string>{}));
+        byStimuli ? stimuli.labelNames : std::vector<std::string>{});
+    // Every cell's purity and majority class against shuffled labels (seeded: a reopened
+    // session shows the same p-values).
+    if (byStimuli && !stimuli.labels.empty())
+        tree.labelNulls = clusterLabelNulls(tree, stimuli.labels, {}, context.stage(0.8, 0.9));
+    result.tree = std::make_shared<const ClusterTree>(std::move(tree));
     result.items = items;
     result.layer = layerName;
     result.method = method == LinkageMethod::Ward       ? "ward"
@@ -337,7 +343,7 @@ ClusterResult ModelWorkspace::cluster(const std::string& layerName, ItemKind ite
         for (auto item : wanted) {
             if (++done % 256 == 0) {
                 context.checkCancelled();
-                context.report(0.8 + 0.2 * double(done) / double(wanted.size()), "thumbnails");
+                context.report(0.9 + 0.1 * double(done) / double(wanted.size()), "thumbnails");
             }
             const auto source =
                 stimuli.sourceIndex.empty() ? item : stimuli.sourceIndex[std::size_t(item)];

@@ -13,6 +13,7 @@ int extract(const std::vector<std::string>& args);
 int demoModel(const std::vector<std::string>& args);
 int cluster(const std::vector<std::string>& args);
 int treemap(const std::vector<std::string>& args);
+int clusterNulls(const std::vector<std::string>& args);
 int brainInfo(const std::vector<std::string>& args);
 int brainDump(const std::vector<std::string>& args);
 int atlasLookup(const std::vector<std::string>& args);

@@ -1,10 +1,13 @@
-// unitscope-cli cluster / treemap: the clustering core on .npy files and activation stores.
+// unitscope-cli cluster / treemap / cluster-nulls: the clustering core on .npy files and
+// activation stores.
 #include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <fstream>
 #include <iostream>
 
+#include "analysis/clustering/cluster_label_nulls.h"
+#include "analysis/clustering/cluster_tree.h"
 #include "analysis/clustering/item_matrix.h"
 #include "analysis/clustering/kmeans.h"
 #include "analysis/clustering/linkage.h"
@@ -12,6 +15,8 @@
 #include "analysis/clustering/treemap_layout.h"
 #include "analysis/core/atomic_file.h"
 #include "analysis/core/npy.h"
+#include "analysis/core/text_parsing.h"
+#include "analysis/models/activation_store.h"
 #include "app/cli/cli_args.h"
 #include "app/cli/cli_commands.h"
 #include "app/cli/job_progress.h"
@@ -41,6 +46,33 @@ std::optional<analysis::FloatArray> readOptionalMatrix(const CliArgs& options,
     analysis::NpyHeader header;
     const auto values = analysis::readNpyAsDouble(*path, &header);
     return analysis::FloatArray{header.shape, std::vector<float>(values.begin(), values.end())};
+}
+
+// Item labels and class names from a store's stimuli or an integer .npy (names: a text file
+// with one per line, or "class c").
+std::pair<std::vector<std::int32_t>, std::vector<std::string>> readItemLabels(
+    const fs::path& path, const std::optional<std::string>& namesPath) {
+    std::vector<std::int32_t> labels;
+    std::vector<std::string> names;
+    if (path.extension() == ".npy") {
+        analysis::NpyHeader header;
+        for (double v : analysis::readNpyAsDouble(path, &header)) {
+            if (v != std::floor(v) || v < 0 || v > 1e6)
+                throw std::invalid_argument("labels in '" + path.string() +
+                                            "' must be class indices 0, 1, ...");
+            labels.push_back(std::int32_t(v));
+        }
+        if (header.shape.size() != 1)
+            throw std::invalid_argument("labels in '" + path.string() + "' must be 1-D");
+    } else {
+        const auto store = analysis::ActivationStore::open(path);
+        labels = store.stimuli().labels;
+        names = store.stimuli().labelNames;
+        if (labels.empty())
+            throw std::invalid_argument("the store '" + path.string() + "' has no stimulus labels");
+    }
+    if (namesPath) names = analysis::readNonEmptyLines(*namesPath);
+    return {std::move(labels), std::move(names)};
 }
 
 }  // namespace
@@ -200,6 +232,88 @@ int treemap(const std::vector<std::string>& args) {
         }
         file.commit();
         std::cout << ordered_json{{"out", out.string()}, {"cells", cells.size()}}.dump(2) << "\n";
+        return 0;
+    });
+}
+
+int clusterNulls(const std::vector<std::string>& args) {
+    if (wantsHelp(args)) {
+        std::cout
+            << "usage: unitscope-cli cluster-nulls --linkage linkage.npy\n"
+               "         --labels labels.npy|acts.h5 [--names N.txt] [--assignments A.npy]\n"
+               "         [--permutations 1000] [--seed S] --out nulls.json\n\n"
+               "Every node of a clustering (a SciPy linkage; --assignments: item -> leaf, as\n"
+               "cluster writes in two-stage mode) against shuffled labels, as the treemap's\n"
+               "hover card shows it: its majority class and purity; p_purity, the share of\n"
+               "label shufflings (each class keeps its count) whose purity is at least as\n"
+               "high, (1 + hits) / (1 + permutations); p_majority, the exact (hypergeometric)\n"
+               "chance of at least as many of the majority class; q_*, Benjamini-Hochberg\n"
+               "adjusted over the nodes. Labels: an integer .npy, one per item, or a store's\n"
+               "stimulus labels. Writes {\"permutations\", \"classes\", \"nodes\": [{\"id\",\n"
+               "\"size\", \"majority\", \"purity\", \"p_purity\", \"q_purity\", \"p_majority\",\n"
+               "\"q_majority\"}]} with SciPy's node ids.\n";
+        return 0;
+    }
+    return guarded("cluster-nulls", [&] {
+        const CliArgs options(
+            args, {"linkage", "labels", "names", "assignments", "permutations", "seed", "out"});
+        if (!options.positionals().empty())
+            throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
+        const fs::path out = options.required("out");
+        analysis::ClusterLabelNullSettings settings;
+        settings.permutations = int(options.integer("permutations", 1000, 1, 1000000));
+        settings.seed = std::uint64_t(options.integer("seed", 0, 0, 1LL << 40));
+        analysis::NpyHeader header;
+        analysis::Linkage linkage;
+        linkage.rows = analysis::readNpyAsDouble(options.required("linkage"), &header);
+        if (header.shape.size() != 2 || header.shape[1] != 4 || header.shape[0] < 1)
+            throw std::invalid_argument("the linkage must be an (n-1) x 4 array");
+        linkage.leaves = header.shape[0] + 1;
+        if (const auto path = options.value("assignments"))
+            for (double leaf : analysis::readNpyAsDouble(*path))
+                linkage.leafOfItem.push_back(std::int32_t(std::clamp(leaf, -1.0, 2e9)));
+        analysis::checkLinkage(linkage);
+        const auto [labels, names] =
+            readItemLabels(options.required("labels"), options.value("names"));
+        const auto items =
+            linkage.leafOfItem.empty() ? linkage.leaves : std::int64_t(linkage.leafOfItem.size());
+        if (std::int64_t(labels.size()) != items)
+            throw std::invalid_argument(std::to_string(labels.size()) + " labels for " +
+                                        std::to_string(items) + " clustered items");
+        // The tree needs no features here: representatives are not reported.
+        const analysis::FloatArray noFeatures{{items, 0}, {}};
+        const auto tree =
+            analysis::buildClusterTree(std::move(linkage), noFeatures, labels, {}, names);
+        CommandLineJob job;
+        const auto nulls = analysis::clusterLabelNulls(tree, labels, settings, job.context());
+        ordered_json nodes = ordered_json::array();
+        for (std::int64_t id = 0; id < tree.nodeCount(); ++id) {
+            const auto s = std::size_t(id);
+            nodes.push_back({{"id", id},
+                             {"size", tree.size[s]},
+                             {"majority", tree.classNames[std::size_t(tree.majority[s])]},
+                             {"purity", tree.purity[s]},
+                             {"p_purity", nulls.purityP[s]},
+                             {"q_purity", nulls.purityQ[s]},
+                             {"p_majority", nulls.majorityP[s]},
+                             {"q_majority", nulls.majorityQ[s]}});
+        }
+        analysis::writeTextAtomically(out, ordered_json{{"permutations", nulls.permutations},
+                                                        {"seed", settings.seed},
+                                                        {"items", items},
+                                                        {"classes", tree.classNames},
+                                                        {"nodes", std::move(nodes)}}
+                                                   .dump() +
+                                               "\n");
+        std::size_t beyond = 0;
+        for (std::size_t s = 0; s < nulls.purityQ.size(); ++s)
+            beyond += nulls.purityQ[s] <= 0.05 && nulls.majorityQ[s] <= 0.05;
+        std::cout << ordered_json{{"out", out.string()},
+                                  {"nodes", tree.nodeCount()},
+                                  {"permutations", nulls.permutations},
+                                  {"beyond_chance", beyond}}
+                         .dump(2)
+                  << "\n";
         return 0;
     });
 }

@@ -48,6 +48,17 @@ QString percent(float share) {
     return QString::number(std::lround(share * 100)) + "%";
 }
 
+QString pValue(double p) {
+    return p < 1e-16 ? QStringLiteral("< 1e-16") : QString::number(p, 'g', 2);
+}
+
+// A cell's claims are chance when either adjusted p is above 5%.
+constexpr double kChanceLevel = 0.05;
+
+bool couldBeChance(const analysis::ClusterLabelNulls& nulls, std::size_t node) {
+    return nulls.purityQ[node] > kChanceLevel || nulls.majorityQ[node] > kChanceLevel;
+}
+
 }  // namespace
 
 TreemapView::TreemapView(QWidget* parent) : QWidget(parent) {
@@ -222,6 +233,10 @@ QString TreemapView::describe(std::int64_t node) const {
         text += tr(", majority %1 (%2)")
                     .arg(QString::fromStdString(tree_->classNames[std::size_t(tree_->majority[s])]),
                          percent(tree_->purity[s]));
+    if (const auto& nulls = tree_->labelNulls; !nulls.empty())
+        text += tr(" vs shuffled labels: purity q %1, majority q %2%3")
+                    .arg(pValue(nulls.purityQ[s]), pValue(nulls.majorityQ[s]),
+                         couldBeChance(nulls, s) ? tr(" (could be chance)") : QString());
     if (std::isfinite(tree_->accuracy[s]))
         text += tr(", %1 accuracy").arg(percent(tree_->accuracy[s]));
     if (!nodeValues_.empty() && std::isfinite(nodeValues_[s]))
@@ -381,14 +396,16 @@ void TreemapView::paintLegend(QPainter& painter) {
 void TreemapView::paintHoverCard(QPainter& painter) {
     const auto s = std::size_t(hovered_);
     const QFontMetrics metrics(font());
-    const int width = 250, line = metrics.height();
+    const int width = 300, line = metrics.height();
     std::vector<std::pair<int, int>> classes;  // count, class
     for (std::size_t c = 0; c < tree_->classCounts[s].size(); ++c)
         if (tree_->classCounts[s][c] > 0) classes.emplace_back(tree_->classCounts[s][c], int(c));
     std::sort(classes.rbegin(), classes.rend());
     classes.resize(std::min<std::size_t>(classes.size(), 5));
+    const auto& nulls = tree_->labelNulls;
+    const int nullLines = nulls.empty() ? 0 : 3;
     const int preview = 96;
-    const int height = 8 + line * 2 + int(classes.size()) * (line + 2) + preview + 12;
+    const int height = 8 + line * (2 + nullLines) + int(classes.size()) * (line + 2) + preview + 12;
     QPointF origin = mouse_ + QPointF(16, 16);
     if (origin.x() + width > this->width()) origin.setX(mouse_.x() - width - 16);
     if (origin.y() + height > this->height())
@@ -402,6 +419,25 @@ void TreemapView::paintHoverCard(QPainter& painter) {
     painter.drawText(QRectF(card.left() + 8, y, width - 16, line * 2), Qt::TextWordWrap,
                      tr("Cluster %1 \u00b7 %2 items").arg(hovered_).arg(tree_->size[s]));
     y += line + 4;
+    if (!nulls.empty()) {
+        // The evidence that the cell's purity and majority are not what shuffled labels give.
+        const bool chance = couldBeChance(nulls, s);
+        const QString lines[] = {tr("vs %1 label shuffles: purity p %2")
+                                     .arg(nulls.permutations)
+                                     .arg(pValue(nulls.purityP[s])),
+                                 tr("majority class p %1 (exact)").arg(pValue(nulls.majorityP[s])),
+                                 tr("q %1 / %2 over cells: %3")
+                                     .arg(pValue(nulls.purityQ[s]), pValue(nulls.majorityQ[s]),
+                                          chance ? tr("could be chance") : tr("beyond chance"))};
+        for (const auto& text : lines) {
+            if (&text == &lines[2])
+                painter.setPen(chance ? QColor(120, 120, 120) : QColor(30, 120, 50));
+            painter.drawText(QRectF(card.left() + 8, y, width - 16, line), Qt::AlignLeft,
+                             metrics.elidedText(text, Qt::ElideRight, width - 16));
+            y += line;
+        }
+        painter.setPen(QColor(20, 20, 20));
+    }
     for (const auto& [count, c] : classes) {
         y += line + 2;
         const double share = double(count) / tree_->size[s];

@@ -11,12 +11,14 @@
 #include <random>
 #include <set>
 
+#include "analysis/clustering/cluster_label_nulls.h"
 #include "analysis/clustering/cluster_tree.h"
 #include "analysis/clustering/kmeans.h"
 #include "analysis/clustering/linkage.h"
 #include "analysis/clustering/nmf.h"
 #include "analysis/clustering/treemap_layout.h"
 #include "analysis/core/npy.h"
+#include "analysis/statistics/hypergeometric.h"
 #include "tests/support/python_fixtures.h"
 
 namespace fs = std::filesystem;
@@ -252,6 +254,49 @@ TEST(ClusterTree, CountsPurityAccuracyRepresentativesAndMeans) {
     const auto means = tree.nodeMeans({1, 1, 1, 1, 5, 7});
     EXPECT_FLOAT_EQ(means[std::size_t(small)], 6.0f);
     EXPECT_FLOAT_EQ(means[std::size_t(root)], 16.0f / 6.0f);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Hypergeometric, UpperTailMatchesScipyAtTheEdges) {
+    // scipy.stats.hypergeom.sf(k - 1, N, K, n), SciPy 1.10. lgamma near a million carries
+    // about 1e-9 relative error into the probabilities.
+    EXPECT_NEAR(hypergeometricUpperTail(1, 1000000, 3, 200000), 0.4880003840530032, 2e-9);
+    EXPECT_NEAR(hypergeometricUpperTail(2, 50, 5, 10), 0.2581000207668636, 1e-12);
+    EXPECT_NEAR(hypergeometricUpperTail(2000, 100000, 10000, 20000), 0.5044154037684886, 1e-9);
+    // Far in the tail: tiny but not negative, and falling.
+    const double far = hypergeometricUpperTail(5000, 100000, 10000, 20000);
+    EXPECT_GE(far, 0.0);
+    EXPECT_LT(far, 1e-100);
+    EXPECT_EQ(hypergeometricUpperTail(0, 10, 3, 4), 1.0);  // at or below the support
+    EXPECT_EQ(hypergeometricUpperTail(4, 10, 3, 4), 0.0);  // above it
+    EXPECT_THROW(hypergeometricUpperTail(1, 10, 11, 4), std::invalid_argument);
+}
+
+TEST(ClusterLabelNulls, PureClustersBeatShuffledLabelsAndTheBudgetLowersShuffles) {
+    // Two well separated groups of 30, one class each.
+    std::vector<float> values;
+    std::vector<std::int32_t> labels;
+    for (int i = 0; i < 60; ++i) {
+        values.push_back(float(i < 30 ? i % 7 : 100 + i % 7) * 0.01f + (i < 30 ? 0.f : 10.f));
+        labels.push_back(i < 30 ? 0 : 1);
+    }
+    const FloatArray x{{60, 1}, values};
+    const auto tree = buildClusterTree(exactLinkage(x, LinkageMethod::Ward, {}), x, labels, {}, {});
+    const auto nulls = clusterLabelNulls(tree, labels, {200, 1});
+    EXPECT_EQ(nulls.permutations, 200);
+    const auto root = std::size_t(tree.root());
+    EXPECT_EQ(nulls.purityP[root], 1.0);  // the root holds every item: always as pure
+    for (auto child : {tree.left(tree.root()), tree.right(tree.root())}) {
+        EXPECT_DOUBLE_EQ(nulls.purityP[std::size_t(child)], 1.0 / 201);
+        EXPECT_LT(nulls.majorityP[std::size_t(child)], 1e-15);
+    }
+    // Each shuffle costs items + nodes x classes = 60 + 119 x 2 count updates.
+    EXPECT_EQ(clusterLabelNulls(tree, labels, {1000, 1, 298.0 * 150, 99}).permutations, 150);
+    EXPECT_EQ(clusterLabelNulls(tree, labels, {1000, 1, 298.0, 99}).permutations, 99);
+    EXPECT_THROW(clusterLabelNulls(tree, {0, 1}), std::invalid_argument);
 }
 
 }  // namespace

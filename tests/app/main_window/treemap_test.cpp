@@ -69,6 +69,48 @@ class TreemapTest : public QObject {
                                      view->tree()->purity[std::size_t(trousers)]))
                 trousers = c.id;
         QVERIFY(trousers >= 0);
+
+        // The hover card weighs the cell's purity and majority against shuffled labels.
+        const auto& nulls = view->tree()->labelNulls;
+        QCOMPARE(nulls.permutations, 1000);
+        const auto t = std::size_t(trousers);
+        QCOMPARE(nulls.purityP[t], 1.0 / 1001);  // no shuffle is as pure
+        QVERIFY(nulls.majorityP[t] < 1e-12 && nulls.majorityQ[t] < 1e-12);
+        QSignalSpy hovered(view, &us::widgets::TreemapView::hovered);
+        QTest::mouseMove(view, view->cellRect(trousers).center().toPoint());
+        QTRY_VERIFY(!hovered.isEmpty());
+        const QString readout = hovered.last().at(0).toString();
+        QVERIFY2(readout.contains("vs shuffled labels: purity q") &&
+                     !readout.contains("could be chance"),
+                 qPrintable(readout));
+        const QImage card = window_->grabPanel("treemap");
+        card.save(QDir::temp().filePath("unitscope-test-treemap-card.png"));
+        // The card's columns (right of the pointer, or left where it would not fit); its
+        // rows are those whose margin is the card's near-white.
+        const QPoint mouse = view->mapTo(panel, view->cellRect(trousers).center().toPoint());
+        const int cardLeft = mouse.x() + 16 + 300 > view->mapTo(panel, QPoint(view->width(), 0)).x()
+                                 ? mouse.x() - 300 - 16
+                                 : mouse.x() + 16;
+        int green = 0;  // the "beyond chance" line's text colour
+        for (int y = 0; y < card.height(); ++y) {
+            const QColor margin = card.pixelColor(cardLeft + 3, y);
+            if (std::min({margin.red(), margin.green(), margin.blue()}) < 225) continue;
+            for (int x = cardLeft; x < std::min(card.width(), cardLeft + 300); ++x) {
+                const QColor c = card.pixelColor(x, y);
+                green +=
+                    std::abs(c.red() - 30) + std::abs(c.green() - 120) + std::abs(c.blue() - 50) <
+                    40;
+            }
+        }
+        QVERIFY2(green > 20, qPrintable(QString::number(green)));
+        const std::int64_t single = [&] {  // a cell of one item is pure by construction
+            for (std::int64_t id = 0; id < view->tree()->nodeCount(); ++id)
+                if (view->tree()->size[std::size_t(id)] == 1) return id;
+            return std::int64_t(-1);
+        }();
+        QVERIFY(single >= 0);
+        QCOMPARE(nulls.purityP[std::size_t(single)], 1.0);
+        QVERIFY(view->describe(single).contains("could be chance"));
         const QColor hot = view->colourOf(trousers);
         int brighter = 0, cells = 0;
         for (const auto& c : view->cells())
