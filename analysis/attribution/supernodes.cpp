@@ -4,12 +4,15 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <numeric>
+#include <random>
 #include <set>
 #include <stdexcept>
 
 #include "analysis/clustering/linkage.h"
+#include "analysis/statistics/multiple_testing.h"
 
 namespace us::analysis {
 
@@ -62,10 +65,145 @@ ProbeSet readProbeSet(const std::filesystem::path& path, std::int64_t rowCount) 
     return probes;
 }
 
+namespace {
+
+// A signature centred over the concepts and scaled to unit length (a flat profile has no
+// preference: all zeros).
+void centreAndNormalise(std::vector<double>& signature) {
+    const double mean =
+        std::accumulate(signature.begin(), signature.end(), 0.0) / double(signature.size());
+    double norm = 0;
+    for (auto& v : signature) {
+        v -= mean;
+        norm += v * v;
+    }
+    norm = std::sqrt(norm);
+    for (auto& v : signature)
+        v = norm > 0 ? v / norm : 0.0;
+}
+
+// One unit's activations: a column of a store layer's matrix.
+struct UnitColumn {
+    const FloatArray* matrix;
+    std::int64_t unit;
+};
+
+// Each group's label p against the probe labels shuffled across the probe stimuli.
+std::vector<double> labelNullP(const std::vector<std::vector<std::int64_t>>& groups,
+                               const std::vector<UnitColumn>& columns, const ProbeSet& probes,
+                               const SupernodeSettings& settings, const JobContext& context) {
+    // The stimuli carrying a probe label, and each concept's slots among them.
+    std::vector<std::int64_t> pool;
+    for (const auto& rows : probes.rows)
+        pool.insert(pool.end(), rows.begin(), rows.end());
+    std::sort(pool.begin(), pool.end());
+    pool.erase(std::unique(pool.begin(), pool.end()), pool.end());
+    std::vector<std::vector<std::size_t>> slots(probes.rows.size());
+    for (std::size_t c = 0; c < probes.rows.size(); ++c)
+        for (auto row : probes.rows[c])
+            slots[c].push_back(
+                std::size_t(std::lower_bound(pool.begin(), pool.end(), row) - pool.begin()));
+    // The grouped units' activations on those stimuli, a row of units per stimulus.
+    std::vector<std::int64_t> involved;
+    for (const auto& group : groups)
+        involved.insert(involved.end(), group.begin(), group.end());
+    std::sort(involved.begin(), involved.end());
+    involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
+    const std::size_t units = involved.size(), concepts = slots.size();
+    std::vector<float> table(pool.size() * units);
+    for (std::size_t j = 0; j < units; ++j) {
+        const auto& column = columns[std::size_t(involved[j])];
+        const auto width = column.matrix->shape.at(1);
+        for (std::size_t p = 0; p < pool.size(); ++p)
+            table[p * units + j] =
+                column.matrix->values[std::size_t(pool[p] * width + column.unit)];
+    }
+    // Each unit's spread over the probe stimuli, which no shuffle changes: preferences are
+    // measured in it, so that a unit's scale does not matter but the size of its
+    // preference, against what the shuffles give, does.
+    std::vector<double> spread(units, 0.0);
+    for (std::size_t j = 0; j < units; ++j) {
+        double sum = 0, squares = 0;
+        for (std::size_t p = 0; p < pool.size(); ++p) {
+            const double v = table[p * units + j];
+            sum += v;
+            squares += v * v;
+        }
+        const double mean = sum / double(pool.size());
+        spread[j] = std::sqrt(std::max(0.0, squares / double(pool.size()) - mean * mean));
+    }
+    std::vector<std::vector<std::size_t>> groupColumns;
+    for (const auto& group : groups) {
+        groupColumns.emplace_back();
+        for (auto m : group)
+            groupColumns.back().push_back(std::size_t(
+                std::lower_bound(involved.begin(), involved.end(), m) - involved.begin()));
+    }
+
+    // Each group's preference for its best concept with stimulus p's activations at slot p:
+    // the members' mean of (concept mean - mean over concepts) / spread.
+    std::vector<double> sums(concepts * units);
+    std::vector<std::vector<double>> centred(units, std::vector<double>(concepts));
+    const auto strengths = [&](const std::vector<std::size_t>& stimulusAt) {
+        std::fill(sums.begin(), sums.end(), 0.0);
+        for (std::size_t c = 0; c < concepts; ++c) {
+            double* sum = sums.data() + c * units;
+            for (auto slot : slots[c]) {
+                const float* row = table.data() + stimulusAt[slot] * units;
+                for (std::size_t j = 0; j < units; ++j)
+                    sum[j] += row[j];
+            }
+        }
+        for (std::size_t j = 0; j < units; ++j) {
+            double mean = 0;
+            for (std::size_t c = 0; c < concepts; ++c)
+                mean += centred[j][c] = sums[c * units + j] / double(slots[c].size());
+            mean /= double(concepts);
+            for (auto& v : centred[j])
+                v = spread[j] > 0 ? (v - mean) / spread[j] : 0.0;
+        }
+        std::vector<double> strength;
+        for (const auto& members : groupColumns) {
+            double best = -std::numeric_limits<double>::infinity();
+            for (std::size_t c = 0; c < concepts; ++c) {
+                double preference = 0;
+                for (auto j : members)
+                    preference += centred[j][c];
+                best = std::max(best, preference / double(members.size()));
+            }
+            strength.push_back(best);
+        }
+        return strength;
+    };
+    std::vector<std::size_t> stimulusAt(pool.size());
+    std::iota(stimulusAt.begin(), stimulusAt.end(), 0);
+    const auto observed = strengths(stimulusAt);
+    std::vector<long> exceed(groups.size(), 0);
+    std::mt19937_64 random(settings.seed);
+    for (int permutation = 0; permutation < settings.permutations; ++permutation) {
+        context.checkCancelled();
+        if (permutation % 16 == 0)
+            context.report(double(permutation) / settings.permutations, "shuffling probe labels");
+        std::shuffle(stimulusAt.begin(), stimulusAt.end(), random);
+        const auto shuffled = strengths(stimulusAt);
+        for (std::size_t g = 0; g < groups.size(); ++g)
+            exceed[g] += shuffled[g] >= observed[g] - 1e-12;
+    }
+    std::vector<double> p;
+    for (auto hits : exceed)
+        p.push_back(permutationP(hits, settings.permutations));
+    return p;
+}
+
+}  // namespace
+
 SupernodeResult findSupernodes(const AttributionGraph& graph, const ActivationStore& store,
-                               const ProbeSet& probes, double similarity) {
+                               const ProbeSet& probes, const SupernodeSettings& settings,
+                               const JobContext& context) {
+    const double similarity = settings.similarity;
     if (!(similarity >= -1 && similarity <= 1))
         throw std::invalid_argument("the similarity must be between -1 and 1");
+    if (settings.permutations < 1) throw std::invalid_argument("at least one permutation");
     SupernodeResult result;
     result.concepts = probes.concepts;
     const std::size_t concepts = probes.concepts.size();
@@ -74,6 +212,7 @@ SupernodeResult findSupernodes(const AttributionGraph& graph, const ActivationSt
     std::map<std::string, FloatArray> layers;
     std::vector<std::string> ids;
     std::vector<std::vector<double>> signatures;
+    std::vector<UnitColumn> columns;
     for (const auto& node : graph.nodes) {
         if (!node.fields.contains("layer_name") || !node.fields.contains("unit")) continue;
         if (!node.fields["layer_name"].is_string() || !node.fields["unit"].is_number_integer())
@@ -105,6 +244,7 @@ SupernodeResult findSupernodes(const AttributionGraph& graph, const ActivationSt
         }
         ids.push_back(node.id);
         signatures.push_back(std::move(signature));
+        columns.push_back({&matrix, unit});
     }
     result.unitsWithSignatures = ids.size();
     const auto n = std::int64_t(ids.size());
@@ -112,17 +252,8 @@ SupernodeResult findSupernodes(const AttributionGraph& graph, const ActivationSt
 
     // Cosine of the centred signatures (a flat profile has no preference: similarity 0).
     std::vector<std::vector<double>> centred = signatures;
-    for (auto& s : centred) {
-        const double mean = std::accumulate(s.begin(), s.end(), 0.0) / double(concepts);
-        double norm = 0;
-        for (auto& v : s) {
-            v -= mean;
-            norm += v * v;
-        }
-        norm = std::sqrt(norm);
-        for (auto& v : s)
-            v = norm > 0 ? v / norm : 0.0;
-    }
+    for (auto& signature : centred)
+        centreAndNormalise(signature);
     const auto cosine = [&](std::int64_t a, std::int64_t b) {
         double dot = 0;
         for (std::size_t c = 0; c < concepts; ++c)
@@ -154,6 +285,7 @@ SupernodeResult findSupernodes(const AttributionGraph& graph, const ActivationSt
     for (std::int64_t i = 0; i < n; ++i)
         groups[root(i)].push_back(i);
 
+    std::vector<std::vector<std::int64_t>> grouped;
     for (const auto& [_, members] : groups) {
         if (members.size() < 2) continue;
         Supernode node;
@@ -170,6 +302,16 @@ SupernodeResult findSupernodes(const AttributionGraph& graph, const ActivationSt
         const auto best = std::max_element(preference.begin(), preference.end());
         node.label = probes.concepts[std::size_t(best - preference.begin())];
         result.supernodes.push_back(std::move(node));
+        grouped.push_back(members);
+    }
+    if (!grouped.empty()) {
+        const auto p = labelNullP(grouped, columns, probes, settings, context);
+        std::vector<double> q = benjaminiHochberg(p);
+        for (std::size_t g = 0; g < grouped.size(); ++g) {
+            result.supernodes[g].labelP = p[g];
+            result.supernodes[g].labelQ = q[g];
+        }
+        result.permutations = settings.permutations;
     }
     // Larger groups first, then by label, so that the output does not depend on map order.
     std::stable_sort(result.supernodes.begin(), result.supernodes.end(),
@@ -179,6 +321,26 @@ SupernodeResult findSupernodes(const AttributionGraph& graph, const ActivationSt
                                     : a.label < b.label;
                      });
     return result;
+}
+
+OrderedJson supernodeEvidenceJson(const std::vector<std::string>& concepts, int permutations,
+                                  const std::vector<Supernode>& supernodes) {
+    OrderedJson entries = OrderedJson::array();
+    for (const auto& node : supernodes) {
+        OrderedJson entry{
+            {"label", node.label}, {"members", node.members}, {"similarity", node.similarity}};
+        if (node.labelP && node.labelQ) {
+            entry["p_label"] = *node.labelP;
+            entry["q_label"] = *node.labelQ;
+        }
+        entry["mean_activation"] = node.evidence;
+        entries.push_back(std::move(entry));
+    }
+    return OrderedJson{{"concepts", concepts},
+                       {"signature", "mean activation per concept (spatial mean pooling)"},
+                       {"label_null", "probe labels shuffled across the probe stimuli"},
+                       {"permutations", permutations},
+                       {"supernodes", std::move(entries)}};
 }
 
 AttributionGraph withSupernodes(const AttributionGraph& graph, const SupernodeResult& result) {
@@ -195,22 +357,15 @@ AttributionGraph withSupernodes(const AttributionGraph& graph, const SupernodeRe
     OrderedJson groups = OrderedJson::array();
     for (const auto& group : graph.supernodes())
         if (!automatic.contains(group)) groups.push_back(group);
-    OrderedJson evidence = OrderedJson::array();
     for (const auto& node : result.supernodes) {
         OrderedJson group = OrderedJson::array({node.label});
         for (const auto& id : node.members)
             group.push_back(id);
         groups.push_back(std::move(group));
-        evidence.push_back(OrderedJson{{"label", node.label},
-                                       {"members", node.members},
-                                       {"similarity", node.similarity},
-                                       {"mean_activation", node.evidence}});
     }
     out.qParams["supernodes"] = std::move(groups);
     out.otherFields["unitscope_supernode_evidence"] =
-        OrderedJson{{"concepts", result.concepts},
-                    {"signature", "mean activation per concept (spatial mean pooling)"},
-                    {"supernodes", std::move(evidence)}};
+        supernodeEvidenceJson(result.concepts, result.permutations, result.supernodes);
     return out;
 }
 

@@ -5,12 +5,21 @@
 // signatures are alike (cosine of the signatures centred over concepts, average linkage,
 // cut at the user's similarity) form a supernode named after the concept its members
 // prefer. The evidence (members x concepts) is written beside the graph.
+// The label's null: the probe labels shuffled across the probe stimuli (each concept keeps
+// its size; a stimulus in two lists stays in two). The statistic is the group's preference
+// for its best concept: per member, the concept's mean activation minus the mean over
+// concepts, in units of the member's standard deviation over the probe stimuli (which no
+// shuffle changes), averaged over the members and maximised over concepts as the label is;
+// p = (1 + shuffles at least as strong) / (1 + shuffles), Benjamini-Hochberg adjusted over
+// the graph's supernodes.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/attribution/attribution_graph.h"
+#include "analysis/core/job_context.h"
 #include "analysis/models/activation_store.h"
 
 namespace us::analysis {
@@ -31,6 +40,14 @@ struct Supernode {
     std::vector<std::string> members;           // node ids
     std::vector<std::vector<double>> evidence;  // members x concepts: mean activations
     double similarity = 0;                      // the group's lowest pairwise cosine
+    std::optional<double> labelP, labelQ;       // the label against shuffled probe labels
+};
+
+struct SupernodeSettings {
+    double similarity = 0.8;
+    int permutations = 1000;  // probe-label shuffles for the label's p
+    std::uint64_t seed = 0;
+    double chanceLevel = 0.05;  // a label is chance when its q is above this
 };
 
 struct SupernodeResult {
@@ -38,12 +55,19 @@ struct SupernodeResult {
     std::vector<std::string> concepts;
     std::size_t unitsWithSignatures = 0;
     std::vector<std::string> skipped;  // unit nodes whose layer is not in the store
+    int permutations = 0;
 };
 
 // similarity in [-1, 1]: members of a group are at least this alike on average (average
 // linkage on 1 - cosine, cut at 1 - similarity). Groups of one are not supernodes.
 SupernodeResult findSupernodes(const AttributionGraph& graph, const ActivationStore& store,
-                               const ProbeSet& probes, double similarity);
+                               const ProbeSet& probes, const SupernodeSettings& settings,
+                               const JobContext& context = {});
+
+// The "unitscope_supernode_evidence" field: {concepts, signature, label_null, permutations,
+// supernodes: [{label, members, similarity, p_label, q_label, mean_activation}]}.
+OrderedJson supernodeEvidenceJson(const std::vector<std::string>& concepts, int permutations,
+                                  const std::vector<Supernode>& supernodes);
 
 // The graph with the supernodes in qParams.supernodes ([label, ids...], replacing automatic
 // ones from an earlier run, keeping hand-made ones) and their evidence in

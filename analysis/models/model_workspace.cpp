@@ -446,9 +446,10 @@ ComputedGraph ModelWorkspace::attributionGraph(GraphRequest request, std::int64_
 }
 
 SupernodeResult ModelWorkspace::graphSupernodes(const AttributionGraph& graph,
-                                                double similarity) const {
+                                                const SupernodeSettings& settings,
+                                                const JobContext& context) const {
     if (!store_) throw std::runtime_error("open activations first: signatures come from them");
-    return findSupernodes(graph, *store_, probeSetFromClasses(*store_), similarity);
+    return findSupernodes(graph, *store_, probeSetFromClasses(*store_), settings, context);
 }
 
 }  // namespace us::analysis

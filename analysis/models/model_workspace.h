@@ -177,8 +177,11 @@ class ModelWorkspace {
     // or the stimuli are missing, std::invalid_argument for bad options.
     ComputedGraph attributionGraph(GraphRequest request, std::int64_t stimulus,
                                    const JobContext& context);
-    // Automatic supernodes of a graph over the store's classes (see supernodes.h).
-    SupernodeResult graphSupernodes(const AttributionGraph& graph, double similarity) const;
+    // Automatic supernodes of a graph over the store's classes, each label with its p against
+    // shuffled class labels (see supernodes.h).
+    SupernodeResult graphSupernodes(const AttributionGraph& graph,
+                                    const SupernodeSettings& settings,
+                                    const JobContext& context) const;
 
     // Activation maximisation with the open model; the result carries the unit's best natural
     // activation when the objective is one channel of a stored layer. Throws

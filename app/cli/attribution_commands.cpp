@@ -233,38 +233,50 @@ int supernodes(const std::vector<std::string>& args) {
     if (wantsHelp(args)) {
         std::cout
             << "usage: unitscope-cli supernodes --graph G.json --store acts.h5\n"
-               "         [--probe classes|PROBES.json] [--similarity 0.8] --out G2.json\n\n"
+               "         [--probe classes|PROBES.json] [--similarity 0.8]\n"
+               "         [--permutations 1000] [--seed S] --out G2.json\n\n"
                "Groups the graph's units into supernodes by their activation signatures: each\n"
                "unit's mean activation (from the store, spatial mean) over each probe concept,\n"
                "by default the stimulus classes, or PROBES.json = {\"concept\": [rows...]}.\n"
                "Signatures are centred over the concepts and compared by cosine; average\n"
                "linkage is cut at 1 - similarity. A supernode is named after the concept its\n"
                "members prefer; the evidence (members x concepts) is written into the graph\n"
-               "as \"unitscope_supernode_evidence\". Hand-made supernodes are kept.\n";
+               "as \"unitscope_supernode_evidence\". Hand-made supernodes are kept.\n"
+               "Each label's null: the probe labels shuffled across the probe stimuli; p_label\n"
+               "is the share of shuffles whose group prefers its best concept as strongly,\n"
+               "(1 + hits) / (1 + permutations); q_label is Benjamini-Hochberg adjusted.\n";
         return 0;
     }
     return guarded("supernodes", [&] {
-        const CliArgs options(args, {"graph", "store", "probe", "similarity", "out"});
+        const CliArgs options(
+            args, {"graph", "store", "probe", "similarity", "permutations", "seed", "out"});
         if (!options.positionals().empty())
             throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
         const fs::path out = options.required("out");
-        const double similarity = options.number("similarity", 0.8, -1, 1);
+        analysis::SupernodeSettings settings;
+        settings.similarity = options.number("similarity", 0.8, -1, 1);
+        settings.permutations = int(options.integer("permutations", 1000, 1, 1000000));
+        settings.seed = std::uint64_t(options.integer("seed", 0, 0, 1LL << 40));
         const auto graph = analysis::readAttributionGraph(options.required("graph"));
         const auto store = analysis::ActivationStore::open(options.required("store"));
         const std::string probe = options.value("probe").value_or("classes");
         const auto probes = probe == "classes" ? analysis::probeSetFromClasses(store)
                                                : analysis::readProbeSet(probe, store.count());
-        const auto result = analysis::findSupernodes(graph, store, probes, similarity);
+        CommandLineJob job;
+        const auto result = analysis::findSupernodes(graph, store, probes, settings, job.context());
         analysis::writeAttributionGraph(out, analysis::withSupernodes(graph, result));
         ordered_json groups = ordered_json::array();
         for (const auto& node : result.supernodes)
             groups.push_back({{"label", node.label},
                               {"members", node.members.size()},
-                              {"similarity", node.similarity}});
+                              {"similarity", node.similarity},
+                              {"p_label", node.labelP.value_or(1.0)},
+                              {"q_label", node.labelQ.value_or(1.0)}});
         std::cout << ordered_json{{"out", out.string()},
                                   {"units", result.unitsWithSignatures},
                                   {"skipped", result.skipped.size()},
                                   {"concepts", result.concepts.size()},
+                                  {"permutations", result.permutations},
                                   {"supernodes", std::move(groups)}}
                          .dump(2)
                   << "\n";

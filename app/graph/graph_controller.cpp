@@ -225,8 +225,8 @@ void GraphController::saveGraphAsDialog() {
     const QString path = QFileDialog::getSaveFileName(dialogParent_, tr("Save attribution graph"),
                                                       QString(), tr("Graph JSON (*.json)"));
     if (path.isEmpty()) return;
-    auto graph = std::make_shared<analysis::AttributionGraph>(*graph_);
-    analysis::setGraphEdits(*graph, edits_);
+    auto graph =
+        std::make_shared<analysis::AttributionGraph>(graphWithEdits(*graph_, edits_, evidence_));
     jobs_.submitTyped<bool>(
         tr("Save graph %1").arg(QFileInfo(path).fileName()),
         [graph, file = path.toStdString()](const analysis::JobContext&) {
@@ -240,6 +240,7 @@ void GraphController::setGraph(analysis::AttributionGraph graph, const QString& 
     storeCurrent();
     GraphEntry entry;
     entry.edits = analysis::graphEdits(graph);
+    entry.evidence = readSupernodeEvidence(graph);
     entry.graph = std::make_shared<const analysis::AttributionGraph>(std::move(graph));
     entry.origin = origin;
     entries_.push_back(std::move(entry));
@@ -298,21 +299,29 @@ void GraphController::clearGraphs() {
     view_->update();
 }
 
+analysis::AttributionGraph GraphController::graphWithEdits(const analysis::AttributionGraph& graph,
+                                                           const analysis::GraphEdits& edits,
+                                                           const SupernodeEvidenceMap& evidence) {
+    analysis::AttributionGraph copy = graph;
+    analysis::setGraphEdits(copy, edits);
+    writeSupernodeEvidence(copy, evidence, edits);
+    return copy;
+}
+
 std::vector<std::string> GraphController::graphJsons() const {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
-        analysis::AttributionGraph copy = *entries_[i].graph;
-        analysis::setGraphEdits(copy, int(i) == current_ ? edits_ : entries_[i].edits);
-        out.push_back(analysis::attributionGraphJson(copy));
+        const bool current = int(i) == current_;
+        out.push_back(analysis::attributionGraphJson(
+            graphWithEdits(*entries_[i].graph, current ? edits_ : entries_[i].edits,
+                           current ? evidence_ : entries_[i].evidence)));
     }
     return out;
 }
 
 std::string GraphController::graphJson() const {
     if (!graph_) return {};
-    analysis::AttributionGraph copy = *graph_;
-    analysis::setGraphEdits(copy, edits_);
-    return analysis::attributionGraphJson(copy);
+    return analysis::attributionGraphJson(graphWithEdits(*graph_, edits_, evidence_));
 }
 
 // ---- pruning and display -----------------------------------------------------------------
@@ -577,6 +586,7 @@ void GraphController::restoreGraphs(const std::vector<std::string>& jsons, int c
             for (auto& graph : graphs) {
                 GraphEntry entry;
                 entry.edits = analysis::graphEdits(*graph);
+                entry.evidence = readSupernodeEvidence(*graph);
                 entry.graph = std::move(graph);
                 entry.origin = tr("session graph");
                 entries_.push_back(std::move(entry));

@@ -22,6 +22,7 @@
 #include "analysis/attribution/supernodes.h"
 #include "analysis/models/layer_info.h"
 #include "app/core/job_runner.h"
+#include "app/graph/supernode_evidence.h"
 #include "render/graph/attribution_plot.h"
 
 class QLabel;
@@ -80,6 +81,7 @@ class GraphController : public QObject {
     // Every graph of the list, likewise.
     std::vector<std::string> graphJsons() const;
     const analysis::GraphEdits& edits() const { return edits_; }
+    const SupernodeEvidenceMap& evidence() const { return evidence_; }
     const analysis::GraphDisplay& display() const;
     // Graph ready to look at: parsed, pruned, drawn from the latest settings.
     bool graphSettled() const { return graph_ && !pruneRunning_ && !prunePending_; }
@@ -143,7 +145,7 @@ class GraphController : public QObject {
         std::shared_ptr<const analysis::AttributionGraph> graph;
         analysis::GraphEdits edits;
         QString origin;
-        std::map<std::string, render::SupernodeEvidence> evidence;
+        SupernodeEvidenceMap evidence;
         std::optional<std::vector<double>> plot;
     };
     void storeCurrent();
@@ -160,7 +162,11 @@ class GraphController : public QObject {
     QFutureWatcher<PruneOutcome> pruneWatcher_;
     bool pruneRunning_ = false, prunePending_ = false, refitPending_ = false;
     std::optional<std::vector<double>> pendingPlot_;
-    std::map<std::string, render::SupernodeEvidence> evidence_;  // of automatic supernodes
+    SupernodeEvidenceMap evidence_;  // of automatic supernodes
+    // A copy of the graph carrying the edits and the supernodes' evidence, to save.
+    static analysis::AttributionGraph graphWithEdits(const analysis::AttributionGraph& graph,
+                                                     const analysis::GraphEdits& edits,
+                                                     const SupernodeEvidenceMap& evidence);
     analysis::Image input_;  // the shown graph's input thumbnail
     // Hover cards' exemplars: fetched for a unit the mouse rests on, kept per unit.
     struct CardExemplars {

@@ -118,8 +118,8 @@ void GraphController::autoGroup() {
     auto graph = graph_;
     jobs_.submitTyped<analysis::SupernodeResult>(
         tr("Automatic supernodes"),
-        [workspace = workspace_, graph](const analysis::JobContext&) {
-            return workspace->graphSupernodes(*graph, 0.8);
+        [workspace = workspace_, graph](const analysis::JobContext& context) {
+            return workspace->graphSupernodes(*graph, {}, context);
         },
         [this, graph](analysis::SupernodeResult result) {
             if (graph != graph_) return;  // the user moved on to another graph
@@ -132,9 +132,17 @@ void GraphController::autoGroup() {
                 return;
             }
             std::vector<widgets::ProposedSupernode> proposals;
-            for (const auto& s : result.supernodes)
-                proposals.push_back({QString::fromStdString(s.label), s.members,
-                                     tr("lowest pairwise cosine %1").arg(s.similarity, 0, 'f', 2)});
+            for (const auto& s : result.supernodes) {
+                QString evidence = tr("lowest pairwise cosine %1").arg(s.similarity, 0, 'f', 2);
+                if (s.labelP && s.labelQ)
+                    evidence += tr("; label vs shuffled classes p %1, q %2%3")
+                                    .arg(*s.labelP, 0, 'g', 2)
+                                    .arg(*s.labelQ, 0, 'g', 2)
+                                    .arg(*s.labelQ > analysis::SupernodeSettings{}.chanceLevel
+                                             ? tr(" (could be chance)")
+                                             : QString());
+                proposals.push_back({QString::fromStdString(s.label), s.members, evidence});
+            }
             auto* review = new widgets::SupernodeReview(std::move(proposals), dialogParent_);
             review->setAttribute(Qt::WA_DeleteOnClose);
             connect(review, &QDialog::accepted, this, [this, review, graph, result] {
@@ -167,7 +175,7 @@ void GraphController::applyAutomaticSupernodes(const analysis::SupernodeResult& 
                     group.end());
     std::erase_if(after.supernodes, [](const auto& group) { return group.size() < 2; });
     for (const auto& s : chosen) {
-        evidence_["supernode:" + s.members.front()] = {result.concepts, s.evidence};
+        evidence_[supernodeDisplayId(s.members)] = supernodeEvidence(result, s);
         std::vector<std::string> group{s.label};
         group.insert(group.end(), s.members.begin(), s.members.end());
         after.supernodes.push_back(std::move(group));

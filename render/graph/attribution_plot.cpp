@@ -450,6 +450,13 @@ void AttributionPlot::drawEvidence(const SupernodeEvidence& evidence) {
         std::size_t(std::max_element(columnMeans.begin(), columnMeans.end()) - columnMeans.begin());
     ImGui::Text("prefers: %s (column %zu of %zu)", evidence.concepts[best].c_str(), best + 1,
                 columns);
+    if (evidence.labelP && evidence.labelQ) {
+        const bool chance = *evidence.labelQ > evidence.chanceLevel;
+        ImGui::Text("label vs %d shuffled probe labels: p %.2g, q %.2g", evidence.permutations,
+                    *evidence.labelP, *evidence.labelQ);
+        ImGui::TextColored(chance ? ImVec4(0.6f, 0.6f, 0.6f, 1) : ImVec4(0.35f, 0.85f, 0.45f, 1),
+                           "%s", chance ? "could be chance" : "beyond chance");
+    }
 }
 
 void AttributionPlot::drawHoverCard(std::size_t index) {

@@ -19,10 +19,15 @@
 
 namespace us::render {
 
-// Why an automatic supernode's members belong together: their mean activation per concept.
+// Why an automatic supernode's members belong together: their mean activation per concept;
+// and whether its label beats shuffled probe labels.
 struct SupernodeEvidence {
     std::vector<std::string> concepts;
     std::vector<std::vector<double>> values;  // members x concepts
+    double similarity = 0;                    // the members' lowest pairwise cosine
+    std::optional<double> labelP, labelQ;     // absent in graphs from before the null
+    int permutations = 0;
+    double chanceLevel = 0.05;
 };
 
 struct GraphScene {

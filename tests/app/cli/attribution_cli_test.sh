@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # unitscope-cli attribute / prune / graph-info / graph-convert / supernodes end to end, with
-# the supernodes checked against SciPy's average linkage on the same signatures.
+# the supernodes checked against SciPy's average linkage on the same signatures and their
+# labels' p-values against a numpy permutation test.
 set -uo pipefail
 cli="$1"; fixtures="$2"; fixture_script="$3"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -120,6 +121,42 @@ ev = g['unitscope_supernode_evidence']
 assert len(ev['concepts']) == len(classes) and len(ev['supernodes']) == len(got)
 for s in ev['supernodes']:
     assert len(s['mean_activation']) == len(s['members'])"
+check "each label's p is the share of probe-label shuffles preferring as strongly (numpy)" /usr/bin/python3 - "$work" <<'PY'
+import json, sys
+import h5py, numpy as np
+work = sys.argv[1]
+g = json.load(open(f"{work}/super.json"))
+f = h5py.File(f"{work}/acts.h5", "r")
+acts = f["layers/features.0/mean"][()].astype(np.float64)
+labels = f["stimuli/labels"][()]
+rows = [np.where(labels == c)[0] for c in sorted(set(labels.tolist()))]
+unit = {n["node_id"]: n["unit"] for n in g["nodes"] if n.get("layer_name") == "features.0"}
+ev = g["unitscope_supernode_evidence"]
+assert ev["permutations"] == 1000 and ev["supernodes"], ev.keys()
+
+def strength(columns, at):  # the members' mean centred class signature in sd, at its best
+    sig = np.stack([columns[at[r]].mean(0) for r in rows], 1)
+    sig = sig - sig.mean(1, keepdims=True)
+    sd = columns.std(0)[:, None]
+    sig = np.where(sd > 0, sig / np.where(sd > 0, sd, 1), 0)
+    return sig.mean(0).max()
+
+rng = np.random.default_rng(5)
+n = len(labels)
+ps = []
+for s in ev["supernodes"]:
+    columns = acts[:, [unit[i] for i in s["members"]]]
+    observed = strength(columns, np.arange(n))
+    hits = sum(strength(columns, rng.permutation(n)) >= observed - 1e-12 for _ in range(4000))
+    p = (1 + hits) / 4001
+    se = np.sqrt(p * (1 - p) * (1 / 1000 + 1 / 4000))
+    assert abs(s["p_label"] - p) <= 5 * se + 0.005, (s["label"], s["p_label"], p)
+    ps.append(s["p_label"])
+ps = np.array(ps); order = np.argsort(ps, kind="stable"); m = len(ps)
+q = np.minimum.accumulate((ps[order] * m / np.arange(1, m + 1))[::-1])[::-1]
+want = np.empty(m); want[order] = np.minimum(q, 1)
+assert np.allclose([s["q_label"] for s in ev["supernodes"]], want, rtol=1e-12)
+PY
 printf '{"a": [0, 1], "b": [99]}' >"$work/probes.json"
 "$cli" supernodes --graph "$work/graph.json" --store "$work/acts.h5" --probe "$work/probes.json" \
   --out "$work/s2.json" >"$work/out" 2>"$work/err"; rc=$?

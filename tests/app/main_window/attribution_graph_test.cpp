@@ -165,6 +165,8 @@ class AttributionGraphTest : public QObject {
         auto* table = review->table();
         const int proposed = table->rowCount();
         QVERIFY(proposed >= 1);
+        QVERIFY2(table->item(0, 2)->text().contains("label vs shuffled classes p"),
+                 qPrintable(table->item(0, 2)->text()));
         if (proposed > 1) table->item(0, 0)->setCheckState(Qt::Unchecked);
         table->item(proposed - 1, 0)->setText("renamed group");
         review->accept();
@@ -184,9 +186,27 @@ class AttributionGraphTest : public QObject {
         const QImage card = frame();
         card.save(QDir::temp().filePath("unitscope-test-supernode-card.png"));
         QVERIFY2(changedFraction(before, card) > 0.01, "the card with the evidence heat map");
+        // The evidence, the label's null included, is saved with the graph under the edited
+        // label and read back as it was.
+        const auto evidence = controller_->evidence().at(supernode);
+        QVERIFY(evidence.labelP && evidence.labelQ && evidence.permutations == 1000);
+        QVERIFY(*evidence.labelP >= 1.0 / 1001 && *evidence.labelP <= 1);
+        const std::string json = controller_->graphJson();
+        const auto saved = analysis::OrderedJson::parse(json)["unitscope_supernode_evidence"];
+        QCOMPARE(saved["permutations"].get<int>(), 1000);
+        QCOMPARE(saved["supernodes"].back()["label"].get<std::string>(),
+                 std::string("renamed group"));
+        const auto reread =
+            app::readSupernodeEvidence(analysis::parseAttributionGraph(json, "saved"));
+        QVERIFY(reread.contains(supernode));
+        QCOMPARE(reread.at(supernode).values, evidence.values);
+        QCOMPARE(*reread.at(supernode).labelP, *evidence.labelP);
+        QCOMPARE(*reread.at(supernode).labelQ, *evidence.labelQ);
         controller_->undoStack()->undo();
         QTRY_VERIFY_WITH_TIMEOUT(settled(), 20000);
         QVERIFY(controller_->edits().supernodes.empty());
+        QVERIFY(!analysis::OrderedJson::parse(controller_->graphJson())
+                     .contains("unitscope_supernode_evidence"));  // no supernode, no evidence
     }
 
     void importedGraphDrawsNodesAndLinksWhereTheLayoutPutsThem() {
