@@ -40,6 +40,11 @@ nlohmann::ordered_json runUnitCaptions(const UnitCaptionRequest& request) {
     report["layer"] = source.layer;
     report["pooling"] = request.pooling == Pooling::Max ? "max" : "mean";
     report["vocabulary"] = labels.names;
+    report["permutation_test"] =
+        request.settings.permutations > 0
+            ? nlohmann::ordered_json{{"shuffles", request.settings.permutations},
+                                     {"seed", request.settings.seed}}
+            : nlohmann::ordered_json("mann-whitney asymptotic");
     report["control"] =
         control ? nlohmann::ordered_json{{"layer", controlLayer}, {"units", control->shape.at(1)}}
                 : nlohmann::ordered_json(nullptr);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <random>
 #include <stdexcept>
 #include <thread>
 
@@ -17,13 +18,16 @@ namespace {
 struct RankSums {
     std::vector<double> sums;  // units x concepts
     std::vector<double> tieTerm;
+    std::vector<float> ranks;  // rows x units, when kept (half-integers: exact in a float)
 };
 
 RankSums rankSums(const std::vector<float>& activations, std::int64_t units,
-                  const ConceptLabels& labels) {
+                  const ConceptLabels& labels, bool keepRanks = false) {
     const std::int64_t n = labels.rows, c = labels.count();
     RankSums out{std::vector<double>(std::size_t(units * c), 0.0),
-                 std::vector<double>(std::size_t(units), 0.0)};
+                 std::vector<double>(std::size_t(units), 0.0),
+                 {}};
+    if (keepRanks) out.ranks.resize(std::size_t(n * units));
     const auto work = [&](std::int64_t first, std::int64_t last) {
         std::vector<std::int64_t> order(static_cast<std::size_t>(n));
         std::vector<double> rank(static_cast<std::size_t>(n));
@@ -47,6 +51,9 @@ RankSums rankSums(const std::vector<float>& activations, std::int64_t units,
                 i = j;
             }
             out.tieTerm[std::size_t(u)] = ties;
+            if (keepRanks)
+                for (std::int64_t row = 0; row < n; ++row)
+                    out.ranks[std::size_t(row * units + u)] = float(rank[std::size_t(row)]);
             double* sums = out.sums.data() + u * c;
             for (std::int64_t row = 0; row < n; ++row)
                 for (std::int64_t k = 0; k < c; ++k)
@@ -61,6 +68,60 @@ RankSums rankSums(const std::vector<float>& activations, std::int64_t units,
     for (auto& thread : pool)
         thread.join();
     return out;
+}
+
+// Monte-Carlo label permutation p (units x concepts) of every unit's rank sum per concept:
+// the stimuli's label rows are shuffled (a stimulus keeps all its concepts, so co-occurring
+// concepts stay co-occurring) and p = (1 + shuffles with a rank sum at least as high) /
+// (1 + shuffles). Shuffle i draws from its own generator, seeded by seed and i, so that the
+// result does not depend on the number of threads.
+std::vector<double> shuffledRankSumP(const RankSums& observed, const ConceptLabels& labels,
+                                     std::int64_t units, int permutations, std::uint64_t seed) {
+    const std::int64_t n = labels.rows, c = labels.count();
+    std::vector<std::vector<std::int64_t>> conceptsOf(static_cast<std::size_t>(n));
+    for (std::int64_t row = 0; row < n; ++row)
+        for (std::int64_t k = 0; k < c; ++k)
+            if (labels.holds(row, k)) conceptsOf[std::size_t(row)].push_back(k);
+    const int threads =
+        std::clamp(int(std::thread::hardware_concurrency()), 1, std::max(1, permutations));
+    std::vector<std::vector<long>> hits(std::size_t(threads),
+                                        std::vector<long>(std::size_t(units * c), 0));
+    const auto work = [&](int thread) {
+        std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+        std::vector<double> sums(std::size_t(c * units));
+        auto& mine = hits[std::size_t(thread)];
+        for (int i = thread; i < permutations; i += threads) {
+            std::mt19937_64 random(seed + 0x9E3779B97F4A7C15ULL * std::uint64_t(i + 1));
+            std::iota(order.begin(), order.end(), 0);
+            std::shuffle(order.begin(), order.end(), random);
+            std::fill(sums.begin(), sums.end(), 0.0);
+            for (std::int64_t row = 0; row < n; ++row) {
+                const float* rank = observed.ranks.data() + row * units;
+                for (auto k : conceptsOf[std::size_t(order[std::size_t(row)])]) {
+                    double* sum = sums.data() + k * units;
+                    for (std::int64_t u = 0; u < units; ++u)
+                        sum[u] += rank[u];
+                }
+            }
+            for (std::int64_t u = 0; u < units; ++u)
+                for (std::int64_t k = 0; k < c; ++k)
+                    mine[std::size_t(u * c + k)] +=
+                        sums[std::size_t(k * units + u)] >= observed.sums[std::size_t(u * c + k)];
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back(work, t);
+    for (auto& thread : pool)
+        thread.join();
+    std::vector<double> p(std::size_t(units * c));
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        long total = 0;
+        for (const auto& mine : hits)
+            total += mine[i];
+        p[i] = permutationP(total, permutations);
+    }
+    return p;
 }
 
 std::vector<std::int64_t> positives(const ConceptLabels& labels) {
@@ -191,8 +252,13 @@ std::vector<UnitCaption> captionUnits(const std::vector<float>& activations, std
     const std::int64_t n = labels.rows, c = labels.count();
     if (c == 0) throw std::invalid_argument("the vocabulary has no concept");
     const auto count = positives(labels);
-    const auto ranks = rankSums(activations, units, labels);
+    if (settings.permutations < 0) throw std::invalid_argument("a negative number of shuffles");
+    const auto ranks = rankSums(activations, units, labels, settings.permutations > 0);
     const auto auc = aucFrom(ranks, count, units, n);
+    const auto shuffledP =
+        settings.permutations > 0
+            ? shuffledRankSumP(ranks, labels, units, settings.permutations, settings.seed)
+            : std::vector<double>();
     const auto tops = topRowsOfUnits(activations, units, n, settings.topK);
     const auto wpmi = wpmiOfTops(tops, labels, settings);
     // The control's AUCs, sorted per concept, for "how many control units score as high".
@@ -219,9 +285,13 @@ std::vector<UnitCaption> captionUnits(const std::vector<float>& activations, std
             score.concept_ = int(k);
             score.auc = auc[std::size_t(u * c + k)];
             score.wpmi = wpmi[std::size_t(u * c + k)];
-            score.pPermutation = mannWhitneyGreater(ranks.sums[std::size_t(u * c + k)],
-                                                    double(count[std::size_t(k)]), double(n),
-                                                    ranks.tieTerm[std::size_t(u)]);
+            const auto nPositive = count[std::size_t(k)];
+            score.pPermutation =
+                nPositive == 0 || nPositive == n ? 1.0
+                : shuffledP.empty()
+                    ? mannWhitneyGreater(ranks.sums[std::size_t(u * c + k)], double(nPositive),
+                                         double(n), ranks.tieTerm[std::size_t(u)])
+                    : shuffledP[std::size_t(u * c + k)];
             pPermutation[std::size_t(k)].push_back(score.pPermutation);
             if (control) {
                 const auto& list = controlAuc[std::size_t(k)];

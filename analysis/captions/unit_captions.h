@@ -8,7 +8,8 @@
 //   together cover clearly more of the top exemplars than either (see UnitCaptionSettings).
 //   Nulls: the label-permutation distribution of the rank-sum statistic (Mann-Whitney U, one
 //   sided, in its normal approximation with tie and continuity corrections, as SciPy's
-//   mannwhitneyu(..., alternative="greater", method="asymptotic")), and, given a random-weight
+//   mannwhitneyu(..., alternative="greater", method="asymptotic"), or with `permutations`
+//   that many seeded shuffles of the stimuli's labels), and, given a random-weight
 //   control's units, the fraction of them scoring at least as high; both Benjamini-Hochberg
 //   adjusted across the layer's units, concept by concept.
 
@@ -29,6 +30,10 @@ struct UnitCaptionSettings {
     // exemplars the better one alone holds for, and each holds for at least minimumShare.
     double compoundGain = 1.5, minimumShare = 0.2;
     double chanceLevel = 0.05;  // a caption is chance when either q is above it
+    // Label shuffles for the permutation p; 0: the Mann-Whitney normal approximation of the
+    // same permutation distribution (fast, and what the GUI uses).
+    int permutations = 0;
+    std::uint64_t seed = 0;
 };
 
 struct UnitConceptScore {

@@ -5,12 +5,12 @@
 #include <QMessageBox>
 
 #include "analysis/captions/unit_caption_run.h"
-#include "analysis/clustering/concept_units.h"
 #include "analysis/core/atomic_file.h"
 #include "app/core/cache_files.h"
 #include "app/core/json_file.h"
 #include "app/core/message_box.h"
 #include "app/core/selection.h"
+#include "app/models/control_concept_units.h"
 #include "app/models/model_controller.h"
 #include "widgets/models/neuron_inspector.h"
 
@@ -92,37 +92,21 @@ void CaptionController::captionLayer(const QString& layer, const QString& contro
     analysis::UnitCaptionRequest request;
     request.store = models_.storePathFor(layer) + ":" + layerName;
     // Concept units are captioned against the control network's concept units of the same
-    // layer, method and number (made here with the default settings when first needed).
-    std::optional<analysis::ConceptUnitsRequest> controlConcepts;
+    // layer, method and number.
+    std::optional<ControlConcepts> controlConcepts;
     if (!control.isEmpty()) {
         request.control = control.toStdString() + ":" + layerName;
-        if (const auto method = analysis::conceptMethodOfType(found->type)) {
-            const std::string suffix = analysis::conceptLayerName("", *method, found->units);
-            analysis::ConceptUnitsRequest concepts;
-            concepts.store =
-                control.toStdString() + ":" + layerName.substr(0, layerName.size() - suffix.size());
-            concepts.method = *method;
-            concepts.k = found->units;
-            controlConcepts = concepts;
-        }
+        controlConcepts = controlConceptsFor(*found);
     }
     const fs::path out = layerCacheFile(cacheDir_, "unit-captions", store->sha256, layerName,
                                         control.isEmpty() ? ".json" : "-controlled.json");
     jobs_.submitTyped<Loaded>(
         tr("Caption units of %1").arg(layer),
-        [request, controlConcepts, cacheDir = cacheDir_, out, layerName,
+        [request, controlConcepts, cacheDir = cacheDir_, out,
          control = control.toStdString()](const analysis::JobContext& context) mutable {
-            if (controlConcepts) {
-                controlConcepts->out =
-                    layerCacheFile(cacheDir, "concept-units", analysis::sha256File(control),
-                                   layerName, "-control.h5");
-                std::error_code ec;
-                if (!fs::exists(controlConcepts->out, ec)) {
-                    fs::create_directories(controlConcepts->out.parent_path());
-                    analysis::writeConceptUnits(*controlConcepts, context.stage(0, 0.5));
-                }
-                request.control = controlConcepts->out.string() + ":" + layerName;
-            }
+            if (controlConcepts)
+                request.control = controlConceptSource(*controlConcepts, cacheDir, control,
+                                                       context.stage(0, 0.5));
             const auto report = analysis::runUnitCaptions(request);
             fs::create_directories(out.parent_path());
             analysis::writeTextAtomically(out, report.dump(1) + "\n");

@@ -15,7 +15,8 @@ int captionUnits(const std::vector<std::string>& args) {
             << "usage: unitscope-cli caption-units --store acts.h5:LAYER --out captions.json\n"
                "         [--concepts classes|C.json|L.npy --names N.txt] [--control "
                "random.h5:LAYER]\n"
-               "         [--pooling mean|max] [--top-k 100] [--lambda 1] [--chance 0.05]\n\n"
+               "         [--pooling mean|max] [--top-k 100] [--lambda 1] [--chance 0.05]\n"
+               "         [--permutations N [--seed S]]\n\n"
                "Captions every unit of a stored layer. Per unit and concept: the AUC of the\n"
                "unit's activation for the concept's stimuli against the rest, and soft-WPMI\n"
                "over its --top-k exemplars as CLIP-Dissect computes it (rank weights 0.998 to\n"
@@ -25,7 +26,9 @@ int captionUnits(const std::vector<std::string>& args) {
                "least 1.5 times the top exemplars the best alone holds for (each for >= 20%).\n"
                "Null models: p_permutation, the label-permutation distribution of the rank sum\n"
                "(one-sided Mann-Whitney U, normal approximation with tie and continuity\n"
-               "corrections, as SciPy's asymptotic method); with --control (the same layer of a\n"
+               "corrections, as SciPy's asymptotic method; with --permutations N, N seeded\n"
+               "shuffles of the stimuli's labels instead, p = (1 + hits) / (1 + N), slower:\n"
+               "N x stimuli x units additions); with --control (the same layer of a\n"
                "random-weight copy of the network, extracted on the same stimuli), p_control =\n"
                "(1 + control units scoring at least as high) / (1 + control units). q: the\n"
                "Benjamini-Hochberg adjusted p across the layer's units; a caption is chance\n"
@@ -37,7 +40,7 @@ int captionUnits(const std::vector<std::string>& args) {
     }
     return guarded("caption-units", [&] {
         const CliArgs options(args, {"store", "out", "concepts", "names", "control", "pooling",
-                                     "top-k", "lambda", "chance"});
+                                     "top-k", "lambda", "chance", "permutations", "seed"});
         if (!options.positionals().empty())
             throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
         analysis::UnitCaptionRequest request;
@@ -53,6 +56,8 @@ int captionUnits(const std::vector<std::string>& args) {
         request.settings.topK = int(options.integer("top-k", 100, 1, 1000000));
         request.settings.lambda = options.number("lambda", 1, 0, 1e6);
         request.settings.chanceLevel = options.number("chance", 0.05, 0, 1);
+        request.settings.permutations = int(options.integer("permutations", 0, 0, 1000000));
+        request.settings.seed = std::uint64_t(options.integer("seed", 0, 0, 1LL << 40));
         const auto report = analysis::runUnitCaptions(request);
         analysis::writeTextAtomically(out, report.dump(1) + "\n");
         std::int64_t chance = 0;

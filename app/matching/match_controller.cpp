@@ -11,6 +11,7 @@
 #include "app/core/json_file.h"
 #include "app/core/message_box.h"
 #include "app/core/selection.h"
+#include "app/models/control_concept_units.h"
 #include "app/models/model_controller.h"
 #include "widgets/models/match_panel.h"
 #include "widgets/models/neuron_inspector.h"
@@ -187,37 +188,46 @@ void MatchController::match(const widgets::MatchSetup& setup) {
     const QString what = tr("Match units");
     const auto& store = models_.store();
     if (!store) return reportError(what, tr("Open or extract activations first."));
-    if (!models_.storeLayer(setup.layer))
-        return reportError(what, tr("%1 is not in the open activations.").arg(setup.layer));
+    const auto* found = models_.storeLayer(setup.layer);
+    if (!found) return reportError(what, tr("%1 is not in the open activations.").arg(setup.layer));
     if (setup.other.isEmpty() || setup.otherLayer.isEmpty())
         return reportError(what, tr("Choose the other network's activations and its layer."));
     analysis::UnitMatchRequest request;
-    request.a = models_.storePathFor(setup.layer) + ":" + setup.layer.toStdString();
+    const std::string layer = setup.layer.toStdString();
+    request.a = models_.storePathFor(setup.layer) + ":" + layer;
     request.b = setup.other.toStdString() + ":" + setup.otherLayer.toStdString();
     request.method = setup.method;
     request.pooling = setup.pooling;
+    // Concept units are weighed against the control network's concept units of the same
+    // layer, method and number; a random-weight copy then needs the source layer extracted.
+    const auto concepts = controlConceptsFor(*found);
     using Control = widgets::MatchSetup::Control;
-    if (setup.control == Control::Store)
-        request.control = setup.controlStore.toStdString() + ":" + setup.layer.toStdString();
+    std::optional<std::string> controlStore;
+    if (setup.control == Control::Store) controlStore = setup.controlStore.toStdString();
     std::optional<CopySetup> copy;
     if (setup.control == Control::RandomCopy)
-        copy = CopySetup{setup.layer.toStdString(), setup.seed, store->sha256, models_.inputShape(),
-                         models_.inputResize()};
+        copy = CopySetup{concepts ? concepts->sourceLayer : layer, setup.seed, store->sha256,
+                         models_.inputShape(), models_.inputResize()};
     jobs_.submitTyped<UnitMatches>(
         tr("Match %1 with %2:%3")
             .arg(setup.layer, QFileInfo(setup.other).fileName(), setup.otherLayer),
-        [request, copy, workspace = workspace_,
+        [request, copy, controlStore, concepts, layer, workspace = workspace_,
          cacheDir = cacheDir_](const analysis::JobContext& context) mutable {
-            const double share = copy ? 0.7 : 0.0;
+            const double share = copy ? 0.6 : 0.0, conceptShare = concepts ? 0.1 : 0.0;
             if (copy)
-                request.control =
+                controlStore =
                     randomCopyActivations(*workspace, cacheDir, *copy, context.stage(0, share))
-                        .string() +
-                    ":" + copy->layer;
+                        .string();
+            if (controlStore)
+                request.control =
+                    concepts ? controlConceptSource(*concepts, cacheDir, *controlStore,
+                                                    context.stage(share, share + conceptShare))
+                             : *controlStore + ":" + layer;
             const fs::path out = matchesFile(cacheDir, request);
             std::error_code ec;
             if (!fs::exists(out, ec)) {
-                const auto report = analysis::runUnitMatching(request, context.stage(share, 1));
+                const auto report =
+                    analysis::runUnitMatching(request, context.stage(share + conceptShare, 1));
                 fs::create_directories(out.parent_path());
                 analysis::writeTextAtomically(out, report.dump(1) + "\n");
             }

@@ -10,7 +10,6 @@
 #include <QPushButton>
 #include <QSpinBox>
 
-#include "analysis/clustering/concept_units.h"
 #include "analysis/models/activation_store.h"
 
 namespace us::widgets {
@@ -87,7 +86,8 @@ MatchDialog::MatchDialog(const analysis::StoreSummary& store, const QString& lay
     control_->addItem(tr("an activation store of a random-weight network"),
                       int(MatchSetup::Control::Store));
     control_->setToolTip(
-        tr("The layer is also matched against the same layer of a network with random weights; "
+        tr("The layer is also matched against the same layer of a network with random weights "
+           "(for concept units, that network's concept units of the same method and number); "
            "pairs whose r exceeds 95% of the control's matched r are beyond chance."));
     control_->setCurrentIndex(canCopy ? 1 : 0);
     form->addRow(tr("Random-weight control:"), control_);
@@ -150,13 +150,6 @@ void MatchDialog::accept() {
         otherInfo_->setText(
             tr("<span style='color:#c03030'>Choose the control's activation "
                "store, or no control.</span>"));
-        return;
-    }
-    if (control == MatchSetup::Control::RandomCopy &&
-        analysis::conceptMethodOfType(layer_->currentData().toString().toStdString())) {
-        otherInfo_->setText(tr("<span style='color:#c03030'>A random-weight copy has no concept "
-                               "units: choose a control store holding %1, or no control.</span>")
-                                .arg(layer_->currentText().toHtmlEscaped()));
         return;
     }
     QDialog::accept();

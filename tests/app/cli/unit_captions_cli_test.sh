@@ -90,6 +90,39 @@ r = json.load(open('$work/calibration.json'))
 significant = sum(1 for e in r['units'] if not e['chance'])
 print('random copy: %d of %d units significant' % (significant, len(r['units'])))
 assert significant <= 0.1 * len(r['units']), significant"
+"$cli" caption-units --store "$cache/acts.h5:relu3" --permutations 1000 --seed 4 \
+  --out "$work/shuffled.json" >/dev/null 2>"$work/err"
+check "caption-units --permutations exits 0" test $? -eq 0
+check "label shuffles agree with a numpy permutation test within Monte-Carlo error" /usr/bin/python3 - "$cache" "$work" <<'PY'
+import json, sys
+import h5py, numpy as np
+from scipy.stats import rankdata
+cache, work = sys.argv[1], sys.argv[2]
+report = json.load(open(f"{work}/shuffled.json"))
+assert report["permutation_test"] == {"shuffles": 1000, "seed": 4}, report["permutation_test"]
+labels = h5py.File(f"{cache}/acts.h5")["stimuli/labels"][:]
+classes = np.unique(labels)
+acts = h5py.File(f"{cache}/acts.h5")["layers/relu3/mean"][:]
+ranks = rankdata(acts, axis=0).astype(np.float64)      # midranks per unit
+onehot = (labels[:, None] == classes[None, :]).astype(np.float64)
+observed = ranks.T @ onehot                            # units x classes rank sums
+rng = np.random.default_rng(9)
+hits = np.zeros_like(observed)
+for _ in range(2000):
+    hits += ranks.T @ onehot[rng.permutation(len(labels))] >= observed - 1e-6
+want = (1 + hits) / 2001
+names = report["vocabulary"]
+worst = 0
+for entry in report["units"]:
+    u = entry["unit"]
+    for concept in entry["concepts"]:
+        c = names.index(concept["name"])
+        got, w = concept["p_permutation"], want[u, c]
+        se = np.sqrt(w * (1 - w) * (1 / 1000 + 1 / 2000))
+        worst = max(worst, abs(got - w) / (se + 1e-4))
+        assert abs(got - w) <= 5 * se + 0.002, (u, concept["name"], got, w)
+print("largest deviation in standard errors: %.2f" % worst)
+PY
 bad() {
   local what="$1" want="$2"; shift 2
   "$cli" caption-units "$@" --out "$work/bad.json" >/dev/null 2>"$work/bad.err"

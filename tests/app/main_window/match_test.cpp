@@ -10,6 +10,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <fstream>
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <numeric>
 #include <random>
@@ -153,6 +156,38 @@ class MatchTest : public QObject {
         window_->selection()->setUnit(other);
         QTRY_VERIFY_WITH_TIMEOUT(inspector->currentUnit() == other, 20000);
         QVERIFY(!panel->isVisible());
+    }
+
+    void conceptUnitsAreMatchedAgainstTheRandomCopysConceptUnits() {
+        // The concept test attached relu3/nmf-6; matched with itself, against the concept units
+        // (same method and number) of the random-weight copy's relu3.
+        const QString concepts = "relu3/nmf-6";
+        const auto* layer = window_->models()->storeLayer(concepts);
+        QVERIFY(layer);
+        QSignalSpy matched(window_->matches(), &app::MatchController::matched);
+        QSignalSpy failed(window_->matches(), &app::MatchController::failed);
+        widgets::MatchSetup setup;
+        setup.layer = concepts;
+        setup.other = QString::fromStdString(window_->models()->storePathFor(concepts));
+        setup.otherLayer = concepts;
+        setup.control = widgets::MatchSetup::Control::RandomCopy;
+        window_->matches()->match(setup);
+        QTRY_VERIFY_WITH_TIMEOUT(!matched.isEmpty() || !failed.isEmpty(), 180000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed[0][1].toString()));
+        const auto* matches = window_->matches()->matchesOf(concepts);
+        QVERIFY(matches);
+        for (std::int64_t u = 0; u < layer->units; ++u) {
+            QCOMPARE(matches->partnerOf[std::size_t(u)].first, qint64(u));
+            QVERIFY(matches->partnerOf[std::size_t(u)].second > 0.9999);
+        }
+        QCOMPARE(qsizetype(matches->control.size()), qsizetype(layer->units));
+        QVERIFY(matches->threshold && *matches->threshold < 0.9999);
+        // The control's concept units were made from the copy's relu3 and kept in the cache.
+        const auto report = nlohmann::json::parse(std::ifstream(matches->path.toStdString()));
+        const auto control = report.at("control").at("store").get<std::string>();
+        QVERIFY2(control.find("concept-units") != std::string::npos, control.c_str());
+        const auto controlStore = analysis::ActivationStore::open(control);
+        QCOMPARE(controlStore.layer(concepts.toStdString()).units, layer->units);
     }
 
     void badInputGivesOneClearError() {

@@ -1,0 +1,33 @@
+#include "app/models/control_concept_units.h"
+
+#include "app/core/cache_files.h"
+
+namespace us::app {
+namespace fs = std::filesystem;
+
+std::optional<ControlConcepts> controlConceptsFor(const analysis::StoreLayer& layer) {
+    const auto method = analysis::conceptMethodOfType(layer.type);
+    if (!method) return std::nullopt;
+    const std::string suffix = analysis::conceptLayerName("", *method, layer.units);
+    if (layer.name.size() <= suffix.size()) return std::nullopt;
+    return ControlConcepts{layer.name, layer.name.substr(0, layer.name.size() - suffix.size()),
+                           *method, layer.units};
+}
+
+std::string controlConceptSource(const ControlConcepts& concepts, const fs::path& cacheDir,
+                                 const fs::path& controlStore, const analysis::JobContext& job) {
+    analysis::ConceptUnitsRequest request;
+    request.store = controlStore.string() + ":" + concepts.sourceLayer;
+    request.method = concepts.method;
+    request.k = concepts.k;
+    request.out = layerCacheFile(cacheDir, "concept-units", analysis::sha256File(controlStore),
+                                 concepts.layer, "-control.h5");
+    std::error_code ec;
+    if (!fs::exists(request.out, ec)) {
+        fs::create_directories(request.out.parent_path());
+        analysis::writeConceptUnits(request, job);
+    }
+    return request.out.string() + ":" + concepts.layer;
+}
+
+}  // namespace us::app
