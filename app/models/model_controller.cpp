@@ -61,6 +61,12 @@ ModelController::ModelController(JobRunner& jobs, Selection& selection,
     connect(&selection_, &Selection::changed, this, [this](Selection::Aspects aspects) {
         if (aspects & Selection::Unit) showSelectedUnit();
     });
+    connect(&jobs_, &JobRunner::jobSucceeded, this, [this](quint64 id) { storeJobs_.erase(id); });
+    connect(&jobs_, &JobRunner::jobFailed, this,
+            [this](quint64 id, const QString&) { storeJobs_.erase(id); });
+    connect(&jobs_, &JobRunner::jobCancelled, this, [this](quint64 id) {
+        if (storeJobs_.erase(id)) pendingAttached_.clear();  // they extended that store
+    });
 }
 
 // The selection's unit in the inspector (validated against the store), once a store is open.
@@ -205,23 +211,20 @@ void ModelController::showStore(const analysis::StoreSummary& store) {
 
 void ModelController::openStore(const QString& path, const std::string& expectedSha256) {
     auto workspace = workspace_;
-    ++storeJobs_;
-    jobs_.submitTyped<analysis::StoreSummary>(
+    storeJobs_.insert(jobs_.submitTyped<analysis::StoreSummary>(
         tr("Open activations %1").arg(QFileInfo(path).fileName()),
         [workspace, path = path.toStdString()](const JobContext&) {
             return workspace->openStore(path);
         },
         [this, expectedSha256, path](analysis::StoreSummary store) {
-            --storeJobs_;
             showStore(store);
             warnIfChanged(path, expectedSha256, store.sha256);
             attachPending();
         },
         [this](const QString& error) {
-            --storeJobs_;
             pendingAttached_.clear();  // they extend a store that did not open
             reportError(tr("Open activations"), error);
-        });
+        }));
 }
 
 void ModelController::attachStore(const QString& path, const std::string& expectedSha256) {
@@ -261,7 +264,7 @@ void ModelController::warnIfChanged(const QString& path, const std::string& expe
 void ModelController::restoreAttached(const std::vector<analysis::DataSource>& sources) {
     for (const auto& source : sources)
         if (source.kind == "attached-activations") pendingAttached_.push_back(source);
-    if (storeJobs_ == 0 && store_) attachPending();
+    if (storeJobs_.empty() && store_) attachPending();
 }
 
 void ModelController::attachPending() {
@@ -323,15 +326,13 @@ void ModelController::prepareDemo(const fs::path& cacheDir) {
     inspector_->emptyState()->setExplanation(
         tr("Preparing the demo network and its activations (see the Jobs panel)..."));
     auto workspace = workspace_;
-    ++storeJobs_;
-    jobs_.submitTyped<analysis::DemoNetwork>(
+    storeJobs_.insert(jobs_.submitTyped<analysis::DemoNetwork>(
         tr("Prepare demo network (Fashion-MNIST CNN)"),
         [workspace, cacheDir, options](const JobContext& context) {
             return analysis::prepareDemoNetwork(*workspace, cacheDir / "demo-network", options,
                                                 context);
         },
         [this](analysis::DemoNetwork demo) {
-            --storeJobs_;
             stimuli_ = demo.stimuli;
             showModel(demo.model, tr("Demo CNN trained on Fashion-MNIST: %1% test accuracy "
                                      "(%2 training steps)")
@@ -343,10 +344,9 @@ void ModelController::prepareDemo(const fs::path& cacheDir) {
             attachPending();
         },
         [this](const QString& error) {
-            --storeJobs_;
             pendingAttached_.clear();
             reportError(tr("Demo network"), error);
-        });
+        }));
 }
 
 void ModelController::restore(const std::vector<analysis::DataSource>& sources,

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "analysis/models/layer_info.h"
@@ -103,9 +104,10 @@ class ModelController : public QObject {
     std::optional<analysis::StimuliSummary> stimuli_;
     std::optional<analysis::StoreSummary> store_;
     JobId inspectJob_ = 0;
-    // Jobs that open a main store (or the demo) still running, and the session's attached
-    // stores waiting for them.
-    int storeJobs_ = 0;
+    // Jobs that open a main store (or the demo) still queued or running, and the session's
+    // attached stores waiting for them. A job leaves the set however it ends (a cancelled one
+    // runs no callback), so that later attached stores do not wait for it forever.
+    std::set<JobId> storeJobs_;
     std::vector<analysis::DataSource> pendingAttached_;
     bool interactive_ = true;
 };

@@ -8,7 +8,11 @@
 #include <QTest>
 
 #include <algorithm>
+#include <any>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "analysis/models/activation_store.h"
 #include "app/captions/caption_controller.h"
@@ -28,7 +32,7 @@ const QString kLayer = "relu3/nmf-6";
 class ConceptTest : public QObject {
     Q_OBJECT
   public:
-    explicit ConceptTest(DemoWindow& demo) : window_(demo.window.get()) {}
+    explicit ConceptTest(DemoWindow& demo) : jobs_(demo.jobs), window_(demo.window.get()) {}
 
   private Q_SLOTS:
     void conceptUnitsOpenInTheInspector() {
@@ -136,7 +140,34 @@ class ConceptTest : public QObject {
                  qPrintable(QString("%1 vs %2").arg(cosine).arg(p90)));
     }
 
+    void aCancelledStoreOpenDoesNotHoldBackAttachedUnits() {
+        // A store opening that is cancelled before it runs (queued behind a busy worker) must
+        // not leave a session's attached concept units waiting for it.
+        const auto& store = window_->models()->store();
+        QVERIFY(store && store->attached.size() == 1);
+        const std::string attached = store->attached[0].path;
+        std::atomic<bool> release = false;
+        jobs_.submit("busy", [&release](const analysis::JobContext&) {
+            for (int i = 0; i < 1000 && !release; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            return std::any();
+        });
+        QSignalSpy queued(&jobs_, &app::JobRunner::jobQueued);
+        QSignalSpy cancelled(&jobs_, &app::JobRunner::jobCancelled);
+        window_->models()->openStore(QString::fromStdString(store->path));
+        QCOMPARE(queued.count(), 1);
+        jobs_.cancel(queued[0][0].toULongLong());
+        release = true;
+        QTRY_VERIFY_WITH_TIMEOUT(!cancelled.isEmpty(), 20000);
+        QSignalSpy reattached(window_->models(), &app::ModelController::storeAttached);
+        window_->models()->restoreAttached({{"attached-activations", attached, ""}});
+        QTRY_VERIFY_WITH_TIMEOUT(!reattached.isEmpty(), 20000);
+        QCOMPARE(reattached[0][0].toStringList(), QStringList{kLayer});
+        QTRY_VERIFY_WITH_TIMEOUT(jobs_.activeCount() == 0, 20000);
+    }
+
   private:
+    app::JobRunner& jobs_;
     app::MainWindow* window_;
 };
 
