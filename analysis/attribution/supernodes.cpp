@@ -88,10 +88,16 @@ struct UnitColumn {
     std::int64_t unit;
 };
 
-// Each group's label p against the probe labels shuffled across the probe stimuli.
-std::vector<double> labelNullP(const std::vector<std::vector<std::int64_t>>& groups,
-                               const std::vector<UnitColumn>& columns, const ProbeSet& probes,
-                               const SupernodeSettings& settings, const JobContext& context) {
+// Each group's label, the concept its members prefer most, and its p against the probe
+// labels shuffled across the probe stimuli.
+struct GroupLabels {
+    std::vector<std::size_t> concept_;
+    std::vector<double> p;
+};
+
+GroupLabels labelGroups(const std::vector<std::vector<std::int64_t>>& groups,
+                        const std::vector<UnitColumn>& columns, const ProbeSet& probes,
+                        const SupernodeSettings& settings, const JobContext& context) {
     // The stimuli carrying a probe label, and each concept's slots among them.
     std::vector<std::int64_t> pool;
     for (const auto& rows : probes.rows)
@@ -141,9 +147,10 @@ std::vector<double> labelNullP(const std::vector<std::vector<std::int64_t>>& gro
     }
 
     // Each group's preference for its best concept with stimulus p's activations at slot p:
-    // the members' mean of (concept mean - mean over concepts) / spread.
+    // the members' mean of (concept mean - mean over concepts) / spread; and that concept.
     std::vector<double> sums(concepts * units);
     std::vector<std::vector<double>> centred(units, std::vector<double>(concepts));
+    std::vector<std::size_t> bestConcept(groups.size());
     const auto strengths = [&](const std::vector<std::size_t>& stimulusAt) {
         std::fill(sums.begin(), sums.end(), 0.0);
         for (std::size_t c = 0; c < concepts; ++c) {
@@ -163,13 +170,14 @@ std::vector<double> labelNullP(const std::vector<std::vector<std::int64_t>>& gro
                 v = spread[j] > 0 ? (v - mean) / spread[j] : 0.0;
         }
         std::vector<double> strength;
-        for (const auto& members : groupColumns) {
+        for (std::size_t g = 0; g < groups.size(); ++g) {
             double best = -std::numeric_limits<double>::infinity();
             for (std::size_t c = 0; c < concepts; ++c) {
                 double preference = 0;
-                for (auto j : members)
+                for (auto j : groupColumns[g])
                     preference += centred[j][c];
-                best = std::max(best, preference / double(members.size()));
+                preference /= double(groupColumns[g].size());
+                if (preference > best) best = preference, bestConcept[g] = c;
             }
             strength.push_back(best);
         }
@@ -178,6 +186,7 @@ std::vector<double> labelNullP(const std::vector<std::vector<std::int64_t>>& gro
     std::vector<std::size_t> stimulusAt(pool.size());
     std::iota(stimulusAt.begin(), stimulusAt.end(), 0);
     const auto observed = strengths(stimulusAt);
+    GroupLabels labels{bestConcept, {}};
     std::vector<long> exceed(groups.size(), 0);
     std::mt19937_64 random(settings.seed);
     for (int permutation = 0; permutation < settings.permutations; ++permutation) {
@@ -189,10 +198,9 @@ std::vector<double> labelNullP(const std::vector<std::vector<std::int64_t>>& gro
         for (std::size_t g = 0; g < groups.size(); ++g)
             exceed[g] += shuffled[g] >= observed[g] - 1e-12;
     }
-    std::vector<double> p;
     for (auto hits : exceed)
-        p.push_back(permutationP(hits, settings.permutations));
-    return p;
+        labels.p.push_back(permutationP(hits, settings.permutations));
+    return labels;
 }
 
 }  // namespace
@@ -289,26 +297,22 @@ SupernodeResult findSupernodes(const AttributionGraph& graph, const ActivationSt
     for (const auto& [_, members] : groups) {
         if (members.size() < 2) continue;
         Supernode node;
-        std::vector<double> preference(concepts, 0.0);
         node.similarity = 1.0;
         for (auto m : members) {
             node.members.push_back(ids[std::size_t(m)]);
             node.evidence.push_back(signatures[std::size_t(m)]);
-            for (std::size_t c = 0; c < concepts; ++c)
-                preference[c] += centred[std::size_t(m)][c];
             for (auto other : members)
                 if (other > m) node.similarity = std::min(node.similarity, cosine(m, other));
         }
-        const auto best = std::max_element(preference.begin(), preference.end());
-        node.label = probes.concepts[std::size_t(best - preference.begin())];
         result.supernodes.push_back(std::move(node));
         grouped.push_back(members);
     }
     if (!grouped.empty()) {
-        const auto p = labelNullP(grouped, columns, probes, settings, context);
-        std::vector<double> q = benjaminiHochberg(p);
+        const auto labels = labelGroups(grouped, columns, probes, settings, context);
+        const auto q = benjaminiHochberg(labels.p);
         for (std::size_t g = 0; g < grouped.size(); ++g) {
-            result.supernodes[g].labelP = p[g];
+            result.supernodes[g].label = probes.concepts[labels.concept_[g]];
+            result.supernodes[g].labelP = labels.p[g];
             result.supernodes[g].labelQ = q[g];
         }
         result.permutations = settings.permutations;

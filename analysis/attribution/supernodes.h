@@ -4,14 +4,14 @@
 // or named stimulus lists), read from the activation store. Units of the graph whose
 // signatures are alike (cosine of the signatures centred over concepts, average linkage,
 // cut at the user's similarity) form a supernode named after the concept its members
-// prefer. The evidence (members x concepts) is written beside the graph.
+// prefer most: per member, the concept's mean activation minus the mean over concepts, in
+// units of the member's standard deviation over the probe stimuli, averaged over the
+// members. The evidence (members x concepts) is written beside the graph.
 // The label's null: the probe labels shuffled across the probe stimuli (each concept keeps
-// its size; a stimulus in two lists stays in two). The statistic is the group's preference
-// for its best concept: per member, the concept's mean activation minus the mean over
-// concepts, in units of the member's standard deviation over the probe stimuli (which no
-// shuffle changes), averaged over the members and maximised over concepts as the label is;
-// p = (1 + shuffles at least as strong) / (1 + shuffles), Benjamini-Hochberg adjusted over
-// the graph's supernodes.
+// its size; a stimulus in two lists stays in two; no shuffle changes a member's standard
+// deviation), the same preference recomputed and maximised over concepts, as the label was
+// chosen; p = (1 + shuffles at least as strong) / (1 + shuffles), Benjamini-Hochberg
+// adjusted over the graph's supernodes.
 
 #include <filesystem>
 #include <optional>

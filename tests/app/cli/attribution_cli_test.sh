@@ -134,12 +134,17 @@ unit = {n["node_id"]: n["unit"] for n in g["nodes"] if n.get("layer_name") == "f
 ev = g["unitscope_supernode_evidence"]
 assert ev["permutations"] == 1000 and ev["supernodes"], ev.keys()
 
-def strength(columns, at):  # the members' mean centred class signature in sd, at its best
+def preference(columns, at):  # the members' mean centred class signature in sd, per class
     sig = np.stack([columns[at[r]].mean(0) for r in rows], 1)
     sig = sig - sig.mean(1, keepdims=True)
     sd = columns.std(0)[:, None]
     sig = np.where(sd > 0, sig / np.where(sd > 0, sd, 1), 0)
-    return sig.mean(0).max()
+    return sig.mean(0)
+
+def strength(columns, at):
+    return preference(columns, at).max()
+
+names = ev["concepts"]
 
 rng = np.random.default_rng(5)
 n = len(labels)
@@ -147,11 +152,13 @@ ps = []
 for s in ev["supernodes"]:
     columns = acts[:, [unit[i] for i in s["members"]]]
     observed = strength(columns, np.arange(n))
+    assert s["label"] == names[int(np.argmax(preference(columns, np.arange(n))))], s["label"]
     hits = sum(strength(columns, rng.permutation(n)) >= observed - 1e-12 for _ in range(4000))
     p = (1 + hits) / 4001
     se = np.sqrt(p * (1 - p) * (1 / 1000 + 1 / 4000))
     assert abs(s["p_label"] - p) <= 5 * se + 0.005, (s["label"], s["p_label"], p)
     ps.append(s["p_label"])
+assert [x["label"] for x in ev["supernodes"]] == [group[0] for group in g["qParams"]["supernodes"]]
 ps = np.array(ps); order = np.argsort(ps, kind="stable"); m = len(ps)
 q = np.minimum.accumulate((ps[order] * m / np.arange(1, m + 1))[::-1])[::-1]
 want = np.empty(m); want[order] = np.minimum(q, 1)
