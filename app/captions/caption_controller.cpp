@@ -44,11 +44,11 @@ Loaded parseCaptions(const nlohmann::json& report, const QString& path) {
         QString html =
             QObject::tr(
                 "caption: <b>%1</b> &nbsp; AUC %2, %3% of the top exemplars "
-                "&nbsp; permutation q %4")
+                "&nbsp; permutation q %4 (p %5)")
                 .arg(QString::fromStdString(unit.at("caption").get<std::string>()).toHtmlEscaped())
                 .arg(best.at("auc").is_number() ? best.at("auc").get<double>() : 0.5, 0, 'f', 3)
                 .arg(100.0 * unit.at("top_share").get<double>(), 0, 'f', 0)
-                .arg(number(best.at("q_permutation")));
+                .arg(number(best.at("q_permutation")), number(best.at("p_permutation")));
         html += controlled ? QObject::tr(", random-weight control q %1 (p %2)")
                                  .arg(number(best.at("q_control")), number(best.at("p_control")))
                            : QObject::tr(", no random-weight control");
