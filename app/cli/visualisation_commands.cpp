@@ -6,9 +6,12 @@
 #include <iostream>
 #include <limits>
 
+#include "analysis/brain/atlas.h"
+#include "analysis/core/name_suggestions.h"
 #include "analysis/core/npy.h"
 #include "analysis/core/runtime_setup.h"
 #include "analysis/core/text_parsing.h"
+#include "analysis/encoding/encoding_explorer.h"
 #include "analysis/encoding/encoding_model.h"
 #include "analysis/models/activation_store.h"
 #include "analysis/models/input_spec.h"
@@ -70,18 +73,42 @@ std::unique_ptr<analysis::StimulusSet> storeStimuli(const CliArgs& options,
     return analysis::openStimulusSet(path);
 }
 
-// --objective, or the predicted response of an encoding model's voxel or vertex.
+// An atlas region's predicted response under an encoding model: the R2-weighted mean of its
+// fitted voxels' weights, as the region's caption and the window's region visualisation use.
+std::string regionObjective(const fs::path& encoding, const std::string& region,
+                            const fs::path& atlasPath) {
+    const auto explorer = analysis::EncodingExplorer::open(
+        encoding, std::nullopt, analysis::readAtlas(atlasPath), analysis::CaptionSettings{});
+    std::vector<std::string> names;
+    for (const auto& candidate : explorer->regions()) {
+        names.push_back(candidate.name);
+        const bool byLabel =
+            !region.empty() && std::all_of(region.begin(), region.end(), ::isdigit);
+        if (byLabel ? std::to_string(candidate.label) == region : candidate.name == region)
+            return explorer->regionObjective(candidate.label);
+    }
+    throw std::runtime_error("no fitted voxel of the encoding model lies in a region '" + region +
+                             "' of the atlas" +
+                             analysis::nearestNamesText(region, names, "regions with some:"));
+}
+
+// --objective, or the predicted response of an encoding model's voxel, vertex or region.
 std::string objectiveText(const CliArgs& options) {
     const auto encoding = options.value("encoding");
     if (!encoding) {
-        if (options.has("voxel") || options.has("vertex"))
-            throw UsageError("--voxel and --vertex need --encoding");
+        if (options.has("voxel") || options.has("vertex") || options.has("region"))
+            throw UsageError("--voxel, --vertex and --region need --encoding");
         return options.required("objective");
     }
     if (options.has("objective")) throw UsageError("--objective and --encoding exclude each other");
+    if (int(options.has("voxel")) + int(options.has("vertex")) + int(options.has("region")) != 1)
+        throw UsageError("--encoding needs one --voxel I,J,K, --vertex V or --region NAME");
+    if (const auto region = options.value("region")) {
+        const auto atlas = options.value("atlas");
+        if (!atlas) throw UsageError("--region needs the --atlas its names come from");
+        return regionObjective(*encoding, *region, *atlas);
+    }
     const auto where = options.value("voxel") ? options.value("voxel") : options.value("vertex");
-    if (!where || (options.has("voxel") && options.has("vertex")))
-        throw UsageError("--encoding needs one --voxel I,J,K or --vertex V");
     std::vector<std::int64_t> index;
     for (const auto& part : splitList(*where))
         index.push_back(analysis::parseNonNegativeInteger(part, "a voxel index"));
@@ -102,14 +129,18 @@ int actmax(const std::vector<std::string>& args) {
                "         [--no-transforms] [--init SPECTRUM.npy] [--store acts.h5]\n"
                "         [--stimuli S] [--input C,H,W] [--threads N] --out PREFIX\n"
                "       unitscope-cli actmax --model M.pt --encoding E.h5 --voxel I,J,K ... --out "
-               "P\n\n"
+               "P\n"
+               "       unitscope-cli actmax --model M.pt --encoding E.h5 --region NAME|LABEL\n"
+               "         --atlas A ... --out P\n\n"
                "Synthesises images that drive OBJECTIVE, a sum of terms TERM [+ TERM ...], each\n"
                "[W*]TERM or -TERM: channel:LAYER:C, neuron:LAYER:C[:Y,X], layer:LAYER,\n"
                "logit:K, units:LAYER:C1,C2,... (a cluster's mean), or direction:LAYER:V.npy\n"
                "(the mean cosine of V with the activation at each position). Or, instead of\n"
                "--objective, --encoding encoding.h5 --voxel I,J,K (or --vertex V): the voxel's\n"
                "predicted response under the encoding model (its weighted sum of the fitted\n"
-               "layer's channel means).\n"
+               "layer's channel means); or --region NAME (or its label) of --atlas A (an FSL\n"
+               ".xml or a label volume with its names): the region's, from the R2-weighted mean\n"
+               "of its fitted voxels' weights, as its caption is made.\n"
             << kRecipeHelp
             << "Several --images are facets. diverse (the default): a diversity term\n"
                "(pairwise inner products of the images' Frobenius-normalised Gram matrices at\n"
@@ -126,11 +157,11 @@ int actmax(const std::vector<std::string>& args) {
         return 0;
     }
     return guarded("actmax", [&] {
-        const CliArgs options(args,
-                              {"model", "objective", "encoding", "voxel", "vertex", "images",
-                               "facets", "diversity", "exemplars", "steps", "size", "lr", "seed",
-                               "init", "store", "stimuli", "input", "threads", "out"},
-                              {"negative", "no-transforms"});
+        const CliArgs options(
+            args, {"model",  "objective", "encoding",  "voxel",     "vertex", "region",  "atlas",
+                   "images", "facets",    "diversity", "exemplars", "steps",  "size",    "lr",
+                   "seed",   "init",      "store",     "stimuli",   "input",  "threads", "out"},
+            {"negative", "no-transforms"});
         if (!options.positionals().empty())
             throw UsageError("unexpected argument '" + options.positionals()[0] + "'");
         const fs::path modelPath = options.required("model");

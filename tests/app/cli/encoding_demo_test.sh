@@ -67,5 +67,35 @@ assert len(curve) == 24 and curve[-1] > curve[0], curve"
 status=$?
 check "a voxel the model did not fit: non-zero exit, one clear line, no output" bash -c \
   "[[ $status -ne 0 && \$(grep -c '' '$work/bad.err') -eq 1 && ! -e '$work/bad.json' ]] && grep -q 'was not fitted' '$work/bad.err'"
+region=$(/usr/bin/python3 -c "import json; print(json.load(open('$work/sim/truth.json'))['regions'][0]['name'])")
+"$cli" actmax --model "$cache/demo_cnn.pt" --encoding "$work/sim/enc.h5" --region "$region" \
+  --atlas /usr/share/mricron/templates/aal.nii.gz --steps 24 --out "$work/reg" >"$work/reg.out" 2>"$work/err"
+check "actmax --region exits 0" test $? -eq 0
+check "actmax --region drives the R2-weighted mean of the region's voxels' weights" /usr/bin/python3 - "$work" <<'PY'
+import json, sys
+import h5py, numpy as np
+work = sys.argv[1]
+region = json.load(open(f"{work}/sim/truth.json"))["regions"][0]
+f = h5py.File(f"{work}/sim/enc.h5", "r")
+weights, r2, voxels = f["weights"][()], f["test_r2"][()], f["voxels"][()]
+index = {tuple(v): i for i, v in enumerate(voxels.tolist())}
+rows = [index[tuple(v)] for v in region["voxels"]]
+share = np.maximum(r2[rows], 0).astype(np.float64)
+assert share.sum() > 0
+want = (share[:, None] * weights[rows].astype(np.float64)).sum(0) / share.sum()
+r = json.load(open(f"{work}/reg.json"))
+got = np.zeros_like(want)
+for term in r["objective"].split(" + "):
+    coefficient, unit = term.split("*channel:relu3:")
+    got[int(unit)] = float(coefficient)
+assert np.allclose(got, want, rtol=1e-4, atol=1e-6 * np.abs(want).max()), np.abs(got - want).max()
+curve = r["objective_per_step"]
+assert len(curve) == 24 and curve[-1] > curve[0], curve
+PY
+"$cli" actmax --model "$cache/demo_cnn.pt" --encoding "$work/sim/enc.h5" --region Nowhere \
+  --atlas /usr/share/mricron/templates/aal.nii.gz --out "$work/bad" >/dev/null 2>"$work/bad.err"
+status=$?
+check "a region without fitted voxels: non-zero exit, one line naming it, no output" bash -c \
+  "[[ $status -ne 0 && \$(grep -c '' '$work/bad.err') -eq 1 && ! -e '$work/bad.json' ]] && grep -q \"'Nowhere'\" '$work/bad.err'"
 echo "$failures failure(s)"
 [[ $failures -eq 0 ]]
