@@ -43,7 +43,13 @@ std::shared_ptr<const EncodingExplorer> EncodingExplorer::open(
     job.checkCancelled();
 
     const auto& geometry = model.geometry;
-    if (!geometry.surface) {
+    if (geometry.surface) {
+        explorer->columnOfVertex_.assign(
+            std::size_t(std::max<std::int64_t>(0, geometry.vertexCount)), -1);
+        for (std::size_t v = 0; v < geometry.vertices.size(); ++v)
+            if (geometry.vertices[v] >= 0 && geometry.vertices[v] < geometry.vertexCount)
+                explorer->columnOfVertex_[std::size_t(geometry.vertices[v])] = std::int32_t(v);
+    } else {
         const auto& grid = geometry.grid;
         explorer->columnOfCell_.assign(std::size_t(grid[0] * grid[1] * grid[2]), -1);
         for (std::size_t v = 0; v < geometry.voxels.size(); ++v)
@@ -58,6 +64,13 @@ std::shared_ptr<const EncodingExplorer> EncodingExplorer::open(
     }
     job.report(1.0, "encoding model open");
     return explorer;
+}
+
+std::optional<std::int64_t> EncodingExplorer::columnOfVertex(std::int64_t vertex) const {
+    if (vertex < 0 || vertex >= std::int64_t(columnOfVertex_.size())) return std::nullopt;
+    const auto column = columnOfVertex_[std::size_t(vertex)];
+    if (column < 0) return std::nullopt;
+    return column;
 }
 
 bool EncodingExplorer::simulated() const {

@@ -60,6 +60,9 @@ class EncodingExplorer {
 
     // The fitted voxel whose grid cell holds the world point (volume models), else nullopt.
     std::optional<std::int64_t> columnAt(const std::array<double, 3>& worldMm) const;
+    // The column of a fitted vertex of the surface the model was fitted on (surface models),
+    // else nullopt.
+    std::optional<std::int64_t> columnOfVertex(std::int64_t vertex) const;
     VoxelReport voxelReport(std::int64_t column, int unitCount = 10) const;
     // A region's caption by atlas label, when it holds fitted voxels.
     const RegionCaption* region(int label) const;
@@ -80,7 +83,8 @@ class EncodingExplorer {
     std::optional<Atlas> atlas_;
     std::vector<RegionCaption> regions_;
     CaptionSettings settings_;
-    std::vector<std::int32_t> columnOfCell_;  // grid cell (file order) -> column, -1 outside
+    std::vector<std::int32_t> columnOfCell_;    // grid cell (file order) -> column, -1 outside
+    std::vector<std::int32_t> columnOfVertex_;  // surface vertex -> column, -1 unfitted
 };
 
 }  // namespace us::analysis

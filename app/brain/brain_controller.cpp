@@ -98,6 +98,27 @@ BrainController::BrainController(JobRunner& jobs, Selection& selection, widgets:
     connect(this, &BrainController::surfaceShown, this, &BrainController::applyPending);
 }
 
+std::int64_t BrainController::surfaceVertexCount() const {
+    return brain_ && brain_->scene().hasModel() ? std::int64_t(brain_->scene().vertexCount()) : 0;
+}
+
+std::optional<std::pair<std::int64_t, std::array<double, 3>>> BrainController::surfaceVertexNear(
+    const std::array<double, 3>& worldMm, double withinMm) const {
+    if (surfaceVertexCount() == 0) return std::nullopt;
+    const auto vertices = brain_->scene().worldVertices();
+    std::int64_t best = -1;
+    double bestDistance = withinMm * withinMm;
+    for (std::size_t v = 0; v + 2 < vertices.size(); v += 3) {
+        const double dx = vertices[v] - worldMm[0], dy = vertices[v + 1] - worldMm[1],
+                     dz = vertices[v + 2] - worldMm[2];
+        const double distance = dx * dx + dy * dy + dz * dz;
+        if (distance <= bestDistance) bestDistance = distance, best = std::int64_t(v / 3);
+    }
+    if (best < 0) return std::nullopt;
+    const auto at = std::size_t(best) * 3;
+    return std::pair{best, std::array<double, 3>{vertices[at], vertices[at + 1], vertices[at + 2]}};
+}
+
 // The views hold the layer list's address: detach the ones still alive before it goes.
 BrainController::~BrainController() {
     if (brain_) brain_->observeLayers(nullptr);

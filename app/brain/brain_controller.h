@@ -71,6 +71,11 @@ class BrainController : public QObject {
     void openAtlasDialog();
 
     render::BrainLayers& layers() { return layers_; }
+    // The shown surface's vertex count (0 without a surface), and its vertex nearest to a
+    // world point when one lies within withinMm, with that vertex's position.
+    std::int64_t surfaceVertexCount() const;
+    std::optional<std::pair<std::int64_t, std::array<double, 3>>> surfaceVertexNear(
+        const std::array<double, 3>& worldMm, double withinMm) const;
     // The brain camera; a session's camera waits until a surface is shown.
     std::optional<std::vector<double>> cameraState() const;
     void restoreCamera(const std::vector<double>& state);

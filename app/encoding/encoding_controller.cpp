@@ -46,6 +46,10 @@ QString fileName(const QString& path) {
     return QFileInfo(path).fileName();
 }
 
+// How far from a fitted vertex a surface click may land (the picked point lies on a
+// triangle, whose vertices are a few millimetres apart).
+constexpr double kVertexReachMm = 5.0;
+
 QString voxelLabel(const analysis::VoxelReport& report) {
     if (report.vertex) return QObject::tr("vertex %1").arg(*report.vertex);
     const auto& v = *report.voxel;
@@ -257,10 +261,32 @@ void EncodingController::followSelection(int aspects) {
 void EncodingController::showVoxelAtCursor() {
     const auto position = selection_.brainPosition();
     if (!position) return;
-    const auto column = explorer_->columnAt(*position);
-    if (!column) {
-        brain_.setCursorNote(tr("no fitted voxel of the encoding model here"));
-        return;
+    std::optional<std::int64_t> column;
+    std::optional<std::array<double, 3>> vertexPosition;
+    if (const auto& geometry = explorer_->model().geometry; geometry.surface) {
+        // A surface model's columns are vertices of the surface it was fitted on: the shown
+        // surface must be that one (by its vertex count), and the cursor on it.
+        if (brain_.surfaceVertexCount() != geometry.vertexCount) {
+            brain_.setCursorNote(tr("the encoding model is on a surface of %1 vertices; the "
+                                    "shown surface has %2")
+                                     .arg(geometry.vertexCount)
+                                     .arg(brain_.surfaceVertexCount()));
+            return;
+        }
+        if (const auto near = brain_.surfaceVertexNear(*position, kVertexReachMm)) {
+            column = explorer_->columnOfVertex(near->first);
+            vertexPosition = near->second;
+        }
+        if (!column) {
+            brain_.setCursorNote(tr("no fitted vertex of the encoding model here"));
+            return;
+        }
+    } else {
+        column = explorer_->columnAt(*position);
+        if (!column) {
+            brain_.setCursorNote(tr("no fitted voxel of the encoding model here"));
+            return;
+        }
     }
     if (voxelJob_) jobs_.cancel(voxelJob_);  // only the latest voxel matters
     auto explorer = explorer_;
@@ -292,8 +318,9 @@ void EncodingController::showVoxelAtCursor() {
                 }
             return result;
         },
-        [this](VoxelResult result) {
+        [this, vertexPosition](VoxelResult result) {
             voxelJob_ = 0;
+            if (vertexPosition) result.report.world = *vertexPosition;  // the vertex's place
             const auto& report = result.report;
             const auto& explorer = *explorer_;
             shownColumn_ = report.column;

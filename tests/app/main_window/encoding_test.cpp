@@ -15,9 +15,16 @@
 
 #include <Eigen/Core>
 
+#include <random>
+
+#include <QTemporaryDir>
+
+#include "analysis/encoding/encoding_model.h"
+#include "analysis/models/activation_store.h"
 #include "app/brain/brain_controller.h"
 #include "app/core/selection.h"
 #include "app/encoding/encoding_controller.h"
+#include "app/models/model_controller.h"
 #include "app/visualisation/visualisation_controller.h"
 #include "tests/app/main_window/demo_window.h"
 #include "widgets/brain/brain_view.h"
@@ -193,6 +200,70 @@ class EncodingTest : public QObject {
         const auto& region = controller->records().back();
         QVERIFY2(QString::fromStdString(region.label).startsWith("region "), region.label.c_str());
         QVERIFY(region.objectiveCurve.back() > region.objectiveCurve.front());
+    }
+
+    void aSurfaceModelsVertexIsShownFromTheSurface() {
+        // A per-vertex model of the shown surface (20 fitted vertices, random weights over
+        // relu3), written as the fit writes one; then a click at a fitted vertex shows it.
+        auto* brain = window_->brain();
+        const auto vertexCount = brain->surfaceVertexCount();
+        QVERIFY(vertexCount > 1000);
+        const auto positions = window_->brainView()->scene().worldVertices();
+        const auto previous = window_->encodings()->explorer()->path();
+        const std::string storePath = window_->models()->store()->path;
+        const auto features = analysis::ActivationStore::open(storePath).layer("relu3").units;
+        analysis::EncodingInfo info;
+        info.features = storePath;
+        info.layer = "relu3";
+        info.pooling = "mean";
+        info.betas = "betas.func.gii";
+        analysis::ResponseGeometry geometry;
+        geometry.surface = true;
+        geometry.vertexCount = vertexCount;
+        for (std::int64_t i = 0; i < 20; ++i)
+            geometry.vertices.push_back(i * (vertexCount / 20) + 7);
+        static QTemporaryDir dir;
+        const QString path = dir.filePath("surface-encoding.h5");
+        {
+            analysis::EncodingWriter writer(path.toStdString(), info, geometry, features,
+                                            std::vector<double>{1.0}, false);
+            analysis::RidgeBatch batch;
+            batch.count = 20;
+            batch.alphas.assign(20, 1.0);
+            batch.cvScores.assign(20, 0.f);
+            batch.intercepts.assign(20, 0.f);
+            std::mt19937 random(1);
+            std::normal_distribution<float> normal;
+            batch.weights.resize(std::size_t(20 * features));
+            for (auto& w : batch.weights)
+                w = normal(random);
+            writer.write(batch);
+            writer.finish({std::vector<double>(std::size_t(features), 0.0),
+                           std::vector<double>(std::size_t(features), 1.0)});
+        }
+        QSignalSpy opened(window_->encodings(), &app::EncodingController::modelOpened);
+        window_->encodings()->openEncoding(path);
+        QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty(), 60000);
+        QSignalSpy shown(window_->encodings(), &app::EncodingController::voxelShown);
+        const auto at = [&](std::int64_t vertex) {
+            const auto i = std::size_t(vertex) * 3;
+            return std::array<double, 3>{positions[i], positions[i + 1], positions[i + 2]};
+        };
+        const auto target = geometry.vertices[3];
+        window_->selection()->setBrainPosition(at(target));
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 20000);
+        QCOMPARE(shown.last().at(0).toLongLong(), qint64(3));
+        QCOMPARE(*window_->inspector()->currentVoxel(), QString("vertex %1").arg(target));
+        // An unfitted vertex shows nothing new.
+        shown.clear();
+        window_->selection()->setBrainPosition(at(target + 1));
+        QTest::qWait(500);
+        QVERIFY(shown.isEmpty());
+        QCOMPARE(*window_->inspector()->currentVoxel(), QString("vertex %1").arg(target));
+        // Back to the demo's experiment for the tests that follow.
+        opened.clear();
+        window_->encodings()->openEncoding(QString::fromStdString(previous.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty(), 60000);
     }
 
   private:
