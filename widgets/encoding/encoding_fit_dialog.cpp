@@ -22,13 +22,14 @@ EncodingFitDialog::EncodingFitDialog(const analysis::StoreSummary& store, QWidge
     const QString volumes = tr("Betas (*.nii *.nii.gz *.gii *.npy)");
     betas_ = pathRow(tr("4-D NIfTI (one volume per stimulus), GIFTI (one array per stimulus) "
                         "or an N x V float32 .npy"),
-                     volumes, false);
+                     volumes, false, "betas");
     mask_ = pathRow(tr("Optional for NIfTI (default: voxels with data); required for .npy"),
-                    tr("Masks (*.nii *.nii.gz)"), false);
+                    tr("Masks (*.nii *.nii.gz)"), false, "mask");
     rows_ = pathRow(tr("Optional: one store row or stimulus name per betas row (default: the "
                        "store's first rows in order)"),
-                    tr("Text (*.txt)"), false);
+                    tr("Text (*.txt)"), false, "rows");
     layer_ = new QComboBox(this);
+    layer_->setObjectName("layer");
     for (const auto& layer : store.layers)
         layer_->addItem(QString::fromStdString(layer.name));
     layer_->setCurrentIndex(std::max(0, int(store.layers.size()) - 2));  // the penultimate
@@ -36,6 +37,7 @@ EncodingFitDialog::EncodingFitDialog(const analysis::StoreSummary& store, QWidge
     pooling_->addItems({"mean", "max"});
     pooling_->setToolTip(tr("Spatial pooling of conv layers' channels"));
     alphas_ = new QLineEdit("1e-2:1e6:20", this);
+    alphas_->setObjectName("alphas");
     alphas_->setToolTip(tr("LOW:HIGH:COUNT log-spaced, or a comma-separated list"));
     folds_ = new QSpinBox(this);
     folds_->setRange(2, 100);
@@ -48,9 +50,9 @@ EncodingFitDialog::EncodingFitDialog(const analysis::StoreSummary& store, QWidge
     testFraction_->setToolTip(tr("The last rows, held out for R2 and r"));
     intercept_ = new QCheckBox(tr("fit an intercept (centre by the training means)"), this);
     standardize_ = new QCheckBox(tr("standardise the features"), this);
-    out_ = pathRow(tr("The encoding model to write"), tr("Encoding models (*.h5)"), true);
+    out_ = pathRow(tr("The encoding model to write"), tr("Encoding models (*.h5)"), true, "out");
     map_ = pathRow(tr("Optional: the held-out R2 as a NIfTI or GIFTI map"),
-                   tr("Maps (*.nii.gz *.nii *.func.gii)"), true);
+                   tr("Maps (*.nii.gz *.nii *.func.gii)"), true, "map");
     form->addRow(tr("Betas:"), betas_->parentWidget());
     form->addRow(tr("Mask:"), mask_->parentWidget());
     form->addRow(tr("Rows:"), rows_->parentWidget());
@@ -74,11 +76,13 @@ EncodingFitDialog::EncodingFitDialog(const analysis::StoreSummary& store, QWidge
     });
 }
 
-QLineEdit* EncodingFitDialog::pathRow(const QString& tip, const QString& filter, bool save) {
+QLineEdit* EncodingFitDialog::pathRow(const QString& tip, const QString& filter, bool save,
+                                      const QString& name) {
     auto* row = new QWidget(this);
     auto* layout = new QHBoxLayout(row);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* edit = new QLineEdit(row);
+    edit->setObjectName(name);
     edit->setToolTip(tip);
     edit->setMinimumWidth(320);
     auto* browse = new QToolButton(row);

@@ -24,7 +24,8 @@ class EncodingFitDialog : public QDialog {
     analysis::EncodingRequest request() const;
 
   private:
-    QLineEdit* pathRow(const QString& tip, const QString& filter, bool save);
+    // A path field with a browse button; name: its object name ("betas", "mask", ...).
+    QLineEdit* pathRow(const QString& tip, const QString& filter, bool save, const QString& name);
 
     std::string storePath_;
     QLineEdit* betas_;

@@ -3,12 +3,14 @@
 // category) and preferred images in the inspector, its weighted units lead to a unit whose
 // encoder weight map appears on the surface, and Visualise drives the voxel.
 
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QTest>
@@ -31,6 +33,7 @@
 #include "widgets/brain/slice_view.h"
 #include "widgets/clusters/treemap_panel.h"
 #include "widgets/clusters/treemap_view.h"
+#include "widgets/encoding/encoding_fit_dialog.h"
 #include "widgets/models/bar_chart.h"
 #include "widgets/models/exemplar_grid.h"
 #include "widgets/models/neuron_inspector.h"
@@ -261,6 +264,50 @@ class EncodingTest : public QObject {
         QVERIFY(shown.isEmpty());
         QCOMPARE(*window_->inspector()->currentVoxel(), QString("vertex %1").arg(target));
         // Back to the demo's experiment for the tests that follow.
+        opened.clear();
+        window_->encodings()->openEncoding(QString::fromStdString(previous.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty(), 60000);
+    }
+
+    void theFitDialogsRequestFitsAndOpensTheModel() {
+        // The demo experiment's betas, mask and rows, through the dialog's fields.
+        const auto previous = window_->encodings()->explorer()->path();
+        const QDir experiment(QString::fromStdString(
+            std::filesystem::path(window_->encodings()->explorer()->model().info.betas)
+                .parent_path()
+                .string()));
+        widgets::EncodingFitDialog dialog(*window_->models()->store(), window_);
+        const auto field = [&](const char* name) {
+            auto* edit = dialog.findChild<QLineEdit*>(name);
+            if (!edit) qFatal("no field %s", name);
+            return edit;
+        };
+        field("betas")->setText(experiment.filePath("betas.nii.gz"));
+        QCOMPARE(field("out")->text(), experiment.filePath("encoding.h5"));  // beside the betas
+        static QTemporaryDir dir;
+        field("out")->setText(dir.filePath("refit.h5"));
+        field("mask")->setText(experiment.filePath("mask.nii.gz"));
+        field("rows")->setText(experiment.filePath("stimuli.txt"));
+        dialog.findChild<QComboBox*>("layer")->setCurrentText("relu3");
+        field("alphas")->setText("bad");
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, dialog.request());
+        field("alphas")->setText("1e-1:1e4:6");
+        const auto request = dialog.request();
+        QCOMPARE(request.features, window_->models()->store()->path + ":relu3");
+        QCOMPARE(request.ridge.alphas.size(), std::size_t(6));
+        QCOMPARE(request.ridge.folds, 5);
+        QCOMPARE(request.testFraction, 0.2);
+        QVERIFY(request.mask && request.rows && !request.map);
+        QSignalSpy opened(window_->encodings(), &app::EncodingController::modelOpened);
+        QSignalSpy failed(window_->encodings(), &app::EncodingController::failed);
+        window_->encodings()->fit(request);
+        QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty() || !failed.isEmpty(), 120000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed[0][1].toString()));
+        const auto refit = window_->encodings()->explorer();
+        QCOMPARE(QString::fromStdString(refit->path().string()), dir.filePath("refit.h5"));
+        QCOMPARE(refit->model().alphaGrid.size(), std::size_t(6));
+        QVERIFY(refit->model().hasTestScores() && refit->simulated());
+        // Back to the demo's model for the tests that follow.
         opened.clear();
         window_->encodings()->openEncoding(QString::fromStdString(previous.string()));
         QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty(), 60000);
