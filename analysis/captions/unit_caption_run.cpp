@@ -1,7 +1,9 @@
 #include "analysis/captions/unit_caption_run.h"
 
+#include <algorithm>
 #include <stdexcept>
 
+#include "analysis/clustering/concept_units.h"
 #include "analysis/models/store_layer_source.h"
 
 namespace us::analysis {
@@ -27,6 +29,27 @@ nlohmann::ordered_json runUnitCaptions(const UnitCaptionRequest& request) {
         if (controlStore.stimuli().names != stimuli.names)
             throw std::runtime_error("the control '" + controlSource.path.string() +
                                      "' was extracted on other stimuli than the store");
+        // Concept units are weighed against the control's concept units, which the control's
+        // store holds only once `concepts` has made them: say so rather than "no such layer".
+        const auto& controlLayers = controlStore.layers();
+        const bool held =
+            std::any_of(controlLayers.begin(), controlLayers.end(),
+                        [&](const StoreLayer& layer) { return layer.name == controlSource.layer; });
+        const auto method = conceptMethodOfType(store.layer(source.layer).type);
+        if (!held && method) {
+            const auto k = store.layer(source.layer).units;
+            const std::string suffix = conceptLayerName("", *method, k);
+            const std::string base =
+                controlSource.layer.size() > suffix.size()
+                    ? controlSource.layer.substr(0, controlSource.layer.size() - suffix.size())
+                    : "LAYER";
+            throw std::runtime_error("the control '" + controlSource.path.string() +
+                                     "' has no concept units '" + controlSource.layer +
+                                     "': make them first with unitscope-cli concepts --store " +
+                                     controlSource.path.string() + ":" + base + " --method " +
+                                     conceptLayerType(*method) + " --k " + std::to_string(k) +
+                                     " --out CONTROL-CONCEPTS.h5, and give that as --control");
+        }
         control = controlStore.layerMatrix(controlSource.layer, request.pooling);
         controlLayer = controlSource.layer;
     }

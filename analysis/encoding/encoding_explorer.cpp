@@ -73,6 +73,17 @@ std::optional<std::int64_t> EncodingExplorer::columnOfVertex(std::int64_t vertex
     return column;
 }
 
+std::shared_ptr<const EncodingExplorer> EncodingExplorer::withAtlas(const Atlas& atlas,
+                                                                    const JobContext& job) const {
+    auto explorer = std::make_shared<EncodingExplorer>(*this);
+    if (model_.geometry.surface) return explorer;
+    job.report(0, "captioning the atlas regions");
+    explorer->atlas_ = atlas;
+    explorer->regions_ = captionRegions(model_, atlas, vocabulary_, features_, settings_);
+    job.report(1, "captioning the atlas regions");
+    return explorer;
+}
+
 bool EncodingExplorer::simulated() const {
     return model_.info.description.rfind("SIMULATED", 0) == 0;
 }

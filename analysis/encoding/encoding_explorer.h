@@ -50,6 +50,12 @@ class EncodingExplorer {
         const std::optional<Atlas>& atlas, const CaptionSettings& settings,
         const JobContext& job = {});
 
+    // The same model and features with the regions of another atlas captioned (volume
+    // models; a surface model comes back unchanged): what a newly opened atlas needs, without
+    // reading the model and the store again.
+    std::shared_ptr<const EncodingExplorer> withAtlas(const Atlas& atlas,
+                                                      const JobContext& job = {}) const;
+
     const EncodingModel& model() const { return model_; }
     const std::filesystem::path& path() const { return path_; }
     const std::filesystem::path& storePath() const { return storePath_; }

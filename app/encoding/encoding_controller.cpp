@@ -93,8 +93,8 @@ EncodingController::EncodingController(JobRunner& jobs, Selection& selection,
     connect(&brain_, &BrainController::atlasShown, this, [this] {
         if (!openingPath_.isEmpty())
             atlasChanged_ = true;
-        else if (explorer_ && !explorer_->model().geometry.surface)
-            openEncoding(QString::fromStdString(explorer_->path().string()));
+        else
+            captionRegionsWithAtlas();
     });
     // The inspector's Visualise on a shown voxel drives the voxel's predicted response.
     connect(inspector_->visualisations(), &widgets::VisualisationStrip::visualiseRequested, this,
@@ -183,11 +183,6 @@ void EncodingController::openEncoding(const QString& path, const std::string& ex
         },
         [this, expectedSha256](Opened opened) {
             openingPath_.clear();
-            if (atlasChanged_) {  // opened with an older atlas: again with the new one
-                atlasChanged_ = false;
-                openEncoding(QString::fromStdString(opened.explorer->path().string()),
-                             expectedSha256);
-            }
             if (!expectedSha256.empty() && opened.sha256.toStdString() != expectedSha256)
                 Q_EMIT status(tr("%1 has changed since the session was saved")
                                   .arg(QString::fromStdString(opened.explorer->path().string())));
@@ -212,12 +207,36 @@ void EncodingController::openEncoding(const QString& path, const std::string& ex
                               .arg(explorer_->regions().size()));
             Q_EMIT modelOpened();
             followSelection(Selection::BrainPosition | Selection::Unit);
+            if (atlasChanged_) {  // opened with an older atlas: its regions anew
+                atlasChanged_ = false;
+                captionRegionsWithAtlas();
+            }
         },
         [this](const QString& error) {
             openingPath_.clear();
             demoRequested_ = false;
             reportError(tr("Open encoding model"), error);
         });
+}
+
+void EncodingController::captionRegionsWithAtlas() {
+    const auto atlas = brain_.atlas();
+    if (!explorer_ || !atlas || explorer_->model().geometry.surface) return;
+    auto explorer = explorer_;
+    jobs_.submitTyped<std::shared_ptr<const analysis::EncodingExplorer>>(
+        tr("Caption the atlas regions"),
+        [explorer, atlas](const analysis::JobContext& context) {
+            return explorer->withAtlas(*atlas, context);
+        },
+        [this, explorer](std::shared_ptr<const analysis::EncodingExplorer> captioned) {
+            if (explorer_ != explorer) return;  // another model was opened meanwhile
+            explorer_ = std::move(captioned);
+            Q_EMIT status(
+                tr("%1 regions captioned with the new atlas").arg(explorer_->regions().size()));
+            Q_EMIT regionsCaptioned();
+            followSelection(Selection::BrainPosition);
+        },
+        [this](const QString& error) { reportError(tr("Caption the atlas regions"), error); });
 }
 
 void EncodingController::fit(const analysis::EncodingRequest& request) {

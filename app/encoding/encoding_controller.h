@@ -69,6 +69,8 @@ class EncodingController : public QObject {
 
   Q_SIGNALS:
     void modelOpened();
+    // The open model's regions were captioned anew with an atlas that arrived after it.
+    void regionsCaptioned();
     // The inspector shows a voxel; a unit's weight map is on the brain.
     void voxelShown(qint64 column);
     void unitMapShown(const QString& layer, qint64 unit);
@@ -78,6 +80,8 @@ class EncodingController : public QObject {
   private:
     void show(std::shared_ptr<const analysis::EncodingExplorer> explorer, const QString& sha256);
     void followSelection(int aspects);
+    // The open (volume) model's regions captioned with the brain's current atlas, as a job.
+    void captionRegionsWithAtlas();
     void showVoxelAtCursor();
     void showUnitMap();
     QString mapDirectory() const;

@@ -50,6 +50,11 @@ assert len(strong) >= 4, [(u["caption"], u["concepts"][0]["auc"]) for u in capti
 semi = h5py.File(f"{work}/semi.h5")["layers/fc2%2Fseminmf-4"]
 assert semi["directions"].shape == (4, 10) and (semi["mean"][:] >= 0).all()
 PY
+"$cli" caption-units --store "$work/concepts.h5:relu3/nmf-8" --control "$cache/random1.h5:relu3/nmf-8" \
+  --out "$work/nocontrol.json" >/dev/null 2>"$work/nocontrol.err"
+status=$?
+check "a control without the concept units: one line saying how to make them, no output" bash -c \
+  "[[ $status -ne 0 && \$(grep -c '' '$work/nocontrol.err') -eq 1 && ! -e '$work/nocontrol.json' ]] && grep -q -- 'concepts --store $cache/random1.h5:relu3 --method nmf --k 8' '$work/nocontrol.err'"
 bad() {
   local what="$1" want="$2"; shift 2
   "$cli" concepts "$@" --out "$work/bad.h5" >/dev/null 2>"$work/bad.err"

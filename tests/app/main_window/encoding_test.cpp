@@ -21,6 +21,7 @@
 
 #include <QTemporaryDir>
 
+#include "analysis/demo/demo_data.h"
 #include "analysis/encoding/encoding_model.h"
 #include "analysis/models/activation_store.h"
 #include "app/brain/brain_controller.h"
@@ -311,6 +312,24 @@ class EncodingTest : public QObject {
         opened.clear();
         window_->encodings()->openEncoding(QString::fromStdString(previous.string()));
         QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty(), 60000);
+    }
+
+    void anAtlasOpenedLaterCaptionsTheRegionsWithoutReadingTheModelAgain() {
+        const auto before = window_->encodings()->explorer();
+        QVERIFY(before && !before->regions().empty());
+        QSignalSpy captioned(window_->encodings(), &app::EncodingController::regionsCaptioned);
+        QSignalSpy opened(window_->encodings(), &app::EncodingController::modelOpened);
+        window_->brain()->openAtlas(
+            QString::fromStdString(us::analysis::demoBrainFiles().atlas.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(!captioned.isEmpty(), 60000);
+        QVERIFY(opened.isEmpty());
+        const auto after = window_->encodings()->explorer();
+        QVERIFY(after != before && after->path() == before->path());
+        QCOMPARE(after->regions().size(), before->regions().size());
+        for (std::size_t i = 0; i < after->regions().size(); ++i) {
+            QCOMPARE(after->regions()[i].name, before->regions()[i].name);
+            QCOMPARE(after->regions()[i].weights, before->regions()[i].weights);
+        }
     }
 
   private:
