@@ -178,6 +178,10 @@ void MainWindow::buildControllers() {
     connect(visualisations_, &VisualisationController::failed, this, showFailure);
     connect(encodings_, &EncodingController::failed, this, showFailure);
     connect(captions_, &CaptionController::failed, this, showFailure);
+    graph_->setCaptionSource([this](const analysis::UnitRef& unit) {
+        const auto* caption = captions_->captionOf(unit);
+        return caption ? caption->plain : QString();
+    });
     connect(concepts_, &ConceptController::failed, this, showFailure);
     connect(matches_, &MatchController::failed, this, showFailure);
     connect(layerTree_, &widgets::LayerTree::conceptsRequested, concepts_,

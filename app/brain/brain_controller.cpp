@@ -96,6 +96,13 @@ BrainController::BrainController(JobRunner& jobs, Selection& selection, widgets:
         if (aspects & Selection::BrainPosition) followCursor();
     });
     connect(this, &BrainController::surfaceShown, this, &BrainController::applyPending);
+    // An overlay job leaves the loading list however it ends (a cancelled one runs no callback).
+    connect(&jobs_, &JobRunner::jobSucceeded, this,
+            [this](quint64 id) { loadingOverlays_.erase(id); });
+    connect(&jobs_, &JobRunner::jobFailed, this,
+            [this](quint64 id, const QString&) { loadingOverlays_.erase(id); });
+    connect(&jobs_, &JobRunner::jobCancelled, this,
+            [this](quint64 id) { loadingOverlays_.erase(id); });
 }
 
 std::int64_t BrainController::surfaceVertexCount() const {
@@ -256,8 +263,14 @@ void BrainController::openOverlay(const QString& path,
 
 void BrainController::showDerivedOverlay(const QString& path, const QString& replaces,
                                          std::optional<analysis::BrainLayerState> style) {
+    // Shown, on its way (a session's layers load as jobs too), or waiting for the surface:
+    // loading it again would put it on top of the session's order.
     const std::string key = path.toStdString();
     for (const auto& layer : layers_.layers())
+        if (layer.path == key) return;
+    for (const auto& [job, loading] : loadingOverlays_)
+        if (loading == key) return;
+    for (const auto& layer : pendingLayers_)
         if (layer.path == key) return;
     loadOverlay(path, std::move(style), replaces);
 }
@@ -275,7 +288,7 @@ void BrainController::loadOverlay(const QString& path,
         std::string warning;
     };
     auto vertices = brain_->scene().worldVertices();
-    jobs_.submitTyped<Loaded>(
+    const auto job = jobs_.submitTyped<Loaded>(
         tr("Open overlay %1").arg(QFileInfo(path).fileName()),
         [path = path.toStdString(), vertices = std::move(vertices)](const analysis::JobContext&) {
             auto file = analysis::readBrainFile(path);
@@ -301,6 +314,7 @@ void BrainController::loadOverlay(const QString& path,
             Q_EMIT overlayShown();
         },
         [this](const QString& error) { reportError(tr("Open overlay"), error); });
+    loadingOverlays_[job] = path.toStdString();
 }
 
 void BrainController::openSurface(const QString& path) {

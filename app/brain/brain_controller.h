@@ -127,6 +127,7 @@ class BrainController : public QObject {
     // A session's brain files not yet reopened, and the overlays among them with their styles.
     std::vector<analysis::DataSource> pending_;
     std::vector<analysis::BrainLayerState> pendingLayers_;
+    std::map<JobId, std::string> loadingOverlays_;  // overlay files being read, by job
     std::optional<std::vector<double>> pendingCamera_;
 };
 

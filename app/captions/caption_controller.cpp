@@ -52,7 +52,12 @@ Loaded parseCaptions(const nlohmann::json& report, const QString& path) {
         html += controlled ? QObject::tr(", random-weight control q %1 (p %2)")
                                  .arg(number(best.at("q_control")), number(best.at("p_control")))
                            : QObject::tr(", no random-weight control");
-        loaded.units.push_back({html, unit.at("chance").get<bool>()});
+        const bool chance = unit.at("chance").get<bool>();
+        const QString plain =
+            QObject::tr("caption: %1%2")
+                .arg(QString::fromStdString(unit.at("caption").get<std::string>()),
+                     chance ? QObject::tr(" (could be chance)") : QString());
+        loaded.units.push_back({html, chance, plain});
     }
     return loaded;
 }
@@ -138,6 +143,14 @@ void CaptionController::captionDialog() {
         if (control.isEmpty()) return;
     }
     captionLayer(layer, control);
+}
+
+const CaptionController::Shown* CaptionController::captionOf(const analysis::UnitRef& unit) const {
+    const auto found = layers_.find(QString::fromStdString(unit.layer));
+    if (found == layers_.end() || unit.index < 0 ||
+        unit.index >= std::int64_t(found->second.units.size()))
+        return nullptr;
+    return &found->second.units[std::size_t(unit.index)];
 }
 
 void CaptionController::keep(const QString& layer, const QString& path, std::vector<Shown> units) {

@@ -41,11 +41,14 @@ class CaptionController : public QObject {
     void restore(const std::vector<analysis::DataSource>& sources);
     void setInteractive(bool interactive) { interactive_ = interactive; }
 
-    // One unit's caption as the inspector shows it.
+    // One unit's caption as the inspector shows it, and in one plain line (hover cards).
     struct Shown {
         QString html;
         bool chance = false;
+        QString plain;
     };
+    // The unit's caption, if its layer has been captioned.
+    const Shown* captionOf(const analysis::UnitRef& unit) const;
 
   Q_SIGNALS:
     void captioned(const QString& layer);

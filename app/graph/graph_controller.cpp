@@ -448,6 +448,9 @@ void GraphController::showCardExemplars(const std::string& nodeId) {
     if (!graph_) return;
     const auto unit = unitOf(*graph_, nodeId);
     if (!unit) return;
+    // The caption as it is now: the layer may have been captioned since the last hover.
+    view_->canvas().plot().setCardCaption(nodeId,
+                                          captionOf_ ? captionOf_(*unit).toStdString() : "");
     const auto it = exemplars_.find({unit->layer, unit->index});
     if (it == exemplars_.end()) return;
     view_->canvas().plot().setCardImages(nodeId, it->second.images, it->second.values);

@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <QUndoStack>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,6 +22,7 @@
 #include "analysis/attribution/graph_pruning.h"
 #include "analysis/attribution/supernodes.h"
 #include "analysis/models/layer_info.h"
+#include "analysis/session/session.h"
 #include "app/core/job_runner.h"
 #include "app/graph/supernode_evidence.h"
 #include "render/graph/attribution_plot.h"
@@ -105,6 +107,10 @@ class GraphController : public QObject {
     void togglePin(const std::vector<std::string>& ids);
     void applyEdits(const analysis::GraphEdits& edits);  // used by the undo commands
     void setInteractive(bool interactive) { interactive_ = interactive; }
+    // Where hover cards find a unit's caption (one plain line; empty when it has none).
+    void setCaptionSource(std::function<QString(const analysis::UnitRef&)> source) {
+        captionOf_ = std::move(source);
+    }
 
   Q_SIGNALS:
     void networkDescribed();
@@ -163,6 +169,7 @@ class GraphController : public QObject {
     bool pruneRunning_ = false, prunePending_ = false, refitPending_ = false;
     std::optional<std::vector<double>> pendingPlot_;
     SupernodeEvidenceMap evidence_;  // of automatic supernodes
+    std::function<QString(const analysis::UnitRef&)> captionOf_;
     // A copy of the graph carrying the edits and the supernodes' evidence, to save.
     static analysis::AttributionGraph graphWithEdits(const analysis::AttributionGraph& graph,
                                                      const analysis::GraphEdits& edits,

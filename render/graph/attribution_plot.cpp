@@ -264,6 +264,11 @@ void uploadTexture(unsigned int texture, const us::analysis::Image& image, int m
 }  // namespace
 
 // The hovered unit's top exemplars in a row, each with its activation.
+void AttributionPlot::setCardCaption(std::string nodeId, std::string caption) {
+    captionNode_ = std::move(nodeId);
+    caption_ = std::move(caption);
+}
+
 void AttributionPlot::drawCardImages() {
     if (cardStale_) {
         cardStale_ = false;
@@ -479,6 +484,7 @@ void AttributionPlot::drawHoverCard(std::size_t index) {
         if (source.fields.contains("attribution") && source.fields["attribution"].is_number())
             ImGui::Text("attribution %.4g", source.fields["attribution"].get<double>());
         if (source.influence) ImGui::Text("influence %.4g", *source.influence);
+        if (node.id == captionNode_ && !caption_.empty()) ImGui::TextUnformatted(caption_.c_str());
         if (node.id == cardNode_) drawCardImages();
     }
     // Strongest inputs and outputs among the shown links.

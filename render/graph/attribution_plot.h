@@ -58,6 +58,9 @@ class AttributionPlot {
     void setCardImages(std::string nodeId, std::vector<us::analysis::Image> images,
                        std::vector<double> values);
     const std::string& cardNodeId() const { return cardNode_; }
+    // A line under the card's figures for one node (a unit's caption), or none.
+    void setCardCaption(std::string nodeId, std::string caption);
+    const std::string& cardCaption() const { return caption_; }
 
     // Draws into the current ImGui window; input is read from ImGui's IO.
     void draw(float width, float height, bool ctrlHeld, bool shiftHeld);
@@ -105,6 +108,7 @@ class AttributionPlot {
     unsigned int texture_ = 0;
     bool textureStale_ = true;
     std::string cardNode_;  // whose exemplars the card textures show
+    std::string captionNode_, caption_;
     std::vector<us::analysis::Image> cardImages_;
     std::vector<double> cardValues_;
     std::vector<unsigned int> cardTextures_;

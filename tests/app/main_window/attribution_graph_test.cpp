@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QDockWidget>
+#include <QSignalSpy>
 #include <QSlider>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -13,6 +14,7 @@
 
 #include <fstream>
 
+#include "app/captions/caption_controller.h"
 #include "app/core/selection.h"
 #include "app/graph/graph_controller.h"
 #include "app/session/session_controller.h"
@@ -147,10 +149,32 @@ class AttributionGraphTest : public QObject {
         QCOMPARE(window_->selection()->graphNodes(), std::vector<std::string>{unitId});
         QTRY_VERIFY(window_->inspector()->currentUnit().has_value());
         QCOMPARE(window_->inspector()->currentUnit()->layer, window_->selection()->unit()->layer);
-        // Resting on the unit fetches its top exemplars for the hover card.
-        QTest::mouseMove(view_, centreOf(unitId));
-        QTRY_VERIFY_WITH_TIMEOUT(frame().isNull() || view_->canvas().plot().cardNodeId() == unitId,
-                                 20000);
+        // Resting on a relu3 unit, captioned first, fetches its top exemplars for the hover
+        // card, which also carries its caption.
+        QSignalSpy captioned(window_->captions(), &app::CaptionController::captioned);
+        window_->captions()->captionLayer("relu3");
+        QTRY_VERIFY_WITH_TIMEOUT(!captioned.isEmpty(), 60000);
+        std::string cardId;
+        std::int64_t cardUnit = -1;
+        const auto& graph = *view_->canvas().plot().scene().graph;
+        for (const auto& node : display.nodes) {
+            if (node.kind != analysis::DisplayKind::Unit) continue;
+            const auto& fields = graph.nodes.at(node.members.front()).fields;
+            if (fields.value("layer_name", std::string()) != "relu3") continue;
+            cardId = node.id;
+            cardUnit = fields.at("unit").get<std::int64_t>();
+        }
+        QVERIFY2(!cardId.empty(), "the graph has a relu3 unit");
+        QTest::mouseMove(view_, QPoint(4, view_->height() - 4));  // off every node first
+        frame();
+        QTest::mouseMove(view_, centreOf(cardId));
+        const auto* caption = window_->captions()->captionOf({"relu3", cardUnit});
+        QVERIFY(caption && caption->plain.startsWith("caption: "));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            frame().isNull() ||
+                (view_->canvas().plot().cardNodeId() == cardId &&
+                 QString::fromStdString(view_->canvas().plot().cardCaption()) == caption->plain),
+            20000);
         QTRY_VERIFY_WITH_TIMEOUT(settled(), 20000);
         frame().save(QDir::temp().filePath("unitscope-test-unit-card.png"));
     }

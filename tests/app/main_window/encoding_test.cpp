@@ -25,10 +25,12 @@
 #include "analysis/encoding/encoding_model.h"
 #include "analysis/models/activation_store.h"
 #include "app/brain/brain_controller.h"
+#include "app/core/job_runner.h"
 #include "app/core/selection.h"
 #include "app/encoding/encoding_controller.h"
 #include "app/models/model_controller.h"
 #include "app/visualisation/visualisation_controller.h"
+#include "render/brain/brain_layers.h"
 #include "tests/app/main_window/demo_window.h"
 #include "widgets/brain/brain_view.h"
 #include "widgets/brain/slice_view.h"
@@ -46,7 +48,7 @@ namespace {
 class EncodingTest : public QObject {
     Q_OBJECT
   public:
-    explicit EncodingTest(DemoWindow& demo) : window_(demo.window.get()) {}
+    explicit EncodingTest(DemoWindow& demo) : jobs_(demo.jobs), window_(demo.window.get()) {}
 
   private Q_SLOTS:
     void demoOpensItsSimulatedExperimentWithTheR2OnTheBrain() {
@@ -268,6 +270,7 @@ class EncodingTest : public QObject {
         opened.clear();
         window_->encodings()->openEncoding(QString::fromStdString(previous.string()));
         QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty(), 60000);
+        removeMapsOf(path);
     }
 
     void theFitDialogsRequestFitsAndOpensTheModel() {
@@ -312,6 +315,7 @@ class EncodingTest : public QObject {
         opened.clear();
         window_->encodings()->openEncoding(QString::fromStdString(previous.string()));
         QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty(), 60000);
+        removeMapsOf(dir.filePath("refit.h5"));
     }
 
     void anAtlasOpenedLaterCaptionsTheRegionsWithoutReadingTheModelAgain() {
@@ -333,6 +337,21 @@ class EncodingTest : public QObject {
     }
 
   private:
+    // The brain layers an encoding model other than the demo's left behind (its maps),
+    // removed once every job has ended, so that the tests that follow see the demo's state.
+    void removeMapsOf(const QString& modelPath) {
+        QTRY_VERIFY_WITH_TIMEOUT(jobs_.activeCount() == 0, 60000);
+        const std::string dir =
+            "/encoding-maps/" + analysis::sha256File(modelPath.toStdString()).substr(0, 16) + "/";
+        auto& layers = window_->brain()->layers();
+        std::vector<render::LayerId> stale;
+        for (const auto& layer : layers.layers())
+            if (layer.path.find(dir) != std::string::npos) stale.push_back(layer.id);
+        for (auto id : stale)
+            layers.remove(id);
+    }
+
+    app::JobRunner& jobs_;
     app::MainWindow* window_;
 };
 

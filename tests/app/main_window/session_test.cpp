@@ -66,12 +66,24 @@ class SessionTest : public QObject {
         QVERIFY2(other.statusReadout().contains("x -40.0, y 10.0, z 5.0 mm"),
                  qPrintable(other.statusReadout()));
         // The encoding model reopens without refitting, its maps once each.
-        for (const char* kind : {"encoding", "unit-captions", "attached-activations", "unit-matches"})
+        for (const char* kind :
+             {"encoding", "unit-captions", "attached-activations", "unit-matches"})
             QVERIFY2(std::any_of(saved.sources.begin(), saved.sources.end(),
                                  [&](const auto& source) { return source.kind == kind; }),
                      kind);
         QTRY_VERIFY_WITH_TIMEOUT(other.encodings()->hasModel(), 60000);
-        QTRY_VERIFY_WITH_TIMEOUT(other.sessions()->captureSession().sources == saved.sources,
+        const auto listed = [](const std::vector<analysis::DataSource>& sources) {
+            QStringList out;
+            for (const auto& source : sources)
+                out << QString::fromStdString(source.kind + " " + source.path);
+            return out.join("; ");
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(other.sessions()->captureSession().sources == saved.sources ||
+                                     (qWarning("restored: %s\nsaved:    %s",
+                                               qPrintable(listed(
+                                                   other.sessions()->captureSession().sources)),
+                                               qPrintable(listed(saved.sources))),
+                                      false),
                                  30000);
         QCOMPARE(other.sessions()->captureSession().brainLayers, saved.brainLayers);
         const auto restored = other.sessions()->captureSession();
