@@ -97,12 +97,7 @@ BrainController::BrainController(JobRunner& jobs, Selection& selection, widgets:
     });
     connect(this, &BrainController::surfaceShown, this, &BrainController::applyPending);
     // An overlay job leaves the loading list however it ends (a cancelled one runs no callback).
-    connect(&jobs_, &JobRunner::jobSucceeded, this,
-            [this](quint64 id) { loadingOverlays_.erase(id); });
-    connect(&jobs_, &JobRunner::jobFailed, this,
-            [this](quint64 id, const QString&) { loadingOverlays_.erase(id); });
-    connect(&jobs_, &JobRunner::jobCancelled, this,
-            [this](quint64 id) { loadingOverlays_.erase(id); });
+    connect(&jobs_, &JobRunner::jobEnded, this, [this](quint64 id) { loadingOverlays_.erase(id); });
 }
 
 std::int64_t BrainController::surfaceVertexCount() const {

@@ -125,6 +125,7 @@ void JobRunner::finish(JobId id, Outcome outcome, std::any result, const QString
             break;
         case Outcome::Cancelled: Q_EMIT jobCancelled(id); break;
     }
+    Q_EMIT jobEnded(id);
 }
 
 }  // namespace us::app

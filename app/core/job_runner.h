@@ -59,6 +59,8 @@ class JobRunner : public QObject {
     void jobSucceeded(quint64 id);
     void jobFailed(quint64 id, const QString& error);
     void jobCancelled(quint64 id);
+    // After any of the three above: for those who only track which jobs are still alive.
+    void jobEnded(quint64 id);
 
   private:
     struct ActiveJob {

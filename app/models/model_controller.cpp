@@ -61,12 +61,10 @@ ModelController::ModelController(JobRunner& jobs, Selection& selection,
     connect(&selection_, &Selection::changed, this, [this](Selection::Aspects aspects) {
         if (aspects & Selection::Unit) showSelectedUnit();
     });
-    connect(&jobs_, &JobRunner::jobSucceeded, this, [this](quint64 id) { storeJobs_.erase(id); });
-    connect(&jobs_, &JobRunner::jobFailed, this,
-            [this](quint64 id, const QString&) { storeJobs_.erase(id); });
     connect(&jobs_, &JobRunner::jobCancelled, this, [this](quint64 id) {
-        if (storeJobs_.erase(id)) pendingAttached_.clear();  // they extended that store
+        if (storeJobs_.count(id)) pendingAttached_.clear();  // they extended that store
     });
+    connect(&jobs_, &JobRunner::jobEnded, this, [this](quint64 id) { storeJobs_.erase(id); });
 }
 
 // The selection's unit in the inspector (validated against the store), once a store is open.

@@ -104,6 +104,7 @@ class JobRunnerTest : public QObject {
     void queuedJobCancelledBeforeItStartsNeverRuns() {
         JobRunner runner;
         QSignalSpy cancelled(&runner, &JobRunner::jobCancelled);
+        QSignalSpy ended(&runner, &JobRunner::jobEnded);
         const auto first = runner.submit("first", [](const JobContext& c) {
             return busyFor(c, std::chrono::milliseconds(300));
         });
@@ -117,12 +118,16 @@ class JobRunnerTest : public QObject {
         QCOMPARE(cancelled.first().first().toULongLong(), second);
         QTRY_COMPARE(runner.activeCount(), 0);
         QVERIFY(!ran);
-        Q_UNUSED(first);
+        // Every job ends once, cancelled or not, after its outcome's signal.
+        QTRY_COMPARE(ended.size(), 2);
+        QCOMPARE(ended.at(0).first().toULongLong(), first);
+        QCOMPARE(ended.at(1).first().toULongLong(), second);
     }
 
     void throwingJobBecomesFailedJobWithItsMessage() {
         JobRunner runner;
         QSignalSpy failed(&runner, &JobRunner::jobFailed);
+        QSignalSpy ended(&runner, &JobRunner::jobEnded);
         QString reported;
         runner.submit(
             "throws",
@@ -144,6 +149,7 @@ class JobRunnerTest : public QObject {
         runner.submit("throws int", [](const JobContext&) -> std::any { throw 7; });
         QTRY_COMPARE(failed.size(), 3);
         QVERIFY(!failed.at(2).at(1).toString().isEmpty());
+        QCOMPARE(ended.size(), 3);
     }
 
     void guiEventLoopStaysResponsiveDuringA3SecondJob() {
