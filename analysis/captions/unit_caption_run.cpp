@@ -35,21 +35,14 @@ nlohmann::ordered_json runUnitCaptions(const UnitCaptionRequest& request) {
         const bool held =
             std::any_of(controlLayers.begin(), controlLayers.end(),
                         [&](const StoreLayer& layer) { return layer.name == controlSource.layer; });
-        const auto method = conceptMethodOfType(store.layer(source.layer).type);
-        if (!held && method) {
-            const auto k = store.layer(source.layer).units;
-            const std::string suffix = conceptLayerName("", *method, k);
-            const std::string base =
-                controlSource.layer.size() > suffix.size()
-                    ? controlSource.layer.substr(0, controlSource.layer.size() - suffix.size())
-                    : "LAYER";
+        const auto& captioned = store.layer(source.layer);
+        if (const auto base = conceptSourceLayer(captioned); !held && base)
             throw std::runtime_error("the control '" + controlSource.path.string() +
                                      "' has no concept units '" + controlSource.layer +
                                      "': make them first with unitscope-cli concepts --store " +
-                                     controlSource.path.string() + ":" + base + " --method " +
-                                     conceptLayerType(*method) + " --k " + std::to_string(k) +
+                                     controlSource.path.string() + ":" + *base + " --method " +
+                                     captioned.type + " --k " + std::to_string(captioned.units) +
                                      " --out CONTROL-CONCEPTS.h5, and give that as --control");
-        }
         control = controlStore.layerMatrix(controlSource.layer, request.pooling);
         controlLayer = controlSource.layer;
     }

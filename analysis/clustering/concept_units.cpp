@@ -19,6 +19,14 @@ std::optional<ConceptMethod> conceptMethodOfType(const std::string& layerType) {
     return std::nullopt;
 }
 
+std::optional<std::string> conceptSourceLayer(const StoreLayer& layer) {
+    const auto method = conceptMethodOfType(layer.type);
+    if (!method) return std::nullopt;
+    const std::string suffix = conceptLayerName("", *method, layer.units);
+    if (layer.name.size() <= suffix.size()) return std::nullopt;
+    return layer.name.substr(0, layer.name.size() - suffix.size());
+}
+
 ConceptUnitsSummary writeConceptUnits(const ConceptUnitsRequest& request, const JobContext& job) {
     const auto source = parseStoreLayerSource(request.store, "--store");
     const auto store = ActivationStore::open(source.path);

@@ -40,6 +40,9 @@ std::string conceptLayerName(const std::string& source, ConceptMethod method, st
 // type, or none when the layer holds no concept units.
 std::string conceptLayerType(ConceptMethod method);
 std::optional<ConceptMethod> conceptMethodOfType(const std::string& layerType);
+// The layer a concept layer was made from ("relu3" for "relu3/nmf-8", by its name, as the
+// writer names it), or none when the layer holds no concept units.
+std::optional<std::string> conceptSourceLayer(const StoreLayer& layer);
 
 // Writes out as an activation store with the source store's provenance and stimuli and the one
 // concept layer (mean = max = W; directions = H; attrs source_layer, method). Atomic; throws

@@ -299,15 +299,6 @@ void GraphController::clearGraphs() {
     view_->update();
 }
 
-analysis::AttributionGraph GraphController::graphWithEdits(const analysis::AttributionGraph& graph,
-                                                           const analysis::GraphEdits& edits,
-                                                           const SupernodeEvidenceMap& evidence) {
-    analysis::AttributionGraph copy = graph;
-    analysis::setGraphEdits(copy, edits);
-    writeSupernodeEvidence(copy, evidence, edits);
-    return copy;
-}
-
 std::vector<std::string> GraphController::graphJsons() const {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < entries_.size(); ++i) {

@@ -186,4 +186,14 @@ void GraphController::applyAutomaticSupernodes(const analysis::SupernodeResult& 
     edit(tr("Automatic supernodes"), std::move(after));
 }
 
+// The edits and the automatic supernodes' evidence written into a copy, as saves keep them.
+analysis::AttributionGraph GraphController::graphWithEdits(const analysis::AttributionGraph& graph,
+                                                           const analysis::GraphEdits& edits,
+                                                           const SupernodeEvidenceMap& evidence) {
+    analysis::AttributionGraph copy = graph;
+    analysis::setGraphEdits(copy, edits);
+    writeSupernodeEvidence(copy, evidence, edits);
+    return copy;
+}
+
 }  // namespace us::app

@@ -6,12 +6,10 @@ namespace us::app {
 namespace fs = std::filesystem;
 
 std::optional<ControlConcepts> controlConceptsFor(const analysis::StoreLayer& layer) {
-    const auto method = analysis::conceptMethodOfType(layer.type);
-    if (!method) return std::nullopt;
-    const std::string suffix = analysis::conceptLayerName("", *method, layer.units);
-    if (layer.name.size() <= suffix.size()) return std::nullopt;
-    return ControlConcepts{layer.name, layer.name.substr(0, layer.name.size() - suffix.size()),
-                           *method, layer.units};
+    const auto source = analysis::conceptSourceLayer(layer);
+    if (!source) return std::nullopt;
+    return ControlConcepts{layer.name, *source, *analysis::conceptMethodOfType(layer.type),
+                           layer.units};
 }
 
 std::string controlConceptSource(const ControlConcepts& concepts, const fs::path& cacheDir,
