@@ -200,6 +200,12 @@ void MainWindow::buildControllers() {
     connect(clusters_, &ClusterController::attributionRequested, graph_,
             [this](qint64 row) { graph_->computeDialog(row); });
     // Visualisations of a treemap cell of units or of graph nodes.
+    connect(clusters_, &ClusterController::clusterImagesRequested, visualisations_,
+            &VisualisationController::clusterImages);
+    // Discriminative images appear in their cells, also after the treemap is remade.
+    const auto showCellImages = [this] { clusters_->showCellImages(visualisations_->records()); };
+    connect(visualisations_, &VisualisationController::recordsChanged, clusters_, showCellImages);
+    connect(clusters_, &ClusterController::clustersShown, visualisations_, showCellImages);
     connect(clusters_, &ClusterController::visualiseRequested, visualisations_,
             &VisualisationController::visualiseUnits);
     connect(graph_, &GraphController::visualiseRequested, visualisations_,

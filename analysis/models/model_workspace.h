@@ -128,6 +128,21 @@ struct VisualisationSetup {
     int exemplars = 0;
 };
 
+// Discriminative images for the cells of a treemap of a layer's units: one image per cell
+// that drives the cell's units more than the other cells' (see cluster_visualisation.h).
+struct ClusterImagesSetup {
+    std::string layer;
+    std::vector<std::vector<std::int64_t>> cells;  // each cell's units; the rest are left out
+    std::vector<std::string> labels;               // per cell, what its image is for
+    OptimisationSettings settings;
+    bool iterate = false;  // reassign units to the image that drives them most, and again
+};
+
+// A discriminative record's cluster: its layer and units (from "units:LAYER:C1,C2,..."),
+// nullopt for any other record.
+std::optional<std::pair<std::string, std::vector<std::int64_t>>> clusterUnitsOf(
+    const VisualisationRecord& record);
+
 class ModelWorkspace {
   public:
     ModelWorkspace();
@@ -187,6 +202,12 @@ class ModelWorkspace {
     // activation when the objective is one channel of a stored layer. Throws
     // std::runtime_error without a model, std::invalid_argument for a bad objective.
     VisualisationRecord visualise(const VisualisationSetup& setup, const JobContext& context);
+    // One "discriminative" record per cell that still has units at the end, its objective the
+    // cell's units ("units:LAYER:..."). Units are standardised by their natural mean and
+    // deviation when the layer is stored. Throws like visualise, and std::invalid_argument
+    // for fewer than two cells or a unit in two of them.
+    std::vector<VisualisationRecord> clusterImages(const ClusterImagesSetup& setup,
+                                                   const JobContext& context);
 
     bool hasModel() const;
     bool hasStimuli() const;

@@ -55,7 +55,9 @@ struct VisualisationRecord {
     std::string objective;        // VisualisationObjective::text()
     std::string label;            // what it was made for, e.g. "conv2:5" or "cluster 12 (7 units)"
     std::optional<UnitRef> unit;  // the inspector's unit it belongs to, when it is one unit
-    std::string facets;           // "single", "diverse" or "anchored"
+    // "single", "diverse", "anchored", or "discriminative": a cluster's image against the
+    // other clusters of a units treemap, whose objective names the cluster's units.
+    std::string facets;
     int steps = 0;
     int size = 0;
     double learningRate = 0;
@@ -66,6 +68,11 @@ struct VisualisationRecord {
     std::optional<double> bestNatural;     // the unit's best activation over the store
     std::vector<std::int64_t> imageShape;  // N x C x H x W
     std::vector<float> images;             // in [0, 1]
+    // Discriminative images: the image's share of the clusters' softmax for its own cluster,
+    // and the mean activation of the cluster it drives most after its own (standardised as
+    // finalActivation is).
+    std::optional<double> clusterShare;
+    std::optional<double> rivalActivation;
     bool operator==(const VisualisationRecord&) const = default;
 };
 

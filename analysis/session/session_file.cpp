@@ -146,6 +146,8 @@ json sessionManifest(const Session& session) {
              {"objective_curve", v.objectiveCurve},
              {"final_activation", v.finalActivation},
              {"best_natural", optionalJson(v.bestNatural)},
+             {"cluster_share", optionalJson(v.clusterShare)},
+             {"rival_activation", optionalJson(v.rivalActivation)},
              {"image_shape", v.imageShape}});
     manifest["visualisations"] = std::move(visualisations);
     return manifest;
@@ -227,6 +229,10 @@ Session sessionFrom(const json& manifest) {
         record.finalActivation = numbersFrom(v.at("final_activation"));
         if (!v.at("best_natural").is_null())
             record.bestNatural = v.at("best_natural").get<double>();
+        for (auto [key, field] : {std::pair{"cluster_share", &record.clusterShare},
+                                  std::pair{"rival_activation", &record.rivalActivation}})
+            if (const auto it = v.find(key); it != v.end() && !it->is_null())
+                *field = it->get<double>();
         record.imageShape = v.at("image_shape").get<std::vector<std::int64_t>>();
         std::int64_t count = 1;
         for (auto d : record.imageShape) {

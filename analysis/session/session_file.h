@@ -16,8 +16,9 @@ inline constexpr const char* kSessionFormatName = "unitscope-session";
 inline constexpr int kSessionFormatMajor = 1;
 // 1.1: sources may carry "sha256"; 1.2: "selection" (unit, stimulus, cluster, graph nodes,
 // brain position) and "brain_layers" (each overlay's style); 1.3: "graphs" and /graphs/N;
-// 1.4: "visualisations" and their images in /visualisations/N
-inline constexpr int kSessionFormatMinor = 4;
+// 1.4: "visualisations" and their images in /visualisations/N; 1.5: a visualisation's
+// "cluster_share" and "rival_activation" (discriminative images of a treemap's clusters)
+inline constexpr int kSessionFormatMinor = 5;
 
 // Every failure to read or write a session, with a message fit for a dialog.
 class SessionError : public std::runtime_error {

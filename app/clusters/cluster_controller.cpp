@@ -4,12 +4,17 @@
 #include <QMessageBox>
 #include <QStringList>
 
+#include <algorithm>
+#include <map>
+
 #include "app/core/message_box.h"
 #include "app/core/selection.h"
 #include "app/models/model_controller.h"
 #include "widgets/clusters/treemap_panel.h"
+#include "widgets/clusters/treemap_view.h"
 #include "widgets/common/empty_state_panel.h"
 #include "widgets/models/neuron_inspector.h"
+#include "widgets/models/visualisation_strip.h"
 
 namespace us::app {
 
@@ -54,6 +59,21 @@ ClusterController::ClusterController(JobRunner& jobs, Selection& selection,
                                       .arg(node)
                                       .arg(QString::fromStdString(clusters_->layer)));
     });
+    connect(treemap_, &widgets::TreemapPanel::clusterImagesRequested, this,
+            [this](const std::vector<qint64>& nodes, bool iterate) {
+                if (!clusters_ || clusters_->items != analysis::ItemKind::Units) return;
+                std::vector<std::vector<qint64>> cells;
+                QStringList labels;
+                for (auto node : nodes) {
+                    const auto members = clusters_->tree->members(node);
+                    cells.emplace_back(members.begin(), members.end());
+                    labels << tr("cluster %1 of %2 (%n unit(s))", "", int(members.size()))
+                                  .arg(node)
+                                  .arg(QString::fromStdString(clusters_->layer));
+                }
+                Q_EMIT clusterImagesRequested(QString::fromStdString(clusters_->layer), cells,
+                                              labels, iterate);
+            });
     connect(&selection_, &Selection::changed, this, [this](Selection::Aspects aspects) {
         if (aspects & Selection::Unit) colourBySelectedUnit();
         if (aspects & Selection::Cluster) showSelectedCluster();
@@ -149,6 +169,40 @@ void ClusterController::showSelectedCluster() {
             inspector_->showCluster(members, description);
         },
         [this](const QString& error) { reportError(tr("Cluster members"), error); });
+}
+
+void ClusterController::showCellImages(const std::vector<analysis::VisualisationRecord>& records) {
+    auto* view = treemap_->view();
+    if (!clusters_ || clusters_->items != analysis::ItemKind::Units) {
+        view->setCellImages({});
+        return;
+    }
+    const auto& tree = *clusters_->tree;
+    std::map<std::int64_t, widgets::TreemapCellImage> images;
+    for (const auto& record : records) {
+        auto cluster = analysis::clusterUnitsOf(record);
+        if (!cluster || cluster->first != clusters_->layer || cluster->second.empty()) continue;
+        auto& units = cluster->second;
+        std::sort(units.begin(), units.end());
+        const auto decoded =
+            widgets::VisualisationStrip::toImages(record.imageShape, record.images);
+        if (decoded.empty()) continue;
+        for (std::int64_t node = 0; node < tree.nodeCount(); ++node) {
+            if (tree.size[std::size_t(node)] != double(units.size())) continue;
+            auto members = tree.members(node);
+            std::sort(members.begin(), members.end());
+            if (members != units) continue;
+            QString note = tr("discriminative image");
+            if (record.clusterShare && !record.finalActivation.empty() && record.rivalActivation)
+                note = tr("discriminative image: %1% share, own mean %2 vs next %3")
+                           .arg(*record.clusterShare * 100, 0, 'f', 0)
+                           .arg(record.finalActivation[0], 0, 'g', 3)
+                           .arg(*record.rivalActivation, 0, 'g', 3);
+            images[node] = {decoded.front(), note};
+            break;
+        }
+    }
+    view->setCellImages(std::move(images));
 }
 
 }  // namespace us::app

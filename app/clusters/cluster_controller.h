@@ -6,9 +6,11 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "analysis/models/model_workspace.h"
 #include "app/core/job_runner.h"
@@ -38,6 +40,9 @@ class ClusterController : public QObject {
     // Clusters a stored layer's stimuli or units (a job); the treemap shows the result.
     void cluster(const QString& layer, analysis::ItemKind items, analysis::LinkageMethod method);
     void setInteractive(bool interactive) { interactive_ = interactive; }
+    // Draws each discriminative image in the cell of the current units treemap whose units
+    // it was made for (the newest one wins); other records are ignored.
+    void showCellImages(const std::vector<analysis::VisualisationRecord>& records);
 
   Q_SIGNALS:
     // The treemap asked for the attribution graph of a cell's most typical stimulus.
@@ -45,6 +50,9 @@ class ClusterController : public QObject {
     // A cell of units: visualise them together (their mean).
     void visualiseRequested(const QString& layer, const std::vector<qint64>& units,
                             const QString& label);
+    // Discriminative images of the cells shown: each cell's units, and its label.
+    void clusterImagesRequested(const QString& layer, const std::vector<std::vector<qint64>>& cells,
+                                const QStringList& labels, bool iterate);
     void clustersShown();
     void failed(const QString& what, const QString& error);
 

@@ -19,6 +19,13 @@ QString unitText(const analysis::UnitRef& unit) {
     return QString("%1:%2").arg(QString::fromStdString(unit.layer)).arg(unit.index);
 }
 
+// Whether a discriminative image's cluster ("units:LAYER:C1,C2,...") holds the unit.
+bool recordIncludes(const analysis::VisualisationRecord& record, const analysis::UnitRef& unit) {
+    const auto units = analysis::clusterUnitsOf(record);
+    return units && units->first == unit.layer &&
+           std::find(units->second.begin(), units->second.end(), unit.index) != units->second.end();
+}
+
 }  // namespace
 
 VisualisationController::VisualisationController(
@@ -120,12 +127,7 @@ void VisualisationController::visualise(const widgets::VisualiseChoice& choice,
     setup.anchored = choice.anchored && choice.images > 1;
     setup.label = label.toStdString();
     setup.unit = unit;
-    auto mailbox = std::make_shared<Mailbox>();
-    setup.request.preview = [mailbox](const analysis::VisualisationPreview& preview) {
-        std::lock_guard lock(mailbox->mutex);
-        mailbox->latest = preview;
-    };
-    mailbox_ = mailbox;
+    setup.request.preview = newPreviewMailbox();
     runningLabel_ = label;
     auto workspace = workspace_;
     job_ = jobs_.submitTyped<analysis::VisualisationRecord>(
@@ -134,31 +136,81 @@ void VisualisationController::visualise(const widgets::VisualiseChoice& choice,
             return workspace->visualise(setup, context);
         },
         [this](analysis::VisualisationRecord record) {
-            job_ = 0;
-            previewTimer_.stop();
-            mailbox_.reset();
-            inspector_->visualisations()->clearPreview();
+            endRun();
             records_.push_back(std::move(record));
             showRecordsOfInspectorUnit();
+            Q_EMIT recordsChanged();
             Q_EMIT finished(int(records_.size()) - 1);
         },
         [this](const QString& error) {
-            job_ = 0;
-            previewTimer_.stop();
-            mailbox_.reset();
-            inspector_->visualisations()->clearPreview();
+            endRun();
             reportError(tr("Visualise"), error);
         });
     previewTimer_.start();
 }
 
-void VisualisationController::cancel() {
-    if (!job_) return;
-    jobs_.cancel(job_);
+void VisualisationController::clusterImages(const QString& layer,
+                                            const std::vector<std::vector<qint64>>& cells,
+                                            const QStringList& labels, bool iterate) {
+    if (running()) cancel();
+    analysis::ClusterImagesSetup setup;
+    setup.layer = layer.toStdString();
+    for (const auto& cell : cells)
+        setup.cells.emplace_back(cell.begin(), cell.end());
+    for (const auto& label : labels)
+        setup.labels.push_back(label.toStdString());
+    setup.iterate = iterate;
+    auto& settings = setup.settings;
+    settings.steps = settings_.steps;
+    settings.size = settings_.size;
+    settings.learningRate = settings_.learningRate;
+    settings.seed = settings_.seed;
+    settings.transforms = settings_.transforms;
+    settings.preview = newPreviewMailbox();
+    runningLabel_ =
+        tr("discriminative images of %n cluster(s) of %1", "", int(cells.size())).arg(layer);
+    auto workspace = workspace_;
+    job_ = jobs_.submitTyped<std::vector<analysis::VisualisationRecord>>(
+        tr("Discriminative images of %n cluster(s)", "", int(cells.size())),
+        [workspace, setup](const analysis::JobContext& context) {
+            return workspace->clusterImages(setup, context);
+        },
+        [this](std::vector<analysis::VisualisationRecord> records) {
+            endRun();
+            for (auto& record : records)
+                records_.push_back(std::move(record));
+            showRecordsOfInspectorUnit();
+            Q_EMIT recordsChanged();
+            Q_EMIT finished(int(records_.size()) - 1);
+        },
+        [this](const QString& error) {
+            endRun();
+            reportError(tr("Discriminative images"), error);
+        });
+    previewTimer_.start();
+}
+
+std::function<void(const analysis::VisualisationPreview&)>
+VisualisationController::newPreviewMailbox() {
+    auto mailbox = std::make_shared<Mailbox>();
+    mailbox_ = mailbox;
+    return [mailbox](const analysis::VisualisationPreview& preview) {
+        std::lock_guard lock(mailbox->mutex);
+        mailbox->latest = preview;
+    };
+}
+
+void VisualisationController::endRun() {
     job_ = 0;
     previewTimer_.stop();
     mailbox_.reset();
     inspector_->visualisations()->clearPreview();
+}
+
+void VisualisationController::cancel() {
+    if (!job_) return;
+    jobs_.cancel(job_);
+    endRun();
 }
 
 void VisualisationController::pollPreview() {
@@ -176,14 +228,21 @@ void VisualisationController::pollPreview() {
 void VisualisationController::restore(std::vector<analysis::VisualisationRecord> records) {
     records_ = std::move(records);
     showRecordsOfInspectorUnit();
+    Q_EMIT recordsChanged();
 }
 
-// The inspector's unit's visualisations, and those made for no single unit, newest first.
+// The inspector's unit's visualisations, its clusters' discriminative images, and those made
+// for no single unit, newest first.
 void VisualisationController::showRecordsOfInspectorUnit() {
     const auto unit = inspector_->currentUnit();
     std::vector<analysis::VisualisationRecord> shown;
-    for (auto it = records_.rbegin(); it != records_.rend(); ++it)
-        if (!it->unit || it->unit == unit) shown.push_back(*it);
+    for (auto it = records_.rbegin(); it != records_.rend(); ++it) {
+        if (it->facets == "discriminative") {
+            if (unit && recordIncludes(*it, *unit)) shown.push_back(*it);
+        } else if (!it->unit || it->unit == unit) {
+            shown.push_back(*it);
+        }
+    }
     inspector_->visualisations()->setRecords(shown);
 }
 

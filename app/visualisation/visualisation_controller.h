@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -45,6 +46,10 @@ class VisualisationController : public QObject {
     // Runs one visualisation; a bad objective is reported, nothing runs.
     void visualise(const widgets::VisualiseChoice& choice, const QString& label,
                    std::optional<analysis::UnitRef> unit);
+    // Discriminative images of a units treemap's cells (the cells' units of layer, each with
+    // its label), with the current settings; optionally reassigning units until stable.
+    void clusterImages(const QString& layer, const std::vector<std::vector<qint64>>& cells,
+                       const QStringList& labels, bool iterate);
     void cancel();
     bool running() const { return job_ != 0; }
 
@@ -57,6 +62,7 @@ class VisualisationController : public QObject {
   Q_SIGNALS:
     void previewShown(int step);
     void finished(int record);
+    void recordsChanged();  // after a run's records are added, and after restore
     void failed(const QString& what, const QString& error);
 
   private:
@@ -65,6 +71,9 @@ class VisualisationController : public QObject {
         std::optional<analysis::VisualisationPreview> latest;
     };
     void showRecordsOfInspectorUnit();
+    // The mailbox previews go through, reset for a new run.
+    std::function<void(const analysis::VisualisationPreview&)> newPreviewMailbox();
+    void endRun();
     void pollPreview();
     void reportError(const QString& what, const QString& error);
 

@@ -72,6 +72,8 @@ TreemapPanel::TreemapPanel(QWidget* parent) : QWidget(parent) {
     connect(view_, &TreemapView::selected, this, &TreemapPanel::clusterSelected);
     connect(view_, &TreemapView::attributionRequested, this, &TreemapPanel::attributionRequested);
     connect(view_, &TreemapView::visualiseRequested, this, &TreemapPanel::visualiseRequested);
+    connect(view_, &TreemapView::clusterImagesRequested, this,
+            &TreemapPanel::clusterImagesRequested);
     connect(view_, &TreemapView::hovered, this, &TreemapPanel::hovered);
     connect(breadcrumbs_, &QLabel::linkActivated, this, [this](const QString& link) {
         const qint64 target = link.toLongLong();

@@ -41,6 +41,7 @@ class TreemapPanel : public QWidget {
     void clusterSelected(qint64 node);
     void attributionRequested(qint64 node);
     void visualiseRequested(qint64 node);
+    void clusterImagesRequested(const std::vector<qint64>& cells, bool iterate);
     void hovered(const QString& text);
 
   private:

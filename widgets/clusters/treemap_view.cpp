@@ -15,6 +15,8 @@ namespace us::widgets {
 namespace {
 
 constexpr int kMaxHighlights = 2000;
+// The frame of a cell's own (discriminative) image, to tell it from members' thumbnails.
+const QColor kCellImageFrame(240, 190, 40);
 
 // Tableau-10: distinct, print-safe class colours.
 QColor classColour(int label) {
@@ -78,6 +80,7 @@ void TreemapView::setTree(std::shared_ptr<const analysis::ClusterTree> tree,
     tree_ = std::move(tree);
     thumbnails_ = std::move(thumbnails);
     itemNames_ = std::move(itemNames);
+    cellImages_.clear();  // node ids of another tree
     nodeValues_.clear();
     highlighted_.clear();
     history_.clear();
@@ -241,6 +244,8 @@ QString TreemapView::describe(std::int64_t node) const {
         text += tr(", %1 accuracy").arg(percent(tree_->accuracy[s]));
     if (!nodeValues_.empty() && std::isfinite(nodeValues_[s]))
         text += tr(", mean %1 %2").arg(valueLabel_).arg(nodeValues_[s], 0, 'g', 4);
+    if (const auto own = cellImages_.find(node); own != cellImages_.end())
+        text += ", " + own->second.note;
     return text;
 }
 
@@ -266,6 +271,53 @@ QColor TreemapView::colourOf(std::int64_t node) const {
     return Qt::gray;
 }
 
+void TreemapView::paintCellLabel(QPainter& painter, std::int64_t node, const QRectF& rect,
+                                 const QColor& fill) const {
+    const auto s = std::size_t(node);
+    QString label = QString::number(tree_->size[s]);
+    if (tree_->majority[s] >= 0)
+        label += " " + QString::fromStdString(tree_->classNames[std::size_t(tree_->majority[s])]) +
+                 " " + percent(tree_->purity[s]);
+    if (std::isfinite(tree_->accuracy[s]))
+        label += tr(" \u00b7 acc %1").arg(percent(tree_->accuracy[s]));
+    const QFontMetrics metrics(font());
+    painter.setPen(fill.lightnessF() > 0.6 ? QColor(20, 20, 20) : QColor(245, 245, 245));
+    const QRectF textRect = rect.adjusted(4, 2, -4, 0);
+    painter.drawText(textRect, Qt::AlignLeft | Qt::AlignTop,
+                     metrics.elidedText(label, Qt::ElideRight, int(textRect.width())));
+}
+
+// A cell's own image: a square centred under its label, two thirds of the room (at most
+// 256 px, the image is only 128); the whole cell less a margin when there is no label.
+QRectF TreemapView::imageRectIn(const QRectF& cell) const {
+    if (cell.width() < 12 || cell.height() < 12) return {};
+    const bool labelled = cell.width() >= 30 && cell.height() >= 22;
+    const double top = cell.top() + (labelled ? fontMetrics().height() + 4 : 2);
+    const double room = std::min(cell.bottom() - top - 3, cell.width() - 8);
+    const double side = std::min(256.0, room < 48 ? room : std::max(48.0, room * 2 / 3));
+    if (side < 8) return {};
+    const double y = top + (cell.bottom() - 3 - top - side) / 2;
+    return QRectF(cell.center().x() - side / 2, y, side, side);
+}
+
+QRectF TreemapView::cellImageRect(std::int64_t node) const {
+    if (!cellImages_.contains(node) || parents_.contains(node) || !cellIndex_.contains(node))
+        return {};
+    return imageRectIn(cellRect(node));
+}
+
+void TreemapView::setCellImages(std::map<std::int64_t, TreemapCellImage> images) {
+    cellImages_ = std::move(images);
+    update();
+}
+
+std::vector<std::int64_t> TreemapView::shownLeafCells() const {
+    std::vector<std::int64_t> leaves;
+    for (const auto& cell : cells_)
+        if (!parents_.contains(cell.id)) leaves.push_back(cell.id);
+    return leaves;
+}
+
 void TreemapView::paintCell(QPainter& painter, const analysis::TreemapCell& cell,
                             const QRectF& rect, bool deepest) {
     const QColor fill = colourOf(cell.id);
@@ -277,6 +329,16 @@ void TreemapView::paintCell(QPainter& painter, const analysis::TreemapCell& cell
     painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5));
     if (!deepest || rect.width() < 12 || rect.height() < 12) return;
     const auto s = std::size_t(cell.id);
+    if (const auto own = cellImages_.find(cell.id); own != cellImages_.end()) {
+        const QRectF target = imageRectIn(rect);
+        if (rect.width() >= 30 && rect.height() >= 22) paintCellLabel(painter, cell.id, rect, fill);
+        if (target.isEmpty()) return;
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
+        painter.drawImage(target, own->second.image);
+        painter.setPen(QPen(kCellImageFrame, 2));
+        painter.drawRect(target.adjusted(-1, -1, 1, 1));
+        return;
+    }
     if (rect.width() < 30 || rect.height() < 22) {  // too small for a label: one picture
         const auto found = thumbnails_.find(tree_->representatives[s][0]);
         if (found == thumbnails_.end()) return;
@@ -289,17 +351,8 @@ void TreemapView::paintCell(QPainter& painter, const analysis::TreemapCell& cell
     }
 
     // Label, then up to three thumbnails of the members nearest the centroid.
-    QString label = QString::number(tree_->size[s]);
-    if (tree_->majority[s] >= 0)
-        label += " " + QString::fromStdString(tree_->classNames[std::size_t(tree_->majority[s])]) +
-                 " " + percent(tree_->purity[s]);
-    if (std::isfinite(tree_->accuracy[s]))
-        label += tr(" \u00b7 acc %1").arg(percent(tree_->accuracy[s]));
+    paintCellLabel(painter, cell.id, rect, fill);
     const QFontMetrics metrics(font());
-    painter.setPen(fill.lightnessF() > 0.6 ? QColor(20, 20, 20) : QColor(245, 245, 245));
-    const QRectF textRect = rect.adjusted(4, 2, -4, 0);
-    painter.drawText(textRect, Qt::AlignLeft | Qt::AlignTop,
-                     metrics.elidedText(label, Qt::ElideRight, int(textRect.width())));
     const double top = rect.top() + metrics.height() + 4;
     const double side = std::min({64.0, rect.bottom() - top - 3, (rect.width() - 8) / 1.0});
     if (side < 14) return;
@@ -403,7 +456,7 @@ void TreemapView::paintHoverCard(QPainter& painter) {
     std::sort(classes.rbegin(), classes.rend());
     classes.resize(std::min<std::size_t>(classes.size(), 5));
     const auto& nulls = tree_->labelNulls;
-    const int nullLines = nulls.empty() ? 0 : 3;
+    const int nullLines = (nulls.empty() ? 0 : 3) + (cellImages_.contains(hovered_) ? 1 : 0);
     const int preview = 96;
     const int height = 8 + line * (2 + nullLines) + int(classes.size()) * (line + 2) + preview + 12;
     QPointF origin = mouse_ + QPointF(16, 16);
@@ -438,6 +491,12 @@ void TreemapView::paintHoverCard(QPainter& painter) {
         }
         painter.setPen(QColor(20, 20, 20));
     }
+    const auto own = cellImages_.find(hovered_);
+    if (own != cellImages_.end()) {
+        painter.drawText(QRectF(card.left() + 8, y, width - 16, line), Qt::AlignLeft,
+                         metrics.elidedText(own->second.note, Qt::ElideRight, width - 16));
+        y += line;
+    }
     for (const auto& [count, c] : classes) {
         y += line + 2;
         const double share = double(count) / tree_->size[s];
@@ -453,6 +512,13 @@ void TreemapView::paintHoverCard(QPainter& painter) {
     }
     y += 8;
     double x = card.left() + 8;
+    if (own != cellImages_.end()) {
+        const QRectF target(x, y, preview * 0.75, preview * 0.75);
+        painter.drawImage(target, own->second.image);
+        painter.setPen(QPen(kCellImageFrame, 2));
+        painter.drawRect(target);
+        x += preview * 0.75 + 4;
+    }
     for (auto item : tree_->representatives[s]) {
         const auto found = thumbnails_.find(item);
         if (item < 0 || found == thumbnails_.end() || x + preview > card.right()) continue;
@@ -485,10 +551,18 @@ void TreemapView::contextMenuEvent(QContextMenuEvent* event) {
     const std::int64_t node = cellAt(event->pos());
     if (node < 0) return;
     QMenu menu(this);
-    if (itemsAreUnits_)
+    if (itemsAreUnits_) {
         menu.addAction(tr("Visualise this cluster of units"), this,
                        [this, node] { Q_EMIT visualiseRequested(node); });
-    else
+        const auto leaves = shownLeafCells();
+        if (leaves.size() >= 2) {
+            const std::vector<qint64> cells(leaves.begin(), leaves.end());
+            menu.addAction(tr("Discriminative images of the %1 cells shown").arg(cells.size()),
+                           this, [this, cells] { Q_EMIT clusterImagesRequested(cells, false); });
+            menu.addAction(tr("Discriminative images, reassigning units until stable"), this,
+                           [this, cells] { Q_EMIT clusterImagesRequested(cells, true); });
+        }
+    } else
         menu.addAction(tr("Attribution graph of its most typical member"), this,
                        [this, node] { Q_EMIT attributionRequested(node); });
     menu.exec(event->globalPos());

@@ -20,6 +20,13 @@ namespace us::widgets {
 
 enum class TreemapColour { MajorityClass, Purity, Accuracy, UnitActivation };
 
+// A cell's own image (a cluster-discriminative image of its units), drawn in place of its
+// members' thumbnails, with a line for the read-out and the hover card.
+struct TreemapCellImage {
+    QImage image;
+    QString note;
+};
+
 class TreemapView : public QWidget {
     Q_OBJECT
   public:
@@ -51,6 +58,12 @@ class TreemapView : public QWidget {
     std::int64_t cellAt(QPointF position) const;
     QRectF cellRect(std::int64_t node) const;
     int thumbnailsDrawn() const { return thumbnailsDrawn_; }
+    void setCellImages(std::map<std::int64_t, TreemapCellImage> images);
+    const std::map<std::int64_t, TreemapCellImage>& cellImages() const { return cellImages_; }
+    // Where a cell's own image is drawn (empty when it is not drawn now).
+    QRectF cellImageRect(std::int64_t node) const;
+    // The cells drawn without drawn children: they split the zoom root's items.
+    std::vector<std::int64_t> shownLeafCells() const;
     QString describe(std::int64_t node) const;
     QColor colourOf(std::int64_t node) const;
 
@@ -61,6 +74,8 @@ class TreemapView : public QWidget {
     // Context menu: an attribution graph for the cell's most typical member.
     void attributionRequested(qint64 node);
     void visualiseRequested(qint64 node);
+    // Context menu of a units treemap: discriminative images of the cells shown, one each.
+    void clusterImagesRequested(const std::vector<qint64>& cells, bool iterate);
 
   protected:
     void paintEvent(QPaintEvent*) override;
@@ -77,9 +92,13 @@ class TreemapView : public QWidget {
                    bool deepest);
     void paintHoverCard(QPainter& painter);
     void paintLegend(QPainter& painter);
+    void paintCellLabel(QPainter& painter, std::int64_t node, const QRectF& rect,
+                        const QColor& fill) const;
+    QRectF imageRectIn(const QRectF& cell) const;
 
     std::shared_ptr<const analysis::ClusterTree> tree_;
     std::map<std::int64_t, QImage> thumbnails_;
+    std::map<std::int64_t, TreemapCellImage> cellImages_;
     std::vector<std::string> itemNames_;
     analysis::TreemapTiling tiling_ = analysis::TreemapTiling::Squarify;
     int levels_ = 3;

@@ -222,14 +222,21 @@ void VisualisationStrip::setRecords(const std::vector<analysis::VisualisationRec
     records_.clear();
     for (const auto& record : records) {
         Row row;
-        // A long objective (a voxel's weighted sum of a layer's channels) is named by its size.
+        // A long objective (a voxel's weighted sum of a layer's channels) is named by its size,
+        // a long list of units cut short.
         QString objective = QString::fromStdString(record.objective);
         if (objective.size() > 80)
-            objective = tr("a weighted sum of %1 terms").arg(objective.count(" + ") + 1);
+            objective = objective.contains(" + ")
+                            ? tr("a weighted sum of %1 terms").arg(objective.count(" + ") + 1)
+                            : objective.left(72) + "\u2026";
         row.title = tr("%1 · %2 · %n step(s), %3 px", "", record.steps)
                         .arg(QString::fromStdString(record.label), objective)
                         .arg(record.size);
-        if (record.facets != "single")
+        if (record.facets == "discriminative" && record.clusterShare && record.rivalActivation)
+            row.title += tr(" · discriminative: %1% of the clusters' share, next cluster %2")
+                             .arg(*record.clusterShare * 100, 0, 'f', 0)
+                             .arg(number(*record.rivalActivation));
+        else if (record.facets != "single")
             row.title += tr(" · %1 facets").arg(QString::fromStdString(record.facets));
         row.images = toImages(record.imageShape, record.images);
         row.activations = record.finalActivation;

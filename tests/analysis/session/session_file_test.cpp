@@ -66,9 +66,15 @@ class SessionFileTest : public ::testing::Test {
         v.imageShape = {2, 1, 4, 4};
         for (int i = 0; i < 32; ++i)
             v.images.push_back(float(i) / 31.f);
-        s.visualisations = {v, v};
+        s.visualisations = {v, v, v};
         s.visualisations[1].unit.reset();
         s.visualisations[1].bestNatural.reset();
+        auto& discriminative = s.visualisations[2];  // a treemap cluster's image
+        discriminative.objective = "units:conv2:1,4,9";
+        discriminative.unit.reset();
+        discriminative.facets = "discriminative";
+        discriminative.clusterShare = 0.625;
+        discriminative.rivalActivation = -0.25;
         return s;
     }
 
@@ -108,10 +114,13 @@ TEST_F(SessionFileTest, VisualisationsKeepTheirImagesAndNonFiniteValues) {
     session.visualisations[0].objectiveCurve[1] = std::numeric_limits<double>::infinity();
     saveSession(path, session);
     const auto loaded = loadSession(path);
-    ASSERT_EQ(loaded.visualisations.size(), 2u);
+    ASSERT_EQ(loaded.visualisations.size(), 3u);
     EXPECT_EQ(loaded.visualisations[0].images, session.visualisations[0].images);
     EXPECT_TRUE(std::isnan(loaded.visualisations[0].objectiveCurve[1]));
     EXPECT_EQ(loaded.visualisations[1], session.visualisations[1]);
+    // A discriminative image keeps its share and its rival's activation.
+    EXPECT_EQ(loaded.visualisations[2], session.visualisations[2]);
+    EXPECT_EQ(loaded.visualisations[2].clusterShare, 0.625);
 }
 
 TEST_F(SessionFileTest, EmptySessionRoundTrips) {

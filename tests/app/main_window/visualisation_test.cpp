@@ -10,6 +10,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QTest>
 #include <QTimer>
 
@@ -192,6 +193,56 @@ class VisualisationTest : public QObject {
         QVERIFY(!record.unit.has_value());
         QCOMPARE(std::count(record.objective.begin(), record.objective.end(), ',') + 1,
                  std::ptrdiff_t(tree->members(cell).size()));
+
+        // Discriminative images of the cells shown at one level: each cell's image drives its
+        // own units harder than the other cells' do, and is drawn in its cell.
+        window_->treemap()->depthSlider()->setValue(1);
+        const auto leaves = view->shownLeafCells();
+        QVERIFY2(leaves.size() >= 2 && leaves.size() <= 8,
+                 qPrintable(QString("%1 cells shown").arg(leaves.size())));
+        const auto before = controller_->records().size();
+        const std::vector<qint64> cells(leaves.begin(), leaves.end());
+        Q_EMIT view->clusterImagesRequested(cells, false);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 3, 120000);
+        QCOMPARE(controller_->records().size(), before + leaves.size());
+        for (auto r = before; r < controller_->records().size(); ++r) {
+            const auto& image = controller_->records()[r];
+            QCOMPARE(image.facets, std::string("discriminative"));
+            QVERIFY(image.clusterShare && image.rivalActivation);
+            QVERIFY2(image.finalActivation.at(0) > *image.rivalActivation,
+                     qPrintable(QString::fromStdString(image.label)));
+        }
+        QTRY_COMPARE(view->cellImages().size(), leaves.size());
+        const QImage frame = view->grab().toImage();
+        frame.save(QDir::temp().filePath("unitscope-test-treemap-cluster-images.png"));
+        for (auto node : leaves) {
+            const QRectF at = view->cellImageRect(node);
+            QVERIFY2(at.width() >= 16,
+                     qPrintable(QString("cell %1's image is not drawn").arg(node)));
+            // The gold frame around it, and inside, the record's image (grey: R = G = B).
+            const QColor border = frame.pixelColor(int(at.left()) - 1, int(at.center().y()));
+            QVERIFY2(border.red() > 200 && border.green() > 150 && border.blue() < 100,
+                     qPrintable(border.name()));
+            const auto& own = view->cellImages().at(node).image;
+            const QPoint probe(int(at.center().x()), int(at.center().y()));
+            const QColor drawn = frame.pixelColor(probe);
+            const QColor want = own.pixelColor(own.width() / 2, own.height() / 2);
+            QVERIFY2(std::abs(drawn.red() - want.red()) < 60 && drawn.red() == drawn.blue(),
+                     qPrintable(drawn.name() + " vs " + want.name()));
+            QVERIFY(view->describe(node).contains("discriminative image"));
+        }
+        // The inspector shows a member unit's cluster image beside its own visualisations.
+        const auto member = tree->members(leaves.front()).front();
+        auto* inspector = window_->inspector();
+        window_->selection()->setUnit(analysis::UnitRef{"conv2", member});
+        QTRY_VERIFY_WITH_TIMEOUT(
+            inspector->currentUnit() && inspector->currentUnit()->index == member, 20000);
+        QTRY_VERIFY(inspector->visualisations()->recordCount() >= 1);
+        // Remade, the treemap finds its cells' images again.
+        window_->clusters()->cluster("conv2", analysis::ItemKind::Units,
+                                     analysis::LinkageMethod::Ward);
+        QTRY_VERIFY_WITH_TIMEOUT(view->cellImages().size() == leaves.size(), 60000);
+        window_->treemap()->depthSlider()->setValue(3);
         // Back to the demo's treemap of stimuli for the areas that follow.
         window_->clusters()->cluster("relu3", analysis::ItemKind::Stimuli,
                                      analysis::LinkageMethod::Ward);
