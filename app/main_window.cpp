@@ -217,7 +217,7 @@ void MainWindow::buildControllers() {
     // The demo's treemap: its test images clustered by the penultimate layer.
     // and its SIMULATED fMRI experiment, an encoding model of the same layer.
     connect(models_, &ModelController::demoReady, clusters_, [this] {
-        clusters_->cluster("relu3", analysis::ItemKind::Stimuli, analysis::LinkageMethod::Ward);
+        clusters_->clusterDemo();
         encodings_->openDemoExperiment();
     });
 }

@@ -37,6 +37,14 @@ struct SelectionState {
     bool operator==(const SelectionState&) const = default;
 };
 
+// The treemap's clustering, made again on reopen (the linkage is deterministic).
+struct ClusteringState {
+    std::string layer;
+    std::string items;   // "stimuli" or "units"
+    std::string method;  // ward, average, complete or single
+    bool operator==(const ClusteringState&) const = default;
+};
+
 // One brain overlay layer: its file and how it is drawn (colour map by name, see render/).
 struct BrainLayerState {
     std::string path;
@@ -91,6 +99,7 @@ struct Session {
     std::vector<std::string> attributionGraphs;
     std::int64_t currentGraph = -1;
     std::vector<VisualisationRecord> visualisations;
+    std::optional<ClusteringState> clustering;
     // Per-view numeric state, e.g. "brain.camera" -> position, focal point, view-up.
     std::map<std::string, std::vector<double>> viewStates;
 

@@ -150,6 +150,8 @@ json sessionManifest(const Session& session) {
              {"rival_activation", optionalJson(v.rivalActivation)},
              {"image_shape", v.imageShape}});
     manifest["visualisations"] = std::move(visualisations);
+    if (const auto& c = session.clustering)
+        manifest["clustering"] = {{"layer", c->layer}, {"items", c->items}, {"method", c->method}};
     return manifest;
 }
 
@@ -244,6 +246,10 @@ Session sessionFrom(const json& manifest) {
             throw json::other_error::create(501, "implausible image shape", &v);
         session.visualisations.push_back(std::move(record));
     }
+    if (const auto it = manifest.find("clustering"); it != manifest.end() && !it->is_null())
+        session.clustering =
+            ClusteringState{it->at("layer").get<std::string>(), it->at("items").get<std::string>(),
+                            it->at("method").get<std::string>()};
     return session;
 }
 

@@ -17,7 +17,8 @@ inline constexpr int kSessionFormatMajor = 1;
 // 1.1: sources may carry "sha256"; 1.2: "selection" (unit, stimulus, cluster, graph nodes,
 // brain position) and "brain_layers" (each overlay's style); 1.3: "graphs" and /graphs/N;
 // 1.4: "visualisations" and their images in /visualisations/N; 1.5: a visualisation's
-// "cluster_share" and "rival_activation" (discriminative images of a treemap's clusters)
+// "cluster_share" and "rival_activation" (discriminative images of a treemap's clusters),
+// and "clustering" (the treemap's layer, items and linkage)
 inline constexpr int kSessionFormatMinor = 5;
 
 // Every failure to read or write a session, with a message fit for a dialog.

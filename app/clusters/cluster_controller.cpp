@@ -1,11 +1,14 @@
 #include "app/clusters/cluster_controller.h"
 
+#include <QComboBox>
 #include <QInputDialog>
 #include <QMessageBox>
+#include <QSlider>
 #include <QStringList>
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 #include "app/core/message_box.h"
 #include "app/core/selection.h"
@@ -74,6 +77,19 @@ ClusterController::ClusterController(JobRunner& jobs, Selection& selection,
                 Q_EMIT clusterImagesRequested(QString::fromStdString(clusters_->layer), cells,
                                               labels, iterate);
             });
+    connect(&models_, &ModelController::storeOpened, this, [this] {
+        restoredForStore_ = pending_.has_value();
+        if (!pending_) return;
+        const auto state = *pending_;
+        pending_.reset();
+        try {
+            cluster(QString::fromStdString(state.layer), analysis::parseItemKind(state.items),
+                    analysis::parseLinkageMethod(state.method));
+        } catch (const std::exception& error) {
+            reportError(tr("Open session"),
+                        tr("The session's clustering cannot be made again: %1").arg(error.what()));
+        }
+    });
     connect(&selection_, &Selection::changed, this, [this](Selection::Aspects aspects) {
         if (aspects & Selection::Unit) colourBySelectedUnit();
         if (aspects & Selection::Cluster) showSelectedCluster();
@@ -120,9 +136,11 @@ void ClusterController::cluster(const QString& layer, analysis::ItemKind items,
         },
         [this](analysis::ClusterResult result) {
             clusters_ = result;
-            // A new hierarchy: node ids of the old one mean nothing in it.
-            selection_.setCluster(std::nullopt);
+            // A new hierarchy: node ids of the old one mean nothing in it. (A session's own
+            // clustering keeps the session's cluster.)
+            if (!pendingView_) selection_.setCluster(std::nullopt);
             treemap_->setClusters(result);
+            if (pendingView_) applyView(*std::exchange(pendingView_, std::nullopt));
             Q_EMIT clustersShown();
             colourBySelectedUnit();
         },
@@ -203,6 +221,41 @@ void ClusterController::showCellImages(const std::vector<analysis::Visualisation
         }
     }
     view->setCellImages(std::move(images));
+}
+
+std::optional<analysis::ClusteringState> ClusterController::state() const {
+    if (!clusters_) return std::nullopt;
+    return analysis::ClusteringState{
+        clusters_->layer, clusters_->items == analysis::ItemKind::Units ? "units" : "stimuli",
+        clusters_->method};
+}
+
+std::vector<double> ClusterController::viewState() const {
+    return {double(treemap_->view()->zoomRoot()), double(treemap_->depthSlider()->value()),
+            double(treemap_->colourBox()->currentIndex())};
+}
+
+void ClusterController::restore(std::optional<analysis::ClusteringState> state,
+                                std::optional<std::vector<double>> view) {
+    pending_ = std::move(state);
+    pendingView_ = pending_ ? std::move(view) : std::nullopt;
+    if (pending_ && !pendingView_) pendingView_ = std::vector<double>{};
+}
+
+void ClusterController::clusterDemo() {
+    if (std::exchange(restoredForStore_, false)) return;
+    cluster("relu3", analysis::ItemKind::Stimuli, analysis::LinkageMethod::Ward);
+}
+
+// A saved view: zoom root, depth and colouring, each only when it fits this treemap.
+void ClusterController::applyView(const std::vector<double>& view) {
+    if (view.size() != 3) return;
+    treemap_->depthSlider()->setValue(int(view[1]));
+    if (int(view[2]) >= 0 && int(view[2]) < treemap_->colourBox()->count())
+        treemap_->colourBox()->setCurrentIndex(int(view[2]));
+    const auto* tree = treemap_->view()->tree();
+    if (tree && view[0] >= 0 && view[0] < double(tree->nodeCount()))
+        treemap_->view()->zoomTo(std::int64_t(view[0]), false);
 }
 
 }  // namespace us::app

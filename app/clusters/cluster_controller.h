@@ -40,6 +40,16 @@ class ClusterController : public QObject {
     // Clusters a stored layer's stimuli or units (a job); the treemap shows the result.
     void cluster(const QString& layer, analysis::ItemKind items, analysis::LinkageMethod method);
     void setInteractive(bool interactive) { interactive_ = interactive; }
+    // The clustering shown and the treemap's zoom root, depth and colouring, for the session.
+    std::optional<analysis::ClusteringState> state() const;
+    std::vector<double> viewState() const;
+    // A session's clustering, made again once the next store is open (in place of the demo's
+    // own), then shown with its view.
+    void restore(std::optional<analysis::ClusteringState> state,
+                 std::optional<std::vector<double>> view);
+    // The demo's treemap (its test images by the penultimate layer), unless a session's
+    // clustering was just made for the demo's store.
+    void clusterDemo();
     // Draws each discriminative image in the cell of the current units treemap whose units
     // it was made for (the newest one wins); other records are ignored.
     void showCellImages(const std::vector<analysis::VisualisationRecord>& records);
@@ -58,6 +68,7 @@ class ClusterController : public QObject {
 
   private:
     void colourBySelectedUnit();
+    void applyView(const std::vector<double>& view);
     void showSelectedCluster();
     void reportError(const QString& what, const QString& error);
 
@@ -69,6 +80,9 @@ class ClusterController : public QObject {
     widgets::NeuronInspector* inspector_;
     QWidget* dialogParent_;
     std::optional<analysis::ClusterResult> clusters_;
+    std::optional<analysis::ClusteringState> pending_;
+    std::optional<std::vector<double>> pendingView_;
+    bool restoredForStore_ = false;
     JobId colourJob_ = 0;
     bool interactive_ = true;
 };

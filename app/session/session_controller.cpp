@@ -10,6 +10,7 @@
 #include "analysis/session/session_file.h"
 #include "app/brain/brain_controller.h"
 #include "app/captions/caption_controller.h"
+#include "app/clusters/cluster_controller.h"
 #include "app/core/selection.h"
 #include "app/encoding/encoding_controller.h"
 #include "app/graph/graph_controller.h"
@@ -26,6 +27,7 @@ constexpr const char* kBrainCamera = "brain.camera";
 constexpr const char* kGraphView = "graph.view";
 constexpr const char* kGraphPlot = "graph.plot";
 constexpr const char* kGraphOptions = "graph.options";
+constexpr const char* kTreemapView = "treemap.view";  // zoom root, depth, colouring
 constexpr const char* kModelInput = "model.input";
 constexpr const char* kModelResize = "model.resize";  // 0: stretch, 1: shorter side + crop
 
@@ -60,6 +62,8 @@ analysis::Session SessionController::captureSession() const {
         session.viewStates[kGraphPlot] = window_.graph()->plotState();
     }
     session.visualisations = window_.visualisations()->records();
+    session.clustering = window_.clusters()->state();
+    if (session.clustering) session.viewStates[kTreemapView] = window_.clusters()->viewState();
     if (const auto shape = window_.models()->inputShape())
         session.viewStates[kModelInput] = std::vector<double>(shape->begin(), shape->end());
     if (const auto resize = window_.models()->inputResize())
@@ -105,6 +109,7 @@ bool SessionController::openSession(const QString& path, bool interactive) {
     window_.graph()->restoreGraphs(session.attributionGraphs, int(session.currentGraph),
                                    viewState(kGraphPlot), viewState(kGraphOptions));
     window_.visualisations()->restore(std::move(session.visualisations));
+    window_.clusters()->restore(session.clustering, viewState(kTreemapView));
     if (session.demo) {
         window_.openDemo();
     } else {

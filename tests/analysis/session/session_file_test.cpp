@@ -75,6 +75,7 @@ class SessionFileTest : public ::testing::Test {
         discriminative.facets = "discriminative";
         discriminative.clusterShare = 0.625;
         discriminative.rivalActivation = -0.25;
+        s.clustering = ClusteringState{"conv2", "units", "average"};
         return s;
     }
 

@@ -2,9 +2,11 @@
 
 #include <vtkCamera.h>
 #include <QApplication>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -13,12 +15,15 @@
 #include <cmath>
 
 #include "analysis/session/session_file.h"
+#include "app/clusters/cluster_controller.h"
 #include "app/core/selection.h"
 #include "app/encoding/encoding_controller.h"
 #include "app/session/session_controller.h"
 #include "tests/app/main_window/demo_window.h"
 #include "widgets/brain/brain_view.h"
 #include "widgets/brain/slice_view.h"
+#include "widgets/clusters/treemap_panel.h"
+#include "widgets/clusters/treemap_view.h"
 #include "widgets/models/neuron_inspector.h"
 
 using us::app::JobRunner;
@@ -46,6 +51,17 @@ class SessionTest : public QObject {
         window_->findChild<QDockWidget*>("treemap")->hide();
         window_->brainView()->scene().renderer()->GetActiveCamera()->Elevation(25);
         // The shared selection goes into the session and comes back into the panels.
+        // A treemap of conv2's units one level deep, whose two cells hold the discriminative
+        // images the visualisation test made.
+        window_->clusters()->cluster("conv2", analysis::ItemKind::Units,
+                                     analysis::LinkageMethod::Ward);
+        auto* treemap = window_->treemap();
+        QTRY_VERIFY_WITH_TIMEOUT(treemap->view()->hasTree() && treemap->view()->tree()->items == 64,
+                                 60000);
+        treemap->depthSlider()->setValue(1);
+        treemap->colourBox()->setCurrentIndex(1);
+        const auto cellImages = treemap->view()->cellImages().size();
+        QVERIFY(cellImages >= 2);
         window_->selection()->setBrainPosition(std::array<double, 3>{-40, 10, 5});
         window_->selection()->setUnit(us::analysis::UnitRef{"relu2", 5});
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -78,13 +94,13 @@ class SessionTest : public QObject {
                 out << QString::fromStdString(source.kind + " " + source.path);
             return out.join("; ");
         };
-        QTRY_VERIFY_WITH_TIMEOUT(other.sessions()->captureSession().sources == saved.sources ||
-                                     (qWarning("restored: %s\nsaved:    %s",
-                                               qPrintable(listed(
-                                                   other.sessions()->captureSession().sources)),
-                                               qPrintable(listed(saved.sources))),
-                                      false),
-                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            other.sessions()->captureSession().sources == saved.sources ||
+                (qWarning("restored: %s\nsaved:    %s",
+                          qPrintable(listed(other.sessions()->captureSession().sources)),
+                          qPrintable(listed(saved.sources))),
+                 false),
+            30000);
         QCOMPARE(other.sessions()->captureSession().brainLayers, saved.brainLayers);
         const auto restored = other.sessions()->captureSession();
         QCOMPARE(restored.selection, saved.selection);
@@ -98,7 +114,25 @@ class SessionTest : public QObject {
         const auto& b = restored.viewStates.at("brain.camera");
         for (size_t i = 0; i < a.size(); ++i)
             QVERIFY(std::abs(a[i] - b[i]) < 1e-6);
+        // The treemap is made again as it was: conv2's units, its depth, colouring and the
+        // discriminative images in their cells.
+        QCOMPARE(restored.clustering, saved.clustering);
+        QCOMPARE(saved.clustering->items, std::string("units"));
+        auto* otherTreemap = other.treemap();
+        QTRY_VERIFY_WITH_TIMEOUT(otherTreemap->view()->hasTree() &&
+                                     otherTreemap->view()->tree()->items == 64 &&
+                                     otherTreemap->view()->cellImages().size() == cellImages,
+                                 60000);
+        QCOMPARE(otherTreemap->depthSlider()->value(), 1);
+        QCOMPARE(otherTreemap->colourBox()->currentIndex(), 1);
+        QCOMPARE(other.sessions()->captureSession().viewStates.at("treemap.view"),
+                 saved.viewStates.at("treemap.view"));
         window_->findChild<QDockWidget*>("treemap")->show();
+        treemap->depthSlider()->setValue(3);
+        treemap->colourBox()->setCurrentIndex(0);
+        window_->clusters()->cluster("relu3", analysis::ItemKind::Stimuli,
+                                     analysis::LinkageMethod::Ward);
+        QTRY_VERIFY_WITH_TIMEOUT(treemap->view()->tree()->items == 10000, 120000);
     }
 
     void badSessionLeavesTheCurrentOneUntouched() {
