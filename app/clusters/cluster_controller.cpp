@@ -80,11 +80,11 @@ ClusterController::ClusterController(JobRunner& jobs, Selection& selection,
     connect(&models_, &ModelController::storeOpened, this, [this] {
         restoredForStore_ = pending_.has_value();
         if (!pending_) return;
-        const auto state = *pending_;
-        pending_.reset();
+        const auto state = *std::exchange(pending_, std::nullopt);
         try {
-            cluster(QString::fromStdString(state.layer), analysis::parseItemKind(state.items),
-                    analysis::parseLinkageMethod(state.method));
+            clusterWithView(
+                QString::fromStdString(state.layer), analysis::parseItemKind(state.items),
+                analysis::parseLinkageMethod(state.method), std::exchange(pendingView_, {}));
         } catch (const std::exception& error) {
             reportError(tr("Open session"),
                         tr("The session's clustering cannot be made again: %1").arg(error.what()));
@@ -126,6 +126,13 @@ void ClusterController::clusterDialog() {
 
 void ClusterController::cluster(const QString& layer, analysis::ItemKind items,
                                 analysis::LinkageMethod method) {
+    clusterWithView(layer, items, method, std::nullopt);
+}
+
+// With a session's view, the session's selected cluster stays (it names a node of this tree).
+void ClusterController::clusterWithView(const QString& layer, analysis::ItemKind items,
+                                        analysis::LinkageMethod method,
+                                        std::optional<std::vector<double>> view) {
     auto workspace = workspace_;
     treemap_->emptyState()->setExplanation(tr("Clustering %1 (see the Jobs panel)...").arg(layer));
     jobs_.submitTyped<analysis::ClusterResult>(
@@ -134,13 +141,12 @@ void ClusterController::cluster(const QString& layer, analysis::ItemKind items,
         [workspace, layer = layer.toStdString(), items, method](const JobContext& context) {
             return workspace->cluster(layer, items, method, analysis::Pooling::Mean, context);
         },
-        [this](analysis::ClusterResult result) {
+        [this, view](analysis::ClusterResult result) {
             clusters_ = result;
-            // A new hierarchy: node ids of the old one mean nothing in it. (A session's own
-            // clustering keeps the session's cluster.)
-            if (!pendingView_) selection_.setCluster(std::nullopt);
+            // A new hierarchy: node ids of the old one mean nothing in it.
+            if (!view) selection_.setCluster(std::nullopt);
             treemap_->setClusters(result);
-            if (pendingView_) applyView(*std::exchange(pendingView_, std::nullopt));
+            if (view) applyView(*view);
             Q_EMIT clustersShown();
             colourBySelectedUnit();
         },
@@ -238,8 +244,7 @@ std::vector<double> ClusterController::viewState() const {
 void ClusterController::restore(std::optional<analysis::ClusteringState> state,
                                 std::optional<std::vector<double>> view) {
     pending_ = std::move(state);
-    pendingView_ = pending_ ? std::move(view) : std::nullopt;
-    if (pending_ && !pendingView_) pendingView_ = std::vector<double>{};
+    pendingView_ = view.value_or(std::vector<double>{});
 }
 
 void ClusterController::clusterDemo() {

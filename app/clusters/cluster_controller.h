@@ -68,6 +68,8 @@ class ClusterController : public QObject {
 
   private:
     void colourBySelectedUnit();
+    void clusterWithView(const QString& layer, analysis::ItemKind items,
+                         analysis::LinkageMethod method, std::optional<std::vector<double>> view);
     void applyView(const std::vector<double>& view);
     void showSelectedCluster();
     void reportError(const QString& what, const QString& error);
@@ -81,7 +83,7 @@ class ClusterController : public QObject {
     QWidget* dialogParent_;
     std::optional<analysis::ClusterResult> clusters_;
     std::optional<analysis::ClusteringState> pending_;
-    std::optional<std::vector<double>> pendingView_;
+    std::vector<double> pendingView_;
     bool restoredForStore_ = false;
     JobId colourJob_ = 0;
     bool interactive_ = true;

@@ -26,6 +26,15 @@ bool recordIncludes(const analysis::VisualisationRecord& record, const analysis:
            std::find(units->second.begin(), units->second.end(), unit.index) != units->second.end();
 }
 
+// The recipe's knobs as the dialog chose them.
+void applyRecipe(const widgets::VisualiseChoice& choice, analysis::OptimisationSettings& settings) {
+    settings.steps = choice.steps;
+    settings.size = choice.size;
+    settings.learningRate = choice.learningRate;
+    settings.seed = choice.seed;
+    settings.transforms = choice.transforms;
+}
+
 }  // namespace
 
 VisualisationController::VisualisationController(
@@ -119,11 +128,7 @@ void VisualisationController::visualise(const widgets::VisualiseChoice& choice,
     if (running()) cancel();  // one run at a time: the newest request wins
     setup.request.images = choice.images;
     setup.request.diversity = choice.images > 1 && !choice.anchored ? choice.diversity : 0;
-    setup.request.steps = choice.steps;
-    setup.request.size = choice.size;
-    setup.request.learningRate = choice.learningRate;
-    setup.request.seed = choice.seed;
-    setup.request.transforms = choice.transforms;
+    applyRecipe(choice, setup.request);
     setup.anchored = choice.anchored && choice.images > 1;
     setup.label = label.toStdString();
     setup.unit = unit;
@@ -135,13 +140,7 @@ void VisualisationController::visualise(const widgets::VisualiseChoice& choice,
         [workspace, setup](const analysis::JobContext& context) {
             return workspace->visualise(setup, context);
         },
-        [this](analysis::VisualisationRecord record) {
-            endRun();
-            records_.push_back(std::move(record));
-            showRecordsOfInspectorUnit();
-            Q_EMIT recordsChanged();
-            Q_EMIT finished(int(records_.size()) - 1);
-        },
+        [this](analysis::VisualisationRecord record) { addRecords({std::move(record)}); },
         [this](const QString& error) {
             endRun();
             reportError(tr("Visualise"), error);
@@ -160,13 +159,8 @@ void VisualisationController::clusterImages(const QString& layer,
     for (const auto& label : labels)
         setup.labels.push_back(label.toStdString());
     setup.iterate = iterate;
-    auto& settings = setup.settings;
-    settings.steps = settings_.steps;
-    settings.size = settings_.size;
-    settings.learningRate = settings_.learningRate;
-    settings.seed = settings_.seed;
-    settings.transforms = settings_.transforms;
-    settings.preview = newPreviewMailbox();
+    applyRecipe(settings_, setup.settings);
+    setup.settings.preview = newPreviewMailbox();
     runningLabel_ =
         tr("discriminative images of %n cluster(s) of %1", "", int(cells.size())).arg(layer);
     auto workspace = workspace_;
@@ -176,12 +170,7 @@ void VisualisationController::clusterImages(const QString& layer,
             return workspace->clusterImages(setup, context);
         },
         [this](std::vector<analysis::VisualisationRecord> records) {
-            endRun();
-            for (auto& record : records)
-                records_.push_back(std::move(record));
-            showRecordsOfInspectorUnit();
-            Q_EMIT recordsChanged();
-            Q_EMIT finished(int(records_.size()) - 1);
+            addRecords(std::move(records));
         },
         [this](const QString& error) {
             endRun();
@@ -198,6 +187,15 @@ VisualisationController::newPreviewMailbox() {
         std::lock_guard lock(mailbox->mutex);
         mailbox->latest = preview;
     };
+}
+
+void VisualisationController::addRecords(std::vector<analysis::VisualisationRecord> records) {
+    endRun();
+    for (auto& record : records)
+        records_.push_back(std::move(record));
+    showRecordsOfInspectorUnit();
+    Q_EMIT recordsChanged();
+    Q_EMIT finished(int(records_.size()) - 1);
 }
 
 void VisualisationController::endRun() {

@@ -74,6 +74,7 @@ class VisualisationController : public QObject {
     // The mailbox previews go through, reset for a new run.
     std::function<void(const analysis::VisualisationPreview&)> newPreviewMailbox();
     void endRun();
+    void addRecords(std::vector<analysis::VisualisationRecord> records);  // a run's results
     void pollPreview();
     void reportError(const QString& what, const QString& error);
 
