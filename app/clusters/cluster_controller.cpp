@@ -23,6 +23,10 @@ namespace us::app {
 
 using analysis::JobContext;
 
+namespace {
+constexpr std::size_t kManyClusterImages = 16;  // more cells than this: ask first
+}  // namespace
+
 ClusterController::ClusterController(JobRunner& jobs, Selection& selection,
                                      std::shared_ptr<analysis::ModelWorkspace> workspace,
                                      const ModelController& models, widgets::TreemapPanel* treemap,
@@ -65,6 +69,15 @@ ClusterController::ClusterController(JobRunner& jobs, Selection& selection,
     connect(treemap_, &widgets::TreemapPanel::clusterImagesRequested, this,
             [this](const std::vector<qint64>& nodes, bool iterate) {
                 if (!clusters_ || clusters_->items != analysis::ItemKind::Units) return;
+                // Every image is optimised in one batch: many cells make a long job.
+                if (interactive_ && nodes.size() > kManyClusterImages &&
+                    QMessageBox::question(
+                        dialogParent_, tr("Discriminative images"),
+                        tr("Make %1 images in one run? With this many cells it can take "
+                           "minutes (it runs as a job you can cancel). Fewer cells: zoom in "
+                           "or lower the depth.")
+                            .arg(nodes.size())) != QMessageBox::Yes)
+                    return;
                 std::vector<std::vector<qint64>> cells;
                 QStringList labels;
                 for (auto node : nodes) {
