@@ -1,5 +1,6 @@
 #include "analysis/attribution/lrp.h"
 
+#include <ATen/Parallel.h>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/jit/ir/constants.h>
 
@@ -36,6 +37,41 @@ bool isKind(const Node* node, std::initializer_list<const char*> names) {
     const std::string kind = node->kind().toQualString();
     for (const char* name : names)
         if (kind == name) return true;
+    return false;
+}
+
+// r / stabilised(z, e) in one pass over dense float tensors of one shape and layout (the
+// expression takes seven passes, which made element-wise work most of LRP's time).
+at::Tensor stabilisedRatio(const at::Tensor& r, const at::Tensor& z, double e) {
+    const auto format = z.suggest_memory_format();
+    if (z.scalar_type() != at::kFloat || r.scalar_type() != at::kFloat || r.sizes() != z.sizes() ||
+        !z.is_contiguous(format))
+        return r / stabilised(z, e);
+    const auto dense = r.contiguous(format);
+    auto out = at::empty_like(z, format);
+    const float* zs = z.data_ptr<float>();
+    const float* rs = dense.data_ptr<float>();
+    float* outs = out.data_ptr<float>();
+    const auto epsilon = float(e);
+    at::parallel_for(0, z.numel(), 1 << 15, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t i = begin; i < end; ++i)
+            outs[i] = rs[i] / (zs[i] >= 0 ? zs[i] + epsilon : zs[i] - epsilon);
+    });
+    return out;
+}
+
+// Whether the graph guarantees a value is never negative (a ReLU's output, or pooled, copied
+// or reshaped from one), so that z+ can skip the negative half without looking.
+bool knownNonNegative(const Value* v) {
+    const Node* n = v->node();
+    if (isKind(n, {"aten::relu", "aten::relu_", "aten::relu6"})) return true;
+    if (isKind(n, {"aten::max_pool1d", "aten::max_pool2d", "aten::max_pool3d",
+                   "aten::adaptive_max_pool1d", "aten::adaptive_max_pool2d",
+                   "aten::adaptive_max_pool3d", "aten::avg_pool1d", "aten::avg_pool2d",
+                   "aten::avg_pool3d", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d",
+                   "aten::adaptive_avg_pool3d", "aten::clone", "aten::contiguous", "aten::flatten",
+                   "aten::view", "aten::reshape", "aten::dropout"}))
+        return knownNonNegative(n->input(0));
     return false;
 }
 
@@ -249,7 +285,7 @@ class Propagation {
             const auto& input = value(n->input(0));
             auto x = input.detach().requires_grad_(true);
             const auto z = runner(n, {0})({x});
-            add(n->input(0), input * gradient(z, x, r / stabilised(z.detach(), kEpsilon)));
+            add(n->input(0), input * gradient(z, x, stabilisedRatio(r, z.detach(), kEpsilon)));
         } else {
             throw std::invalid_argument(std::string("LRP has no rule for the operator ") +
                                         n->kind().toQualString() + " in " + where(n));
@@ -296,7 +332,7 @@ class Propagation {
     // a + alpha * b: each operand's share of the sum.
     void sum(const Node* n, const at::Tensor& r) {
         const auto& out = value(n->output(0));
-        const auto s = r / stabilised(out, kEpsilon);
+        const auto s = stabilisedRatio(r, out, kEpsilon);
         if (carries(n->input(0))) {
             const auto& a = value(n->input(0));
             add(n->input(0), (a * s).sum_to_size(a.sizes()));
@@ -352,10 +388,11 @@ class Propagation {
         if (n == firstWeighted_) {  // flat
             const auto ones = torch::ones_like(input);
             const auto z = convolve(c, ones, w.onesWeight, c10::nullopt);
-            add(n->input(0), convolveBack(c, r / stabilised(z, kEpsilon), ones, w.onesWeight));
+            add(n->input(0), convolveBack(c, stabilisedRatio(r, z, kEpsilon), ones, w.onesWeight));
             return;
         }
-        const bool negativeInputs = input.min().item<double>() < 0;
+        const bool negativeInputs =
+            !knownNonNegative(n->input(0)) && input.min().item<double>() < 0;
         const auto format =
             input.dim() == 4 ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
         const auto positive = (negativeInputs ? input.clamp_min(0) : input).contiguous(format);
@@ -365,7 +402,7 @@ class Propagation {
             negative = input.clamp_max(0);
             z = z + convolve(c, negative, w.negativeWeight, c10::nullopt);
         }
-        const auto s = r / stabilised(z, kZPlusStabiliser);
+        const auto s = stabilisedRatio(r, z, kZPlusStabiliser);
         auto relevance = positive * convolveBack(c, s, positive, w.positiveWeight);
         if (negativeInputs)
             relevance = relevance + negative * convolveBack(c, s, negative, w.negativeWeight);
@@ -405,14 +442,14 @@ class Propagation {
             auto ones = torch::ones_like(input).requires_grad_(true);
             const auto z = run({ones, torch::ones_like(weight)});
             add(n->input(layer.activation),
-                gradient(z, ones, r / stabilised(z.detach(), kEpsilon)));
+                gradient(z, ones, stabilisedRatio(r, z.detach(), kEpsilon)));
         } else if (layer.convolution) {  // z+
             auto positive = input.clamp_min(0).requires_grad_(true);
             auto negative = input.clamp_max(0).requires_grad_(true);
             const auto zPositive = run({positive, weight.clamp_min(0)});
             const auto zNegative = run({negative, weight.clamp_max(0)});
             const auto z = zPositive + zNegative + broadcastBias(bias.clamp_min(0), zPositive);
-            const auto s = r / stabilised(z.detach(), kZPlusStabiliser);
+            const auto s = stabilisedRatio(r, z.detach(), kZPlusStabiliser);
             const auto grads = torch::autograd::grad({zPositive, zNegative}, {positive, negative},
                                                      {s, s}, false, false, true);
             add(n->input(layer.activation),
@@ -422,7 +459,7 @@ class Propagation {
             const auto product = run({x, weight});
             const auto z = product.detach() + broadcastBias(bias, product);
             add(n->input(layer.activation),
-                input * gradient(product, x, r / stabilised(z, kEpsilon)));
+                input * gradient(product, x, stabilisedRatio(r, z, kEpsilon)));
         }
     }
 };
