@@ -9,6 +9,7 @@
 
 #include "analysis/core/blas.h"
 #include "analysis/core/lapack.h"
+#include "analysis/encoding/shrinkage_basis.h"
 
 namespace us::analysis {
 namespace {
@@ -19,6 +20,19 @@ using RowMatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::
 // Eigen-directions whose eigenvalue is below this share of the largest carry no signal: the
 // features have no variance along them, so they are dropped (their ridge contribution is 0).
 constexpr double kRankTolerance = 1e-10;
+
+// How closely the shared shrinkage terms reproduce each alpha's (shares in [0, 1]): at the
+// rounding error of the float32 products over a thousand directions, so the CV scores are
+// those of one product per alpha to float precision.
+constexpr double kShrinkageTolerance = 1e-6;
+
+// The shared terms of a chunk of responses (validation rows x terms x columns) hold at most
+// this many floats (64 MB).
+constexpr std::int64_t kScoreChunkFloats = std::int64_t(1) << 24;
+
+// Squared residuals summed in float over this many validation rows before joining the double
+// sums (float alone would lose digits over thousands of rows).
+constexpr std::int64_t kRowsPerPartialSum = 16;
 
 // Ridge solutions for one set of fitting rows, for any alpha and any response:
 // weights(alpha) = basis * diag(1 / (eigenvalue + alpha)) * projection * Y_fit.
@@ -87,7 +101,56 @@ struct Fold {
     std::int64_t begin = 0, end = 0;  // its validation rows: [begin, end) of the training rows
     RidgeSolver solver;               // fitted on the other training rows
     RowMatrixF validationBasis;       // (validation features - fit mean) * basis: rows x k
+    ShrinkageBasis shrinkage;         // every alpha's shrinkage as a few shared terms
 };
+
+// Adds weight * (sum of squared residuals) of every alpha (rows of scores) and response
+// (columns) on the fold's validation rows. Residual(alpha a) = target - sum_r mixing[a][r] *
+// Q_r with Q_r = validationBasis * diag(directionWeights[:, r]) * z: R products shared by all
+// alphas instead of one per alpha, made as one product of the R scaled bases stacked. Columns
+// go in chunks so that memory stays bounded.
+void accumulateFoldScores(const Fold& fold, const RowMatrixF& z, const RowMatrixF& target,
+                          std::size_t alphaCount, Eigen::MatrixXd& scores, double weight,
+                          const JobContext& job) {
+    const std::int64_t k = fold.validationBasis.cols(), nv = target.rows(), c = target.cols();
+    const std::int64_t terms = fold.shrinkage.alphaMixing.cols(), count = std::int64_t(alphaCount);
+    const RowMatrixF mixing = fold.shrinkage.alphaMixing.cast<float>();  // alphas x R
+    RowMatrixF stacked(terms * nv, k);  // R blocks of nv rows: the scaled bases
+    for (std::int64_t r = 0; r < terms; ++r)
+        stacked.middleRows(r * nv, nv) =
+            fold.validationBasis.array().rowwise() *
+            fold.shrinkage.directionWeights.col(r).cast<float>().transpose().array();
+    const std::int64_t chunk =
+        std::clamp<std::int64_t>(kScoreChunkFloats / std::max<std::int64_t>(terms * nv, 1), 64,
+                                 std::max<std::int64_t>(c, 64));
+    RowMatrixF products(terms * nv, std::min(chunk, c));  // Q_r row i: row r * nv + i
+    RowMatrixF residual(count, products.cols());
+    Eigen::ArrayXXf partial(count, products.cols());
+    for (std::int64_t c0 = 0; c0 < c; c0 += chunk) {
+        const std::int64_t cc = std::min(chunk, c - c0), ld = products.cols();
+        if (terms > 0 && k > 0)
+            gemm(false, false, terms * nv, cc, k, 1.0f, stacked.data(), k, z.data() + c0, c, 0.0f,
+                 products.data(), ld);
+        Eigen::ArrayXXd sse = Eigen::ArrayXXd::Zero(count, cc);
+        partial.setZero();
+        for (std::int64_t i = 0; i < nv; ++i) {
+            for (std::int64_t a = 0; a < count; ++a)
+                residual.row(a).head(cc) = target.row(i).segment(c0, cc);
+            // residual(a) -= sum_r mixing(a, r) * Q_r row i (rows of Q_r lie nv * ld apart)
+            if (terms > 0 && k > 0)
+                gemm(false, false, count, cc, terms, -1.0f, mixing.data(), terms,
+                     products.data() + i * ld, nv * ld, 1.0f, residual.data(), ld);
+            partial.leftCols(cc) += residual.leftCols(cc).array().square();
+            // Squares are summed in float over a few rows, then in double.
+            if ((i + 1) % kRowsPerPartialSum == 0 || i + 1 == nv) {
+                sse += partial.leftCols(cc).cast<double>();
+                partial.setZero();
+            }
+        }
+        scores.middleCols(c0, cc) += (sse * weight).matrix();
+        job.checkCancelled();
+    }
+}
 
 void checkFinite(const float* values, std::int64_t count, const std::string& what) {
     for (std::int64_t i = 0; i < count; ++i)
@@ -239,6 +302,8 @@ FeatureTransform fitRidgeCV(const RidgeProblem& problem, RidgeSettings settings,
                 trainX.middleRows(fold.begin, size).rowwise() - fold.solver.featureMean;
             fold.validationBasis = multiply(validation.cast<float>(), fold.solver.basis);
             fold.solver.basis.resize(0, 0);  // only the refit needs it
+            fold.shrinkage =
+                shrinkageBasis(fold.solver.eigenvalues, settings.alphas, kShrinkageTolerance);
             job.checkCancelled();
         }
     }
@@ -263,7 +328,7 @@ FeatureTransform fitRidgeCV(const RidgeProblem& problem, RidgeSettings settings,
         batch.count = c;
         Eigen::MatrixXd scores = Eigen::MatrixXd::Zero(alphaCount, c);  // alphas x responses
         for (const Fold& fold : folds) {
-            const std::int64_t k = fold.solver.eigenvalues.size(), nv = fold.end - fold.begin;
+            const std::int64_t nv = fold.end - fold.begin;
             const RowMatrixF z = project(fold.solver, trainY, fold.begin, fold.end);
             const Eigen::RowVectorXd fitMean = settings.intercept
                                                    ? columnMeans(trainY, fold.begin, fold.end)
@@ -271,26 +336,8 @@ FeatureTransform fitRidgeCV(const RidgeProblem& problem, RidgeSettings settings,
             // Validation responses minus what the intercept alone predicts.
             RowMatrixF target = trainY.middleRows(fold.begin, nv);
             target.rowwise() -= fitMean.cast<float>();
-            // Per alpha: the residual target - (B diag(d)) Z in one product (B, the validation
-            // rows in the eigenbasis, is scaled: n_v x k values rather than k x c), then its
-            // squares summed row by row (contiguous).
-            RowMatrixF scaledBasis(nv, k), residual(nv, c);
-            Eigen::ArrayXd sse(c);
-            for (std::int64_t a = 0; a < alphaCount; ++a) {
-                const double alpha = settings.alphas[std::size_t(a)];
-                const Eigen::RowVectorXf shrink =
-                    (1.0 / (fold.solver.eigenvalues.array() + alpha)).cast<float>().transpose();
-                scaledBasis = fold.validationBasis.array().rowwise() * shrink.array();
-                residual = target;
-                if (k > 0)
-                    gemm(false, false, nv, c, k, -1.0f, scaledBasis.data(), k, z.data(), c, 1.0f,
-                         residual.data(), c);
-                sse.setZero();
-                for (std::int64_t i = 0; i < nv; ++i)
-                    sse += residual.row(i).array().square().cast<double>().transpose();
-                scores.row(a) += (sse / (double(nv) * double(settings.folds))).matrix().transpose();
-                job.checkCancelled();
-            }
+            accumulateFoldScores(fold, z, target, settings.alphas.size(), scores,
+                                 1.0 / (double(nv) * double(settings.folds)), job);
         }
         batch.alphas.resize(std::size_t(c));
         batch.cvScores.resize(std::size_t(alphaCount * c));
