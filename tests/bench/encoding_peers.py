@@ -1,9 +1,12 @@
 """Peers for bench_encoding: writes the benchmark's features X (N x F) and responses Y (N x V)
-once, then times (1) a numpy implementation of the algorithm himalaya uses and Unitscope
-follows (per fold one eigendecomposition of the training features serving every alpha and
-voxel, K contiguous folds, mean over folds of the fold's MSE, ties to the larger alpha, a
-refit on all rows with each voxel's alpha) and (2) scikit-learn's RidgeCV with one alpha per
-target (its efficient leave-one-out, the fastest cross-validated ridge it offers). Prints JSON.
+once, then times (1) a numpy implementation of the algorithm himalaya uses (per fold one
+decomposition of the training features serving every alpha and voxel, K contiguous folds, mean
+over folds of the fold's MSE, ties to the larger alpha, a refit on all rows with each voxel's
+alpha), in two orders of computation: himalaya's own (solve_ridge_cv_svd: an SVD per fold, the
+resolution matrices Xtest V diag(s / (s^2 + alpha)) U' of every alpha, times Ytrain), and a
+cheaper order (the validation rows in the eigenbasis, one validation x features x voxels
+product per alpha); and (2) scikit-learn's RidgeCV with one alpha per target (its efficient
+leave-one-out, the fastest cross-validated ridge it offers). Prints JSON.
 
 Usage: encoding_peers.py DIR N F V ALPHAS FOLDS
 """
@@ -59,9 +62,38 @@ def numpy_ridge_cv(x, y):
     return weights, alphas[best]
 
 
+def himalaya_order_ridge_cv(x, y):
+    """himalaya's solve_ridge_cv_svd for one feature space, in its order of computation."""
+    def resolution(xt, alphas_):  # (X'X + alpha)^-1 X' for every alpha: alphas x F x rows
+        u, s, vt = np.linalg.svd(xt, full_matrices=False)
+        weighting = s / (alphas_.astype(xt.dtype)[:, None] + s ** 2)  # himalaya keeps X's dtype
+        return np.matmul(vt.T, weighting[:, :, None] * u.T)
+
+    scores = np.zeros((len(alphas), y.shape[1]))
+    for lo, hi in fold_bounds(len(x), folds):
+        train = np.r_[0:lo, hi:len(x)]
+        matrix = np.matmul(x[lo:hi], resolution(x[train], alphas))  # alphas x val x train
+        predictions = np.matmul(matrix, y[train])
+        scores += ((predictions - y[lo:hi][None]) ** 2).mean(1)
+        del matrix, predictions
+    scores /= folds
+    best = len(alphas) - 1 - np.argmin(scores[::-1], axis=0)
+    used = np.unique(best)
+    weights = np.empty((x.shape[1], y.shape[1]), np.float32)
+    for matrices, a in zip(resolution(x, alphas[used]), used):
+        columns = best == a
+        weights[:, columns] = matrices @ y[:, columns]
+    return weights, alphas[best]
+
+
 start = time.perf_counter()
 weights, chosen = numpy_ridge_cv(x, y)
 numpy_seconds = time.perf_counter() - start
+
+start = time.perf_counter()
+himalaya_weights, himalaya_chosen = himalaya_order_ridge_cv(x, y)
+himalaya_seconds = time.perf_counter() - start
+himalaya_same_alpha = float((himalaya_chosen == chosen).mean())
 
 from sklearn.linear_model import RidgeCV  # noqa: E402
 
@@ -69,5 +101,7 @@ start = time.perf_counter()
 RidgeCV(alphas=alphas, fit_intercept=False, alpha_per_target=True).fit(x, y)
 sklearn_seconds = time.perf_counter() - start
 
-print(json.dumps({"numpy_s": numpy_seconds, "sklearn_ridgecv_s": sklearn_seconds,
+print(json.dumps({"numpy_s": numpy_seconds, "numpy_himalaya_order_s": himalaya_seconds,
+                  "himalaya_order_same_alpha_fraction": himalaya_same_alpha,
+                  "sklearn_ridgecv_s": sklearn_seconds,
                   "alphas": chosen.tolist()[:5000], "weights_head": weights[:, :50].ravel().tolist()}))
