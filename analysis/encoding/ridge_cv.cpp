@@ -8,7 +8,7 @@
 #include <string>
 
 #include "analysis/core/blas.h"
-#include "analysis/core/lapack.h"
+#include "analysis/encoding/ridge_solver.h"
 #include "analysis/encoding/shrinkage_basis.h"
 
 namespace us::analysis {
@@ -16,10 +16,6 @@ namespace {
 
 using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using RowMatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-// Eigen-directions whose eigenvalue is below this share of the largest carry no signal: the
-// features have no variance along them, so they are dropped (their ridge contribution is 0).
-constexpr double kRankTolerance = 1e-10;
 
 // How closely the shared shrinkage terms reproduce each alpha's (shares in [0, 1]): at the
 // rounding error of the float32 products over a thousand directions, so the CV scores are
@@ -30,63 +26,8 @@ constexpr double kShrinkageTolerance = 1e-6;
 // this many floats (64 MB).
 constexpr std::int64_t kScoreChunkFloats = std::int64_t(1) << 24;
 
-// Squared residuals summed in float over this many validation rows before joining the double
-// sums (float alone would lose digits over thousands of rows).
-constexpr std::int64_t kRowsPerPartialSum = 16;
-
-// Ridge solutions for one set of fitting rows, for any alpha and any response:
-// weights(alpha) = basis * diag(1 / (eigenvalue + alpha)) * projection * Y_fit.
-struct RidgeSolver {
-    Eigen::VectorXd eigenvalues;     // k, kept directions only
-    RowMatrixF projection;           // k x fitRows
-    RowMatrixF basis;                // features x k
-    Eigen::RowVectorXd featureMean;  // subtracted before fitting (zeros without intercept)
-};
-
-// features: the (already transformed) rows that fit, as double.
-RidgeSolver makeSolver(const RowMatrixD& fit, bool intercept) {
-    const std::int64_t n = fit.rows(), f = fit.cols();
-    RidgeSolver solver;
-    solver.featureMean =
-        intercept ? Eigen::RowVectorXd(fit.colwise().mean()) : Eigen::RowVectorXd::Zero(f);
-    const RowMatrixD centred = fit.rowwise() - solver.featureMean;
-    const bool primal = f <= n;
-    const std::int64_t side = primal ? f : n;
-    // Gram matrix X'X (primal) or kernel XX' (dual); symmetric, so row/column order is moot.
-    Eigen::MatrixXd gram(side, side);
-    gemm(primal, !primal, side, side, primal ? n : f, 1.0, centred.data(), f, centred.data(), f,
-         0.0, gram.data(), side);
-    const Eigen::VectorXd values = symmetricEigen(gram);
-    const double largest = values.size() ? std::max(values(values.size() - 1), 0.0) : 0.0;
-    std::vector<Eigen::Index> kept;
-    for (Eigen::Index i = 0; i < values.size(); ++i)
-        if (values(i) > kRankTolerance * largest) kept.push_back(i);
-    const std::int64_t k = std::int64_t(kept.size());
-    solver.eigenvalues.resize(k);
-    RowMatrixD vectors(side, k);
-    for (std::int64_t j = 0; j < k; ++j) {
-        solver.eigenvalues(j) = values(kept[std::size_t(j)]);
-        vectors.col(j) = gram.col(kept[std::size_t(j)]);
-    }
-    if (primal) {
-        // projection = V' X', basis = V
-        RowMatrixD projection(k, n);
-        if (k > 0)
-            gemm(true, true, k, n, f, 1.0, vectors.data(), k, centred.data(), f, 0.0,
-                 projection.data(), n);
-        solver.projection = projection.cast<float>();
-        solver.basis = vectors.cast<float>();
-    } else {
-        // projection = U', basis = X' U
-        RowMatrixD basis(f, k);
-        if (k > 0)
-            gemm(true, false, f, k, n, 1.0, centred.data(), f, vectors.data(), k, 0.0, basis.data(),
-                 k);
-        solver.projection = vectors.transpose().cast<float>();
-        solver.basis = basis.cast<float>();
-    }
-    return solver;
-}
+// Responses whose inner products are summed together (their running sums stay in cache).
+constexpr std::int64_t kInnerColumns = 256;
 
 // a * b through BLAS (Eigen's own product is several times slower on these sizes).
 RowMatrixF multiply(const RowMatrixF& a, const RowMatrixF& b) {
@@ -105,49 +46,70 @@ struct Fold {
 };
 
 // Adds weight * (sum of squared residuals) of every alpha (rows of scores) and response
-// (columns) on the fold's validation rows. Residual(alpha a) = target - sum_r mixing[a][r] *
-// Q_r with Q_r = validationBasis * diag(directionWeights[:, r]) * z: R products shared by all
-// alphas instead of one per alpha, made as one product of the R scaled bases stacked. Columns
-// go in chunks so that memory stays bounded.
+// (columns) on the fold's validation rows. The prediction of alpha a is sum_r mixing[a][r] *
+// Q_r, with Q_r = validationBasis * diag(directionWeights[:, r]) * z: R products shared by all
+// alphas instead of one per alpha, made as one product of the R scaled bases stacked. Then per
+// response, in double, ||t - sum_r m_r Q_r||^2 = t.t - 2 sum_r m_r t.Q_r + sum_rs m_r m_s
+// Q_r.Q_s from the inner products of t and the Q_r: exact for the float Q_r (the residual in
+// float would round), and loses digits only for fits with 1 - R2 below 1e-9. Columns go in
+// chunks so that memory stays bounded.
 void accumulateFoldScores(const Fold& fold, const RowMatrixF& z, const RowMatrixF& target,
                           std::size_t alphaCount, Eigen::MatrixXd& scores, double weight,
                           const JobContext& job) {
     const std::int64_t k = fold.validationBasis.cols(), nv = target.rows(), c = target.cols();
-    const std::int64_t terms = fold.shrinkage.alphaMixing.cols(), count = std::int64_t(alphaCount);
-    const RowMatrixF mixing = fold.shrinkage.alphaMixing.cast<float>();  // alphas x R
+    const std::int64_t terms = k > 0 ? fold.shrinkage.alphaMixing.cols() : 0;
+    const Eigen::MatrixXd& mixing = fold.shrinkage.alphaMixing;  // alphas x R
     RowMatrixF stacked(terms * nv, k);  // R blocks of nv rows: the scaled bases
     for (std::int64_t r = 0; r < terms; ++r)
         stacked.middleRows(r * nv, nv) =
             fold.validationBasis.array().rowwise() *
             fold.shrinkage.directionWeights.col(r).cast<float>().transpose().array();
     const std::int64_t chunk =
-        std::clamp<std::int64_t>(kScoreChunkFloats / std::max<std::int64_t>(terms * nv, 1), 64,
-                                 std::max<std::int64_t>(c, 64));
+        std::clamp<std::int64_t>(kScoreChunkFloats / std::max<std::int64_t>(terms * nv, 1),
+                                 kInnerColumns, std::max<std::int64_t>(c, kInnerColumns));
     RowMatrixF products(terms * nv, std::min(chunk, c));  // Q_r row i: row r * nv + i
-    RowMatrixF residual(count, products.cols());
-    Eigen::ArrayXXf partial(count, products.cols());
+    // Per column: t.t, then t.Q_r (R), then Q_r.Q_s for s <= r (R (R + 1) / 2).
+    const std::int64_t pairs = terms * (terms + 1) / 2;
+    Eigen::Array<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> inner(1 + terms + pairs,
+                                                                                kInnerColumns);
+    // sum[j] += a[j] * b[j] over one block of columns, in double.
+    const auto accumulate = [](double* sum, const float* a, const float* b, std::int64_t width) {
+        for (std::int64_t j = 0; j < width; ++j)
+            sum[j] += double(a[j]) * double(b[j]);
+    };
     for (std::int64_t c0 = 0; c0 < c; c0 += chunk) {
         const std::int64_t cc = std::min(chunk, c - c0), ld = products.cols();
-        if (terms > 0 && k > 0)
+        if (terms > 0)
             gemm(false, false, terms * nv, cc, k, 1.0f, stacked.data(), k, z.data() + c0, c, 0.0f,
                  products.data(), ld);
-        Eigen::ArrayXXd sse = Eigen::ArrayXXd::Zero(count, cc);
-        partial.setZero();
-        for (std::int64_t i = 0; i < nv; ++i) {
-            for (std::int64_t a = 0; a < count; ++a)
-                residual.row(a).head(cc) = target.row(i).segment(c0, cc);
-            // residual(a) -= sum_r mixing(a, r) * Q_r row i (rows of Q_r lie nv * ld apart)
-            if (terms > 0 && k > 0)
-                gemm(false, false, count, cc, terms, -1.0f, mixing.data(), terms,
-                     products.data() + i * ld, nv * ld, 1.0f, residual.data(), ld);
-            partial.leftCols(cc) += residual.leftCols(cc).array().square();
-            // Squares are summed in float over a few rows, then in double.
-            if ((i + 1) % kRowsPerPartialSum == 0 || i + 1 == nv) {
-                sse += partial.leftCols(cc).cast<double>();
-                partial.setZero();
+        for (std::int64_t j0 = 0; j0 < cc; j0 += kInnerColumns) {
+            const std::int64_t width = std::min(kInnerColumns, cc - j0);
+            inner.setZero();
+            for (std::int64_t i = 0; i < nv; ++i) {
+                const float* t = target.data() + i * c + c0 + j0;
+                const auto q = [&](std::int64_t r) {
+                    return products.data() + (r * nv + i) * ld + j0;
+                };
+                accumulate(&inner(0, 0), t, t, width);
+                for (std::int64_t r = 0, pair = 0; r < terms; ++r) {
+                    accumulate(&inner(1 + r, 0), t, q(r), width);
+                    for (std::int64_t s = 0; s <= r; ++s, ++pair)
+                        accumulate(&inner(1 + terms + pair, 0), q(r), q(s), width);
+                }
+            }
+            for (std::int64_t a = 0; a < std::int64_t(alphaCount); ++a) {
+                const auto m = mixing.row(a);
+                Eigen::ArrayXd sse = inner.row(0).head(width).transpose();
+                for (std::int64_t r = 0, pair = 0; r < terms; ++r) {
+                    sse -= 2 * m(r) * inner.row(1 + r).head(width).transpose();
+                    for (std::int64_t s = 0; s <= r; ++s, ++pair)
+                        sse += (s == r ? 1.0 : 2.0) * m(r) * m(s) *
+                               inner.row(1 + terms + pair).head(width).transpose();
+                }
+                scores.row(a).segment(c0 + j0, width) +=
+                    (sse.max(0.0) * weight).matrix().transpose();
             }
         }
-        scores.middleCols(c0, cc) += (sse * weight).matrix();
         job.checkCancelled();
     }
 }
@@ -174,6 +136,69 @@ RowMatrixF project(const RidgeSolver& solver, const RowMatrixF& trainY, std::int
         gemm(false, false, k, c, after, 1.0f, solver.projection.data() + skipBegin, fitRows,
              trainY.data() + skipEnd * c, c, skipBegin > 0 ? 1.0f : 0.0f, z.data(), c);
     return z;
+}
+
+// Every fold's solver and the one for all training rows. With no more features than rows,
+// a fold's Gram matrix is the training rows' less the left-out rows' (the rows centred once on
+// the training mean, so that a fold's own mean is a small shift and the downdate loses no
+// digits), which saves most of its cost.
+struct Decomposition {
+    std::vector<Fold> folds;
+    RidgeSolver full;
+};
+
+Decomposition decompose(const RowMatrixD& trainX, const RidgeSettings& settings,
+                        const JobContext& job) {
+    const std::int64_t nTrain = trainX.rows(), f = trainX.cols();
+    const Eigen::RowVectorXd centre = settings.intercept
+                                          ? Eigen::RowVectorXd(trainX.colwise().mean())
+                                          : Eigen::RowVectorXd::Zero(f);
+    const RowMatrixD centred = trainX.rowwise() - centre;
+    const Eigen::RowVectorXd centredSum = centred.colwise().sum();
+    Eigen::MatrixXd gram;
+    if (f <= nTrain) {
+        gram.resize(f, f);
+        gemm(true, false, f, f, nTrain, 1.0, centred.data(), f, centred.data(), f, 0.0, gram.data(),
+             f);
+    }
+    // The solver of the rows outside [begin, end).
+    const auto solverWithout = [&](std::int64_t begin, std::int64_t end) {
+        const std::int64_t left = end - begin, fitRows = nTrain - left;
+        Eigen::RowVectorXd shift = Eigen::RowVectorXd::Zero(f);  // the fit mean - centre
+        if (settings.intercept)
+            shift =
+                (centredSum - centred.middleRows(begin, left).colwise().sum()) / double(fitRows);
+        RowMatrixD fit(fitRows, f);
+        fit << centred.topRows(begin), centred.bottomRows(nTrain - end);
+        fit.rowwise() -= shift;
+        if (f > fitRows) return dualRidgeSolver(fit, centre + shift);
+        Eigen::MatrixXd fitGram = gram;
+        if (left > 0)
+            gemm(true, false, f, f, left, -1.0, centred.data() + begin * f, f,
+                 centred.data() + begin * f, f, 1.0, fitGram.data(), f);
+        fitGram -= double(fitRows) * shift.transpose() * shift;
+        return primalRidgeSolver(fit, fitGram, centre + shift);
+    };
+    Decomposition d;
+    std::int64_t begin = 0;
+    d.folds.resize(std::size_t(settings.folds));
+    for (int i = 0; i < settings.folds; ++i) {
+        Fold& fold = d.folds[std::size_t(i)];
+        const std::int64_t size = nTrain / settings.folds + (i < nTrain % settings.folds ? 1 : 0);
+        fold.begin = begin;
+        fold.end = begin + size;
+        begin = fold.end;
+        fold.solver = solverWithout(fold.begin, fold.end);
+        const RowMatrixD validation =
+            trainX.middleRows(fold.begin, size).rowwise() - fold.solver.featureMean;
+        fold.validationBasis = multiply(validation.cast<float>(), fold.solver.basis);
+        fold.solver.basis.resize(0, 0);  // only the refit needs it
+        fold.shrinkage =
+            shrinkageBasis(fold.solver.eigenvalues, settings.alphas, kShrinkageTolerance);
+        job.checkCancelled();
+    }
+    d.full = solverWithout(0, 0);
+    return d;
 }
 
 Eigen::RowVectorXd columnMeans(const RowMatrixF& y, std::int64_t skipBegin, std::int64_t skipEnd) {
@@ -283,31 +308,9 @@ FeatureTransform fitRidgeCV(const RidgeProblem& problem, RidgeSettings settings,
     const RowMatrixD trainX = transformed(problem.trainRows);
     const RowMatrixF testX = transformed(problem.testRows).cast<float>();
 
-    // One solver per fold and one for all training rows.
     job.report(0.0, "decomposing the features");
-    std::vector<Fold> folds(static_cast<std::size_t>(settings.folds));
-    {
-        std::int64_t begin = 0;
-        for (int i = 0; i < settings.folds; ++i) {
-            Fold& fold = folds[std::size_t(i)];
-            const std::int64_t size =
-                nTrain / settings.folds + (i < nTrain % settings.folds ? 1 : 0);
-            fold.begin = begin;
-            fold.end = begin + size;
-            begin = fold.end;
-            RowMatrixD fit(nTrain - size, f);
-            fit << trainX.topRows(fold.begin), trainX.bottomRows(nTrain - fold.end);
-            fold.solver = makeSolver(fit, settings.intercept);
-            const RowMatrixD validation =
-                trainX.middleRows(fold.begin, size).rowwise() - fold.solver.featureMean;
-            fold.validationBasis = multiply(validation.cast<float>(), fold.solver.basis);
-            fold.solver.basis.resize(0, 0);  // only the refit needs it
-            fold.shrinkage =
-                shrinkageBasis(fold.solver.eigenvalues, settings.alphas, kShrinkageTolerance);
-            job.checkCancelled();
-        }
-    }
-    const RidgeSolver full = makeSolver(trainX, settings.intercept);
+    const Decomposition decomposition = decompose(trainX, settings, job);
+    const RidgeSolver& full = decomposition.full;
     const Eigen::RowVectorXf fullMean = full.featureMean.cast<float>();
     const double decompositionShare = 0.05;
     job.report(decompositionShare, "fitting responses");
@@ -327,12 +330,12 @@ FeatureTransform fitRidgeCV(const RidgeProblem& problem, RidgeSettings settings,
         batch.first = first;
         batch.count = c;
         Eigen::MatrixXd scores = Eigen::MatrixXd::Zero(alphaCount, c);  // alphas x responses
-        for (const Fold& fold : folds) {
+        for (const Fold& fold : decomposition.folds) {
             const std::int64_t nv = fold.end - fold.begin;
-            const RowMatrixF z = project(fold.solver, trainY, fold.begin, fold.end);
             const Eigen::RowVectorXd fitMean = settings.intercept
                                                    ? columnMeans(trainY, fold.begin, fold.end)
                                                    : Eigen::RowVectorXd::Zero(c);
+            const RowMatrixF z = project(fold.solver, trainY, fold.begin, fold.end);
             // Validation responses minus what the intercept alone predicts.
             RowMatrixF target = trainY.middleRows(fold.begin, nv);
             target.rowwise() -= fitMean.cast<float>();
@@ -352,6 +355,8 @@ FeatureTransform fitRidgeCV(const RidgeProblem& problem, RidgeSettings settings,
 
         // Refit on all training rows with each response's alpha.
         const std::int64_t k = full.eigenvalues.size();
+        const Eigen::RowVectorXd trainMean =
+            settings.intercept ? columnMeans(trainY, 0, 0) : Eigen::RowVectorXd::Zero(c);
         RowMatrixF z = project(full, trainY, 0, 0);
         for (std::int64_t v = 0; v < c; ++v)
             for (std::int64_t i = 0; i < k; ++i)
@@ -361,9 +366,8 @@ FeatureTransform fitRidgeCV(const RidgeProblem& problem, RidgeSettings settings,
             gemm(false, false, f, c, k, 1.0f, full.basis.data(), k, z.data(), c, 0.0f,
                  weights.data(), c);
         const Eigen::RowVectorXf intercepts =
-            settings.intercept
-                ? Eigen::RowVectorXf(columnMeans(trainY, 0, 0).cast<float>() - fullMean * weights)
-                : Eigen::RowVectorXf::Zero(c);
+            settings.intercept ? Eigen::RowVectorXf(trainMean.cast<float>() - fullMean * weights)
+                               : Eigen::RowVectorXf::Zero(c);
         batch.intercepts.assign(intercepts.data(), intercepts.data() + c);
         batch.weights.resize(std::size_t(c * f));
         Eigen::Map<RowMatrixF>(batch.weights.data(), c, f) = weights.transpose();
