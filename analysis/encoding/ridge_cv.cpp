@@ -59,11 +59,20 @@ void accumulateFoldScores(const Fold& fold, const RowMatrixF& z, const RowMatrix
     const std::int64_t k = fold.validationBasis.cols(), nv = target.rows(), c = target.cols();
     const std::int64_t terms = k > 0 ? fold.shrinkage.alphaMixing.cols() : 0;
     const Eigen::MatrixXd& mixing = fold.shrinkage.alphaMixing;  // alphas x R
-    RowMatrixF stacked(terms * nv, k);  // R blocks of nv rows: the scaled bases
-    for (std::int64_t r = 0; r < terms; ++r)
-        stacked.middleRows(r * nv, nv) =
-            fold.validationBasis.array().rowwise() *
-            fold.shrinkage.directionWeights.col(r).cast<float>().transpose().array();
+    // The scaled bases stacked (R blocks of nv rows), a few terms at a time when all of them
+    // would pass the memory bound.
+    const std::int64_t blockTerms = std::clamp<std::int64_t>(
+        kScoreChunkFloats / std::max<std::int64_t>(nv * k, 1), 1, std::max<std::int64_t>(terms, 1));
+    RowMatrixF stacked(std::min(blockTerms, terms) * nv, k);
+    std::int64_t stackedFrom = -1;  // the first term stacked now
+    const auto stack = [&](std::int64_t from) {
+        if (from == stackedFrom) return;
+        for (std::int64_t r = from; r < std::min(terms, from + blockTerms); ++r)
+            stacked.middleRows((r - from) * nv, nv) =
+                fold.validationBasis.array().rowwise() *
+                fold.shrinkage.directionWeights.col(r).cast<float>().transpose().array();
+        stackedFrom = from;
+    };
     const std::int64_t chunk =
         std::clamp<std::int64_t>(kScoreChunkFloats / std::max<std::int64_t>(terms * nv, 1),
                                  kInnerColumns, std::max<std::int64_t>(c, kInnerColumns));
@@ -79,9 +88,11 @@ void accumulateFoldScores(const Fold& fold, const RowMatrixF& z, const RowMatrix
     };
     for (std::int64_t c0 = 0; c0 < c; c0 += chunk) {
         const std::int64_t cc = std::min(chunk, c - c0), ld = products.cols();
-        if (terms > 0)
-            gemm(false, false, terms * nv, cc, k, 1.0f, stacked.data(), k, z.data() + c0, c, 0.0f,
-                 products.data(), ld);
+        for (std::int64_t from = 0; from < terms; from += blockTerms) {
+            stack(from);
+            gemm(false, false, std::min(blockTerms, terms - from) * nv, cc, k, 1.0f, stacked.data(),
+                 k, z.data() + c0, c, 0.0f, products.data() + from * nv * ld, ld);
+        }
         for (std::int64_t j0 = 0; j0 < cc; j0 += kInnerColumns) {
             const std::int64_t width = std::min(kInnerColumns, cc - j0);
             inner.setZero();
