@@ -74,7 +74,8 @@ struct VisualisationRequest : OptimisationSettings {
     int images = 1;
     // Facets: the weight of the diversity term (Lucent's: for each pair of images, the inner
     // product of their Frobenius-normalised Gram matrices of the first term's layer
-    // activations, summed and divided by the images); 0 for independent images.
+    // activations, summed and divided by the images); 0 for independent images. The term acts
+    // for the first 5/8 of the steps; the rest maximise the objective alone on a fresh Adam.
     double diversity = 0;
     // A spectrum in Lucent's layout, float32 (N, C, H, W // 2 + 1 (+1 when W is odd), 2).
     std::optional<FloatArray> initialSpectrum;

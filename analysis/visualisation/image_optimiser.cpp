@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <random>
 #include <stdexcept>
 
@@ -14,6 +15,9 @@ namespace us::analysis {
 using namespace script_graph;
 
 namespace {
+
+// With a penalty, the share of the steps at the end that maximise the objective alone.
+constexpr double kObjectiveOnlyShare = 0.375;
 
 // numpy.fft.fftfreq(n)
 std::vector<double> fftFrequencies(int n) {
@@ -224,21 +228,32 @@ OptimisedImages ImageOptimiser::run(const Objective& objective, const Penalty& p
     };
     {
         torch::AutoGradMode grad(true);
-        torch::optim::Adam adam({spectrum_}, torch::optim::AdamOptions(settings_.learningRate));
+        const auto adamOptions = torch::optim::AdamOptions(settings_.learningRate);
+        auto adam =
+            std::make_unique<torch::optim::Adam>(std::vector<at::Tensor>{spectrum_}, adamOptions);
+        // A penalty (the facets' diversity) acts until the last part of the run, which then
+        // maximises the objective alone on a fresh Adam: the penalty's gradients inflate
+        // Adam's second moments, which would otherwise keep the objective's steps too small
+        // for a facet the penalty pushed down to recover (seen on the demo CNN).
+        const int penaltySteps =
+            penalty ? steps - int(std::lround(kObjectiveOnlyShare * steps)) : steps;
         Transforms transforms(side_, settings_.seed);
         const auto started = std::chrono::steady_clock::now();
         for (int step = 0; step < steps; ++step) {
             job.checkCancelled();
-            adam.zero_grad();
+            if (step == penaltySteps && step > 0)
+                adam = std::make_unique<torch::optim::Adam>(std::vector<at::Tensor>{spectrum_},
+                                                            adamOptions);
+            adam->zero_grad();
             const auto untransformed = currentImages();
             const auto a =
                 activations(settings_.transforms ? transforms(untransformed) : untransformed);
             const auto values = objective(a);
             result.objective.push_back(values.mean().item<double>());
             auto loss = -values.mean();
-            if (penalty) loss = loss + penalty(untransformed, a);
+            if (penalty && step < penaltySteps) loss = loss + penalty(untransformed, a);
             loss.backward();
-            adam.step();
+            adam->step();
             job.report(double(step + 1) / steps, "optimising");
             if (settings_.previewEvery > 0 && (step + 1) % settings_.previewEvery == 0 &&
                 step + 1 < steps)
