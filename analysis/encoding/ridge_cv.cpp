@@ -22,8 +22,9 @@ using RowMatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::
 // those of one product per alpha to float precision.
 constexpr double kShrinkageTolerance = 1e-6;
 
-// The shared terms of a chunk of responses (validation rows x terms x columns) hold at most
-// this many floats (64 MB).
+// The shared terms of a chunk of responses (validation rows x terms x columns), and the
+// scaled bases stacked to make them (validation rows x terms x directions), hold at most this
+// many floats (64 MB) each.
 constexpr std::int64_t kScoreChunkFloats = std::int64_t(1) << 24;
 
 // Responses whose inner products are summed together (their running sums stay in cache).
@@ -54,8 +55,7 @@ struct Fold {
 // float would round), and loses digits only for fits with 1 - R2 below 1e-9. Columns go in
 // chunks so that memory stays bounded.
 void accumulateFoldScores(const Fold& fold, const RowMatrixF& z, const RowMatrixF& target,
-                          std::size_t alphaCount, Eigen::MatrixXd& scores, double weight,
-                          const JobContext& job) {
+                          Eigen::MatrixXd& scores, double weight, const JobContext& job) {
     const std::int64_t k = fold.validationBasis.cols(), nv = target.rows(), c = target.cols();
     const std::int64_t terms = k > 0 ? fold.shrinkage.alphaMixing.cols() : 0;
     const Eigen::MatrixXd& mixing = fold.shrinkage.alphaMixing;  // alphas x R
@@ -108,7 +108,7 @@ void accumulateFoldScores(const Fold& fold, const RowMatrixF& z, const RowMatrix
                         accumulate(&inner(1 + terms + pair, 0), q(r), q(s), width);
                 }
             }
-            for (std::int64_t a = 0; a < std::int64_t(alphaCount); ++a) {
+            for (Eigen::Index a = 0; a < mixing.rows(); ++a) {
                 const auto m = mixing.row(a);
                 Eigen::ArrayXd sse = inner.row(0).head(width).transpose();
                 for (std::int64_t r = 0, pair = 0; r < terms; ++r) {
@@ -350,7 +350,7 @@ FeatureTransform fitRidgeCV(const RidgeProblem& problem, RidgeSettings settings,
             // Validation responses minus what the intercept alone predicts.
             RowMatrixF target = trainY.middleRows(fold.begin, nv);
             target.rowwise() -= fitMean.cast<float>();
-            accumulateFoldScores(fold, z, target, settings.alphas.size(), scores,
+            accumulateFoldScores(fold, z, target, scores,
                                  1.0 / (double(nv) * double(settings.folds)), job);
         }
         batch.alphas.resize(std::size_t(c));
