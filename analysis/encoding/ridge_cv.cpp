@@ -8,6 +8,7 @@
 #include <string>
 
 #include "analysis/core/blas.h"
+#include "analysis/core/cpu_clones.h"
 #include "analysis/encoding/ridge_solver.h"
 #include "analysis/encoding/shrinkage_basis.h"
 
@@ -28,7 +29,7 @@ constexpr double kShrinkageTolerance = 1e-6;
 constexpr std::int64_t kScoreChunkFloats = std::int64_t(1) << 24;
 
 // Responses whose inner products are summed together (their running sums stay in cache).
-constexpr std::int64_t kInnerColumns = 256;
+constexpr std::int64_t kInnerColumns = 128;
 
 // a * b through BLAS (Eigen's own product is several times slower on these sizes).
 RowMatrixF multiply(const RowMatrixF& a, const RowMatrixF& b) {
@@ -45,6 +46,53 @@ struct Fold {
     RowMatrixF validationBasis;       // (validation features - fit mean) * basis: rows x k
     ShrinkageBasis shrinkage;         // every alpha's shrinkage as a few shared terms
 };
+
+// Adds, per column j < width, in double: t.t to inner row 0, t.Q_r to row 1 + r, and Q_r.Q_s
+// (s <= r) to the rows after, summed over the nv rows of t (row stride tStride) and of each Q_r
+// (rows r * nv + i of q, stride qStride); width is at most kInnerColumns. Rows go four at a time,
+// converted to double once, so that each running sum is loaded and stored once per four
+// products. Cloned per instruction set where the compiler can: the AVX-512 and FMA versions run
+// this several times faster than the SSE2 baseline.
+US_CPU_CLONES void innerProducts(const float* t, std::int64_t tStride, const float* q,
+                                 std::int64_t qStride, std::int64_t nv, std::int64_t terms,
+                                 std::int64_t width, double* inner, std::int64_t innerStride) {
+    constexpr std::int64_t kRows = 4;
+    // x[(row * (terms + 1) + v) * kInnerColumns + j]: vector v of the block's row (t is v = 0).
+    std::vector<double> x(std::size_t(kRows * (terms + 1) * kInnerColumns), 0.0);
+    const auto vectorOf = [&](std::int64_t row, std::int64_t v) {
+        return x.data() + (row * (terms + 1) + v) * kInnerColumns;
+    };
+    const auto add = [&](double* sum, std::int64_t a, std::int64_t b) {
+        const double *a0 = vectorOf(0, a), *a1 = vectorOf(1, a), *a2 = vectorOf(2, a),
+                     *a3 = vectorOf(3, a);
+        const double *b0 = vectorOf(0, b), *b1 = vectorOf(1, b), *b2 = vectorOf(2, b),
+                     *b3 = vectorOf(3, b);
+        for (std::int64_t j = 0; j < width; ++j)
+            sum[j] += (a0[j] * b0[j] + a1[j] * b1[j]) + (a2[j] * b2[j] + a3[j] * b3[j]);
+    };
+    for (std::int64_t i0 = 0; i0 < nv; i0 += kRows) {
+        for (std::int64_t row = 0; row < kRows; ++row) {
+            const std::int64_t i = i0 + row;
+            for (std::int64_t v = 0; v <= terms; ++v) {
+                double* out = vectorOf(row, v);
+                if (i >= nv) {  // past the last row: zeros add nothing
+                    std::fill(out, out + width, 0.0);
+                    continue;
+                }
+                const float* in = v == 0 ? t + i * tStride : q + ((v - 1) * nv + i) * qStride;
+                for (std::int64_t j = 0; j < width; ++j)
+                    out[j] = in[j];
+            }
+        }
+        add(inner, 0, 0);
+        double* pairSum = inner + (1 + terms) * innerStride;
+        for (std::int64_t r = 0; r < terms; ++r) {
+            add(inner + (1 + r) * innerStride, 0, 1 + r);
+            for (std::int64_t s = 0; s <= r; ++s, pairSum += innerStride)
+                add(pairSum, 1 + r, 1 + s);
+        }
+    }
+}
 
 // Adds weight * (sum of squared residuals) of every alpha (rows of scores) and response
 // (columns) on the fold's validation rows. The prediction of alpha a is sum_r mixing[a][r] *
@@ -81,11 +129,17 @@ void accumulateFoldScores(const Fold& fold, const RowMatrixF& z, const RowMatrix
     const std::int64_t pairs = terms * (terms + 1) / 2;
     Eigen::Array<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> inner(1 + terms + pairs,
                                                                                 kInnerColumns);
-    // sum[j] += a[j] * b[j] over one block of columns, in double.
-    const auto accumulate = [](double* sum, const float* a, const float* b, std::int64_t width) {
-        for (std::int64_t j = 0; j < width; ++j)
-            sum[j] += double(a[j]) * double(b[j]);
-    };
+    // Each alpha's squared residual as a combination of those inner products.
+    Eigen::MatrixXd sseOfInner(mixing.rows(), inner.rows());
+    for (Eigen::Index a = 0; a < mixing.rows(); ++a) {
+        sseOfInner(a, 0) = 1;
+        for (std::int64_t r = 0, pair = 0; r < terms; ++r) {
+            sseOfInner(a, 1 + r) = -2 * mixing(a, r);
+            for (std::int64_t s = 0; s <= r; ++s, ++pair)
+                sseOfInner(a, 1 + terms + pair) =
+                    (s == r ? 1.0 : 2.0) * mixing(a, r) * mixing(a, s);
+        }
+    }
     for (std::int64_t c0 = 0; c0 < c; c0 += chunk) {
         const std::int64_t cc = std::min(chunk, c - c0), ld = products.cols();
         for (std::int64_t from = 0; from < terms; from += blockTerms) {
@@ -96,30 +150,10 @@ void accumulateFoldScores(const Fold& fold, const RowMatrixF& z, const RowMatrix
         for (std::int64_t j0 = 0; j0 < cc; j0 += kInnerColumns) {
             const std::int64_t width = std::min(kInnerColumns, cc - j0);
             inner.setZero();
-            for (std::int64_t i = 0; i < nv; ++i) {
-                const float* t = target.data() + i * c + c0 + j0;
-                const auto q = [&](std::int64_t r) {
-                    return products.data() + (r * nv + i) * ld + j0;
-                };
-                accumulate(&inner(0, 0), t, t, width);
-                for (std::int64_t r = 0, pair = 0; r < terms; ++r) {
-                    accumulate(&inner(1 + r, 0), t, q(r), width);
-                    for (std::int64_t s = 0; s <= r; ++s, ++pair)
-                        accumulate(&inner(1 + terms + pair, 0), q(r), q(s), width);
-                }
-            }
-            for (Eigen::Index a = 0; a < mixing.rows(); ++a) {
-                const auto m = mixing.row(a);
-                Eigen::ArrayXd sse = inner.row(0).head(width).transpose();
-                for (std::int64_t r = 0, pair = 0; r < terms; ++r) {
-                    sse -= 2 * m(r) * inner.row(1 + r).head(width).transpose();
-                    for (std::int64_t s = 0; s <= r; ++s, ++pair)
-                        sse += (s == r ? 1.0 : 2.0) * m(r) * m(s) *
-                               inner.row(1 + terms + pair).head(width).transpose();
-                }
-                scores.row(a).segment(c0 + j0, width) +=
-                    (sse.max(0.0) * weight).matrix().transpose();
-            }
+            innerProducts(target.data() + c0 + j0, c, products.data() + j0, ld, nv, terms, width,
+                          inner.data(), kInnerColumns);
+            const Eigen::MatrixXd sse = sseOfInner * inner.leftCols(width).matrix();
+            scores.middleCols(c0 + j0, width) += sse.cwiseMax(0.0) * weight;
         }
         job.checkCancelled();
     }
