@@ -61,7 +61,7 @@ struct VisualisationPreview {
 // The recipe's knobs, shared by every kind of run.
 struct OptimisationSettings {
     int steps = 512;
-    int size = 128;  // the parameterised image's side (the model's own if smaller)
+    int size = 128;  // the parameterised image's side (then resized to the model's input)
     double learningRate = 0.05;
     std::uint64_t seed = 0;
     bool transforms = true;

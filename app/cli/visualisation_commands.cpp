@@ -38,7 +38,9 @@ const char* const kRecipeHelp =
     "(orthonormal) / 4, colour decorrelation for 3 channels, sigmoid; each step pad 12\n"
     "(0.5), jitter 8, scale 0.90-1.10, rotate -10..10 degrees, jitter 4 (scaled by\n"
     "size / 128 below 128 px), resized to the model's input and normalised; Adam. The image\n"
-    "side is --size or the model's own if smaller.\n";
+    "side is --size, whatever the model's input: a 28 px model sees the 128 px image\n"
+    "resized, which smooths it (on the demo CNN, facets and cluster images came out\n"
+    "stronger than when optimised at 28 px).\n";
 
 // --steps, --size, --lr, --seed, --no-transforms and --threads.
 void readSettings(const CliArgs& options, analysis::OptimisationSettings& settings) {
