@@ -110,7 +110,8 @@ sklearn_seconds = time.perf_counter() - start
 from threadpoolctl import threadpool_info  # noqa: E402
 
 kernels = [i.get("architecture", "unknown") for i in threadpool_info() if "architecture" in i]
-print(json.dumps({"blas_kernels": ",".join(kernels) or "unknown", "numpy_s": numpy_seconds, "numpy_himalaya_order_s": himalaya_seconds,
+print(json.dumps({"blas_kernels": ",".join(kernels) or "unknown",
+                  "numpy_s": numpy_seconds, "numpy_himalaya_order_s": himalaya_seconds,
                   "himalaya_order_same_alpha_fraction": himalaya_same_alpha,
                   "sklearn_ridgecv_s": sklearn_seconds,
                   "alphas": chosen.tolist()[:5000], "weights_head": weights[:, :50].ravel().tolist()}))
