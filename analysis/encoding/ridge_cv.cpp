@@ -16,8 +16,8 @@
 namespace us::analysis {
 namespace {
 
-using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using RowMatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowMatrixF = RidgeSolver::RowMatrixF;
+using RowMatrixD = RidgeSolver::RowMatrixD;
 
 // How closely the shared shrinkage terms reproduce each alpha's (shares in [0, 1]): at the
 // rounding error of the float32 products over a thousand directions, so the CV scores are
