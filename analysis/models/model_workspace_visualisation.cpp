@@ -60,7 +60,7 @@ VisualisationRecord ModelWorkspace::visualise(const VisualisationSetup& setup,
     record.objective = objectiveText;
     record.label = setup.label;
     record.unit = setup.unit;
-    record.facets = request.images == 1 ? "single" : setup.anchored ? "anchored" : "diverse";
+    record.facets = setup.anchored ? "anchored" : request.images == 1 ? "single" : "diverse";
     record.steps = request.steps;
     record.size = request.size;
     record.learningRate = request.learningRate;

@@ -146,8 +146,13 @@ VisualisationResult visualise(ScriptModel& model, const InputSpec& spec,
 
 VisualisationResult visualiseEach(ScriptModel& model, const InputSpec& spec,
                                   const std::vector<VisualisationObjective>& objectives,
-                                  const OptimisationSettings& settings, const JobContext& job) {
+                                  const OptimisationSettings& settings, const JobContext& job,
+                                  const std::optional<FloatArray>& startImages) {
     if (objectives.empty()) throw std::invalid_argument("no objective to visualise");
+    if (startImages &&
+        (startImages->shape.empty() || startImages->shape[0] != std::int64_t(objectives.size())))
+        throw std::invalid_argument("one starting image per objective is needed, not " +
+                                    shapeText(startImages->shape));
     // All objectives' terms share one tap list.
     VisualisationObjective all;
     std::vector<std::size_t> firstTerm;
@@ -163,7 +168,8 @@ VisualisationResult visualiseEach(ScriptModel& model, const InputSpec& spec,
         const auto from = termTap.begin() + std::ptrdiff_t(firstTerm[i]);
         termTapOf.emplace_back(from, from + std::ptrdiff_t(objectives[i].terms.size()));
     }
-    ImageOptimiser optimiser(model, spec, settings, taps, int(objectives.size()));
+    ImageOptimiser optimiser(model, spec, settings, taps, int(objectives.size()), std::nullopt,
+                             startImages);
     const auto count = std::int64_t(objectives.size());
     const auto eachOwn = [&](const std::vector<at::Tensor>& a) {
         std::vector<at::Tensor> values, own(a.size());

@@ -96,10 +96,13 @@ struct VisualisationResult {
 
 // One image per objective, optimised together in one batch: image i climbs objectives[i]
 // alone, as separate runs would, at the cost of one. finalActivation[i] is objectives[i] on
-// image i; there is no diversity term, facet similarity or cosine.
+// image i; there is no diversity term, facet similarity or cosine. startImages, when given,
+// holds image i's start (N x C x H' x W' in [0, 1], as VisualisationRequest::initialImages),
+// such as each unit's exemplar anchor (facet_anchors.h); else every image starts at random.
 VisualisationResult visualiseEach(ScriptModel& model, const InputSpec& spec,
                                   const std::vector<VisualisationObjective>& objectives,
-                                  const OptimisationSettings& settings, const JobContext& job = {});
+                                  const OptimisationSettings& settings, const JobContext& job = {},
+                                  const std::optional<FloatArray>& startImages = std::nullopt);
 
 // The parameterisation alone: a spectrum (Lucent's layout) to images in [0, 1].
 FloatArray spectrumToImages(const FloatArray& spectrum, int height, int width, bool decorrelate);

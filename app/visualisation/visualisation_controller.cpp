@@ -110,7 +110,7 @@ void VisualisationController::visualiseUnits(const QString& layer, const std::ve
 void VisualisationController::visualiseObjective(const QString& objective, const QString& label) {
     auto choice = settings_;
     choice.objective = objective;
-    choice.anchored = false;  // anchored facets need one unit's exemplars
+    choice.anchored = false;  // exemplar starts need one unit's exemplars
     visualise(choice, label, std::nullopt);
 }
 
@@ -129,7 +129,7 @@ void VisualisationController::visualise(const widgets::VisualiseChoice& choice,
     setup.request.images = choice.images;
     setup.request.diversity = choice.images > 1 && !choice.anchored ? choice.diversity : 0;
     applyRecipe(choice, setup.request);
-    setup.anchored = choice.anchored && choice.images > 1;
+    setup.anchored = choice.anchored;
     setup.label = label.toStdString();
     setup.unit = unit;
     setup.request.preview = newPreviewMailbox();

@@ -236,6 +236,9 @@ void VisualisationStrip::setRecords(const std::vector<analysis::VisualisationRec
             row.title += tr(" · discriminative: %1% of the clusters' share, next cluster %2")
                              .arg(*record.clusterShare * 100, 0, 'f', 0)
                              .arg(number(*record.rivalActivation));
+        else if (record.facets == "anchored" && !record.imageShape.empty() &&
+                 record.imageShape[0] == 1)
+            row.title += tr(" · from the top exemplars");
         else if (record.facets != "single")
             row.title += tr(" · %1 facets").arg(QString::fromStdString(record.facets));
         row.images = toImages(record.imageShape, record.images);
@@ -277,6 +280,10 @@ void VisualisationStrip::requestVisualise() {
 
 int VisualisationStrip::recordCount() const {
     return int(records_.size());
+}
+
+QString VisualisationStrip::recordTitle(int row) const {
+    return records_.at(std::size_t(row)).title;
 }
 
 bool VisualisationStrip::hasPreview() const {

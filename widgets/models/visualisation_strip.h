@@ -34,6 +34,7 @@ class VisualisationStrip : public QWidget {
     void requestVisualise();
 
     int recordCount() const;
+    QString recordTitle(int row) const;  // the row's heading, as drawn
     bool hasPreview() const;
     // Where row `row`'s image `image` is drawn, in this widget's coordinates (tests).
     QRect imageRect(int row, int image) const;

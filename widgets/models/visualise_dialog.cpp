@@ -23,8 +23,12 @@ VisualiseDialog::VisualiseDialog(const VisualiseChoice& initial, QWidget* parent
     images_->setRange(1, 16);
     images_->setValue(initial.images);
     facets_ = new QComboBox(this);
-    facets_->addItem(tr("diversity term (Gram matrices)"));
-    facets_->addItem(tr("anchored on the unit's top exemplars"));
+    facets_->addItem(tr("random (facets kept apart by the diversity term)"));
+    facets_->addItem(tr("the unit's top exemplars (a group's mean per image)"));
+    facets_->setToolTip(
+        tr("Starting from the mean of the unit's strongest natural stimuli holds its pattern "
+           "from the first step; on the demo CNN more units end above their best natural "
+           "stimulus that way. Needs activations of the unit's layer and their stimuli."));
     facets_->setCurrentIndex(initial.anchored ? 1 : 0);
     diversity_ = new QDoubleSpinBox(this);
     diversity_->setRange(0, 1e6);
@@ -47,7 +51,7 @@ VisualiseDialog::VisualiseDialog(const VisualiseChoice& initial, QWidget* parent
     transforms_->setChecked(initial.transforms);
     form->addRow(tr("Objective"), objective_);
     form->addRow(tr("Images (facets)"), images_);
-    form->addRow(tr("Facets by"), facets_);
+    form->addRow(tr("Start from"), facets_);
     form->addRow(tr("Diversity weight"), diversity_);
     form->addRow(tr("Steps"), steps_);
     form->addRow(tr("Image side"), size_);
@@ -55,7 +59,6 @@ VisualiseDialog::VisualiseDialog(const VisualiseChoice& initial, QWidget* parent
     form->addRow(tr("Seed"), seed_);
     form->addRow(tr("Robustness"), transforms_);
     const auto facetsUsed = [this] {
-        facets_->setEnabled(images_->value() > 1);
         diversity_->setEnabled(images_->value() > 1 && facets_->currentIndex() == 0);
     };
     connect(images_, &QSpinBox::valueChanged, this, facetsUsed);
@@ -71,7 +74,7 @@ VisualiseChoice VisualiseDialog::choice() const {
     VisualiseChoice choice;
     choice.objective = objective_->text().trimmed();
     choice.images = images_->value();
-    choice.anchored = images_->value() > 1 && facets_->currentIndex() == 1;
+    choice.anchored = facets_->currentIndex() == 1;
     choice.diversity = diversity_->value();
     choice.steps = steps_->value();
     choice.size = size_->value();

@@ -16,7 +16,7 @@ namespace us::widgets {
 struct VisualiseChoice {
     QString objective;
     int images = 1;
-    bool anchored = false;  // facets from the unit's top exemplars, else the diversity term
+    bool anchored = false;  // images start from the unit's top exemplars, else at random
     double diversity = 100;
     int steps = 512;
     int size = 128;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "analysis/clustering/kmeans.h"
 #include "analysis/core/runtime_setup.h"
@@ -47,13 +48,22 @@ float bestNatural(const ActivationStore& store, const std::string& layer, std::i
     return *std::max_element(column.begin(), column.end());
 }
 
-TEST(DemoVisualisation, ImagesBeatTheBestNaturalStimulusForAtLeast85PercentOfUnits) {
+struct DrivenCount {
+    int driven = 0, checked = 0;
+};
+
+// Visualises every channel of the second conv layer and every logit with the standard recipe,
+// each image from a random start or, with exemplarStarts, from the mean of its unit's 25 top
+// natural exemplars (the multifaceted start with one facet), and counts the units whose image
+// drives them above their best natural stimulus. (The first conv layer's channels are affine
+// in the pixels: their spatial mean peaks at a flat image, which the black backgrounds of
+// Fashion-MNIST nearly are and the sigmoid never quite reaches.)
+DrivenCount unitsDrivenAboveTheirBestNatural(bool exemplarStarts) {
     const auto& network = demo();
+    const auto& spec = network.model.spec;
     auto model = ScriptModel::load(network.model.path);
     const auto store = ActivationStore::open(network.store.path);
-    // Every channel of the second conv layer and every logit. (The first conv layer's
-    // channels are affine in the pixels: their spatial mean peaks at a flat image, which the
-    // black backgrounds of Fashion-MNIST nearly are and the sigmoid never quite reaches.)
+    const auto stimuli = openStimulusSet(store.provenance().stimuliPath);
     struct Checked {
         std::string name;
         std::string storeLayer;
@@ -67,22 +77,55 @@ TEST(DemoVisualisation, ImagesBeatTheBestNaturalStimulusForAtLeast85PercentOfUni
         groups[1].objectives.push_back(VisualisationObjective::parse("logit:" + std::to_string(k)));
     OptimisationSettings settings;
     settings.steps = 512;
-    int driven = 0, checked = 0;
+    DrivenCount count;
     for (const auto& group : groups) {
-        const auto result = visualiseEach(model, network.model.spec, group.objectives, settings);
+        const auto units = std::int64_t(group.objectives.size());
+        std::optional<FloatArray> starts;
+        if (exemplarStarts) {
+            starts = FloatArray{{units, spec.shape[0], spec.shape[1], spec.shape[2]}, {}};
+            for (std::int64_t u = 0; u < units; ++u) {
+                const auto anchor =
+                    facetAnchors(store, *stimuli, spec, group.storeLayer, u, 1, 25, 0);
+                starts->values.insert(starts->values.end(), anchor.images.values.begin(),
+                                      anchor.images.values.end());
+            }
+        }
+        const auto result = visualiseEach(model, spec, group.objectives, settings, {}, starts);
         int beat = 0;
-        for (std::size_t u = 0; u < group.objectives.size(); ++u)
-            beat +=
-                result.finalActivation[u] > bestNatural(store, group.storeLayer, std::int64_t(u));
-        std::printf("%s: %d of %zu units driven above their best natural stimulus (%.1f ms/step)\n",
-                    group.name.c_str(), beat, group.objectives.size(), result.secondsPerStep * 1e3);
-        driven += beat;
-        checked += int(group.objectives.size());
+        for (std::int64_t u = 0; u < units; ++u) {
+            const float best = bestNatural(store, group.storeLayer, u);
+            const double got = result.finalActivation[std::size_t(u)];
+            beat += got > best;
+            if (got <= best)
+                std::printf("%s %lld: %.3f, under its best natural stimulus %.3f\n",
+                            group.name.c_str(), static_cast<long long>(u), got, best);
+        }
+        std::printf(
+            "%s: %d of %lld units driven above their best natural stimulus (%.1f ms/step)\n",
+            group.name.c_str(), beat, static_cast<long long>(units), result.secondsPerStep * 1e3);
+        count.driven += beat;
+        count.checked += int(units);
     }
+    return count;
+}
+
+TEST(DemoVisualisation, ImagesBeatTheBestNaturalStimulusForAtLeast85PercentOfUnits) {
+    const auto count = unitsDrivenAboveTheirBestNatural(false);
     // The demo network is trained on each machine, and oneDNN's kernels differ between CPU
     // kinds, so its units do too: 69 of 74 on one machine, 66 of 74 on another. A broken
     // optimiser drives far fewer.
-    EXPECT_GE(driven, int(std::ceil(0.85 * checked))) << driven << " of " << checked;
+    EXPECT_GE(count.driven, int(std::ceil(0.85 * count.checked)))
+        << count.driven << " of " << count.checked;
+}
+
+// From each unit's exemplar anchor, the same recipe reaches the 90% with room to
+// spare (71 of 74 here): the start already holds the unit's pattern on the black background
+// that a random grey start must find (conv2 54 prefers black, and grey is a local maximum
+// of its response along flat images), and the optimiser lifts it above every exemplar.
+TEST(DemoVisualisation, ExemplarStartedImagesBeatTheBestNaturalStimulusForAtLeast90PercentOfUnits) {
+    const auto count = unitsDrivenAboveTheirBestNatural(true);
+    EXPECT_GE(count.driven, int(std::ceil(0.9 * count.checked)))
+        << count.driven << " of " << count.checked;
 }
 
 // The mean pairwise cosine of a run's images' activations at the objective's layer.

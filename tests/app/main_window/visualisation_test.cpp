@@ -250,6 +250,40 @@ class VisualisationTest : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(demo_.jobs.activeCount() == 0, 60000);
     }
 
+    void aSingleImageCanStartFromTheUnitsTopExemplars() {
+        // With no steps, the image is its start: the mean of conv2:3's 25 strongest test
+        // images, a garment on Fashion-MNIST's black background, where a random start is grey.
+        QSignalSpy finished(controller_, &app::VisualisationController::finished);
+        const auto settings = controller_->settings();
+        auto fromExemplars = settings;
+        fromExemplars.images = 1;
+        fromExemplars.anchored = true;
+        fromExemplars.steps = 0;
+        controller_->setSettings(fromExemplars);
+        controller_->visualiseUnit(analysis::UnitRef{"conv2", 3});
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+        controller_->setSettings(settings);
+        const auto& record = controller_->records().back();
+        QCOMPARE(record.facets, std::string("anchored"));
+        QCOMPARE(record.imageShape.at(0), std::int64_t(1));
+        const auto [darkest, brightest] =
+            std::minmax_element(record.images.begin(), record.images.end());
+        QVERIFY2(*darkest < 0.05f && *brightest > 0.3f,
+                 qPrintable(QString("pixels from %1 to %2").arg(*darkest).arg(*brightest)));
+        // The inspector lists it under the unit, titled by its start.
+        auto* inspector = window_->inspector();
+        window_->selection()->setUnit(analysis::UnitRef{"conv2", 3});
+        QTRY_VERIFY_WITH_TIMEOUT(inspector->currentUnit() && inspector->currentUnit()->index == 3,
+                                 20000);
+        auto* strip = inspector->visualisations();
+        const auto titled = [strip] {
+            for (int row = 0; row < strip->recordCount(); ++row)
+                if (strip->recordTitle(row).contains("from the top exemplars")) return true;
+            return false;
+        };
+        QTRY_VERIFY(titled());
+    }
+
   private:
     DemoWindow& demo_;
     MainWindow* window_;
