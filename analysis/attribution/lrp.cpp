@@ -40,6 +40,23 @@ bool isKind(const Node* node, std::initializer_list<const char*> names) {
     return false;
 }
 
+bool isMaxPool(const Node* node) {
+    return isKind(node, {"aten::max_pool1d", "aten::max_pool2d", "aten::max_pool3d",
+                         "aten::adaptive_max_pool1d", "aten::adaptive_max_pool2d",
+                         "aten::adaptive_max_pool3d", "aten::max_pool2d_with_indices"});
+}
+
+bool isAveragePool(const Node* node) {
+    return isKind(node, {"aten::avg_pool1d", "aten::avg_pool2d", "aten::avg_pool3d",
+                         "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d",
+                         "aten::adaptive_avg_pool3d"});
+}
+
+bool isReshape(const Node* node) {
+    return isKind(
+        node, {"aten::flatten", "aten::view", "aten::reshape", "aten::squeeze", "aten::unsqueeze"});
+}
+
 // r / stabilised(z, e) in one pass over dense float tensors of one shape and layout (the
 // expression takes seven passes, which made element-wise work most of LRP's time).
 at::Tensor stabilisedRatio(const at::Tensor& r, const at::Tensor& z, double e) {
@@ -65,12 +82,8 @@ at::Tensor stabilisedRatio(const at::Tensor& r, const at::Tensor& z, double e) {
 bool knownNonNegative(const Value* v) {
     const Node* n = v->node();
     if (isKind(n, {"aten::relu", "aten::relu_", "aten::relu6"})) return true;
-    if (isKind(n, {"aten::max_pool1d", "aten::max_pool2d", "aten::max_pool3d",
-                   "aten::adaptive_max_pool1d", "aten::adaptive_max_pool2d",
-                   "aten::adaptive_max_pool3d", "aten::avg_pool1d", "aten::avg_pool2d",
-                   "aten::avg_pool3d", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d",
-                   "aten::adaptive_avg_pool3d", "aten::clone", "aten::contiguous", "aten::flatten",
-                   "aten::view", "aten::reshape", "aten::dropout"}))
+    if (isMaxPool(n) || isAveragePool(n) || isReshape(n) ||
+        isKind(n, {"aten::clone", "aten::contiguous", "aten::dropout"}))
         return knownNonNegative(n->input(0));
     return false;
 }
@@ -213,13 +226,8 @@ using PreparedConvolutions = std::map<const Node*, PreparedConvolution>;
 
 // Whether a node's rule reads its inputs' values (not only their shapes).
 bool readsInputs(const Node* n) {
-    return weightedLayer(n).has_value() ||
-           isKind(n, {"aten::add", "aten::add_", "aten::avg_pool1d", "aten::avg_pool2d",
-                      "aten::avg_pool3d", "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d",
-                      "aten::adaptive_avg_pool3d", "aten::mean", "aten::max_pool1d",
-                      "aten::max_pool2d", "aten::max_pool3d", "aten::adaptive_max_pool1d",
-                      "aten::adaptive_max_pool2d", "aten::adaptive_max_pool3d",
-                      "aten::max_pool2d_with_indices"});
+    return weightedLayer(n).has_value() || isKind(n, {"aten::add", "aten::add_", "aten::mean"}) ||
+           isMaxPool(n) || isAveragePool(n);
 }
 
 class Propagation {
@@ -263,8 +271,7 @@ class Propagation {
                        "aten::contiguous",
                        "aten::detach"})) {
             add(n->input(0), r);
-        } else if (isKind(n, {"aten::flatten", "aten::view", "aten::reshape", "aten::squeeze",
-                              "aten::unsqueeze"})) {
+        } else if (isReshape(n)) {
             add(n->input(0), r.reshape(value(n->input(0)).sizes()));
         } else if (isKind(n, {"aten::cat"})) {
             concatenation(n, r);
@@ -274,14 +281,10 @@ class Propagation {
             batchNorm(n, r);
         } else if (auto layer = weightedLayer(n)) {
             weighted(n, *layer, r);
-        } else if (isKind(n, {"aten::max_pool1d", "aten::max_pool2d", "aten::max_pool3d",
-                              "aten::adaptive_max_pool1d", "aten::adaptive_max_pool2d",
-                              "aten::adaptive_max_pool3d", "aten::max_pool2d_with_indices"})) {
+        } else if (isMaxPool(n)) {
             auto x = value(n->input(0)).detach().requires_grad_(true);
             add(n->input(0), gradient(runner(n, {0})({x}), x, r));
-        } else if (isKind(n, {"aten::avg_pool1d", "aten::avg_pool2d", "aten::avg_pool3d",
-                              "aten::adaptive_avg_pool1d", "aten::adaptive_avg_pool2d",
-                              "aten::adaptive_avg_pool3d", "aten::mean"})) {
+        } else if (isAveragePool(n) || isKind(n, {"aten::mean"})) {
             const auto& input = value(n->input(0));
             auto x = input.detach().requires_grad_(true);
             const auto z = runner(n, {0})({x});
