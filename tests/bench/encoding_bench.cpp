@@ -29,9 +29,11 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// The pause before each timed part (see above).
+// The pause before each timed part, ours and the peer's (see above).
+constexpr int kSettleSeconds = 15;
+
 void settle() {
-    std::this_thread::sleep_for(std::chrono::seconds(15));
+    std::this_thread::sleep_for(std::chrono::seconds(kSettleSeconds));
 }
 
 }  // namespace
@@ -42,8 +44,9 @@ int main(int argc, char** argv) {
     us::analysis::configureRuntime();
     constexpr std::int64_t n = 3000, f = 1000, v = 10000;
     const auto dir = std::filesystem::temp_directory_path() / "unitscope-bench-encoding";
-    const auto peer = us::bench::runPeer(
-        us::bench::pythonPeer("encoding_peers.py", "'" + dir.string() + "' 3000 1000 10000 20 5"));
+    const auto peer = us::bench::runPeer(us::bench::pythonPeer(
+        "encoding_peers.py",
+        "'" + dir.string() + "' 3000 1000 10000 20 5 " + std::to_string(kSettleSeconds)));
     us::analysis::NpyHeader header;
     const auto toFloat = [](const std::vector<double>& values) {
         return std::vector<float>(values.begin(), values.end());

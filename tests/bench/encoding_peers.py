@@ -7,10 +7,10 @@ resolution matrices Xtest V diag(s / (s^2 + alpha)) U' of every alpha, times Ytr
 cheaper order (the validation rows in the eigenbasis, one validation x features x voxels
 product per alpha); and (2) scikit-learn's RidgeCV with one alpha per target (its efficient
 leave-one-out, the fastest cross-validated ridge it offers). Each timed part starts after
-SETTLE_SECONDS idle, as the benchmark's own does: on this machine a run that follows a long
+SETTLE seconds idle, as the benchmark's own does: on this machine a run that follows a long
 heavy one is 10-15% slower. Prints JSON.
 
-Usage: encoding_peers.py DIR N F V ALPHAS FOLDS
+Usage: encoding_peers.py DIR N F V ALPHAS FOLDS SETTLE
 """
 import json
 import os
@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-out, n, f, v, n_alphas, folds = sys.argv[1], *map(int, sys.argv[2:7])
+out, n, f, v, n_alphas, folds, settle_seconds = sys.argv[1], *map(int, sys.argv[2:8])
 os.makedirs(out, exist_ok=True)
 x_path, y_path = os.path.join(out, "X.npy"), os.path.join(out, "Y.npy")
 if not os.path.exists(y_path):
@@ -32,7 +32,6 @@ if not os.path.exists(y_path):
     os.rename(y_path + ".tmp.npy", y_path)
 x, y = np.load(x_path), np.load(y_path)
 alphas = np.logspace(-2, 6, n_alphas)
-SETTLE_SECONDS = 15
 
 
 def fold_bounds(rows, k):
@@ -89,12 +88,12 @@ def himalaya_order_ridge_cv(x, y):
     return weights, alphas[best]
 
 
-time.sleep(SETTLE_SECONDS)
+time.sleep(settle_seconds)
 start = time.perf_counter()
 weights, chosen = numpy_ridge_cv(x, y)
 numpy_seconds = time.perf_counter() - start
 
-time.sleep(SETTLE_SECONDS)
+time.sleep(settle_seconds)
 start = time.perf_counter()
 himalaya_weights, himalaya_chosen = himalaya_order_ridge_cv(x, y)
 himalaya_seconds = time.perf_counter() - start
@@ -102,7 +101,7 @@ himalaya_same_alpha = float((himalaya_chosen == chosen).mean())
 
 from sklearn.linear_model import RidgeCV  # noqa: E402
 
-time.sleep(SETTLE_SECONDS)
+time.sleep(settle_seconds)
 start = time.perf_counter()
 RidgeCV(alphas=alphas, fit_intercept=False, alpha_per_target=True).fit(x, y)
 sklearn_seconds = time.perf_counter() - start
