@@ -282,6 +282,9 @@ class VisualisationTest : public QObject {
             return false;
         };
         QTRY_VERIFY(titled());
+        QTest::qWait(50);
+        window_->grabPanel("inspector").save(
+            QDir::temp().filePath("unitscope-test-visualisation-exemplars.png"));
     }
 
   private:
